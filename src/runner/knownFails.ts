@@ -1,0 +1,15 @@
+/**
+ * The claim registry's measured contradictions (THEORY.md §3, `known-fail`): a check listed here
+ * that fails is reported as known-fail with its evidence; one that stops failing turns into `fail`.
+ * Add an entry only with evidence (command, numbers) and a note in the issue.
+ */
+export interface KnownFail {
+  readonly check: string;
+  readonly evidence: string;
+}
+
+export const KNOWN_FAILS: readonly KnownFail[] = [];
+
+export function knownFailFor(checkId: string): KnownFail | undefined {
+  return KNOWN_FAILS.find((k) => k.check === checkId);
+}

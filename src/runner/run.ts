@@ -1,0 +1,117 @@
+/**
+ * The claim runner: runs one check (a fast-check property or a custom statistical check) and turns
+ * its outcome into a verdict (THEORY.md §3). Used by vitest and by the CLI alike.
+ */
+import * as fc from 'fast-check';
+import type { Check, CheckResult, Measurement, PropertyCheck, RunOptions } from './check.js';
+import { knownFailFor } from './knownFails.js';
+
+export async function runCheck(check: Check, options: RunOptions): Promise<CheckResult> {
+  const t0 = performance.now();
+  const raw = check.type === 'property' ? runProperty(check, options) : await check.run(options);
+  const result = applyKnownFail({ ...raw, ms: Math.round(performance.now() - t0) });
+  return result;
+}
+
+function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<CheckResult, 'ms'> {
+  const numRuns = options.numRuns ?? check.runs[options.scale];
+  let worst = { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN };
+  let cases = 0;
+  let lastFailure: Measurement | undefined;
+  const property = fc.property(check.arbitrary(options.scale), (v: V) => {
+    const m = check.measure(v);
+    cases++;
+    if (options.onProgress && cases % 8 === 0) options.onProgress(Math.min(1, cases / numRuns), check.id);
+    if (m.ok) {
+      const ratio = m.tolerance > 0 ? m.error / m.tolerance : m.error === 0 ? 0 : Number.POSITIVE_INFINITY;
+      if (!(ratio <= worst.ratio)) worst = { ratio, error: m.error, tolerance: m.tolerance };
+      return true;
+    }
+    lastFailure = m;
+    return false;
+  });
+  const params: fc.Parameters<[V]> = { seed: options.seed, numRuns };
+  if (options.path !== undefined) Object.assign(params, { path: options.path, endOnFailure: true });
+  const details = fc.check(property, params);
+  const base = {
+    check: check.id,
+    claim: check.claim,
+    expect: check.expect,
+    arithmetic: check.arithmetic,
+    variant: check.variant,
+    cases: details.numRuns,
+    worst,
+    seed: options.seed,
+  };
+  if (!details.failed) {
+    if (check.expect === 'fail') {
+      return {
+        ...base,
+        verdict: 'fail',
+        message: `expected a counterexample for the excluded variant '${check.variant}', none found in ${details.numRuns} cases`,
+      };
+    }
+    return { ...base, verdict: 'pass', message: `${details.numRuns} cases` };
+  }
+  const shrunk = details.counterexample?.[0] as V;
+  // Measure the shrunk case again: the last failure seen is the shrunk one, but be explicit.
+  let measurement: Measurement;
+  try {
+    measurement = shrunk === undefined ? (lastFailure ?? errorMeasurement('no value')) : check.measure(shrunk);
+  } catch (e) {
+    measurement = errorMeasurement(String(e));
+  }
+  if (details.errorInstance && measurement.ok) measurement = errorMeasurement(String(details.errorInstance));
+  const counterexample = {
+    value: shrunk === undefined ? null : check.describe ? check.describe(shrunk) : shrunk,
+    measurement,
+    seed: details.seed,
+    path: details.counterexamplePath ?? '',
+    shrinks: details.numShrinks,
+    replay: `covcheck replay --check ${check.id} --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
+  };
+  const threw = details.errorInstance !== null && details.errorInstance !== undefined;
+  if (check.expect === 'fail' && !threw) {
+    return {
+      ...base,
+      verdict: 'expected-fail',
+      counterexample,
+      message: `excluded variant '${check.variant}' fails as the theory says (error ${fmt(measurement.error)} > tol ${fmt(measurement.tolerance)})`,
+    };
+  }
+  return {
+    ...base,
+    verdict: 'fail',
+    counterexample,
+    message: threw
+      ? `the predicate threw: ${String(details.errorInstance)}`
+      : `error ${fmt(measurement.error)} > tolerance ${fmt(measurement.tolerance)}${measurement.derivation ? ` (${measurement.derivation})` : ''}`,
+  };
+}
+
+function errorMeasurement(note: string): Measurement {
+  return { ok: false, error: Number.NaN, tolerance: Number.NaN, note };
+}
+
+/** THEORY.md §3: a registered measured contradiction is `known-fail`; if it stops failing, `fail`. */
+function applyKnownFail(result: CheckResult): CheckResult {
+  const known = knownFailFor(result.check);
+  if (!known) return result;
+  if (result.verdict === 'fail') {
+    return { ...result, verdict: 'known-fail', message: `known-fail (${known.evidence}): ${result.message}` };
+  }
+  if (result.verdict === 'pass' || result.verdict === 'expected-fail') {
+    return {
+      ...result,
+      verdict: 'fail',
+      message: `registered as known-fail (${known.evidence}) but it no longer fails: update the registry`,
+    };
+  }
+  return result;
+}
+
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  return Math.abs(x) >= 1e-3 && Math.abs(x) < 1e4 ? x.toPrecision(3) : x.toExponential(2);
+}
