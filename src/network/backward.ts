@@ -1,0 +1,89 @@
+/**
+ * Hand-written backward pass (reverse mode) of a block network, in any arithmetic.
+ *
+ * Given δ = ∂loss/∂out (length nOut) for one input:
+ *   normalisation: ∂out/∂g_L = I/(n+ε) − g gᵀ/(n (n+ε)²), n = ‖g_L‖ (the second term is 0 at g = 0)
+ *   dg_L = (∂out/∂g_L)ᵀ δ;  for a hidden block ν: dg_ν = ψ'(g_ν) ⊙ Σ_consumers W_cᵀ[slot] dg_c
+ *   ∂loss/∂W_ν = dg_ν ⊗ input_ν (row-major out × in),  ∂loss/∂b_ν = dg_ν
+ * ReLU'(0) = 0 (activation.ts). The gradient of a batch is the sum of these over its inputs.
+ */
+import type { Arith } from '../numeric/arith.js';
+import { activateDerivative } from './activation.js';
+import type { NetworkSpec, Params } from './architecture.js';
+import type { Trace } from './forward.js';
+
+/** dg_ν = ∂loss/∂g_ν for every block. */
+export function backwardPre<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, trace: Trace<T>, dOut: readonly T[]): T[][] {
+  const { arch } = spec;
+  const dg: T[][] = new Array(arch.blocks.length);
+  dg[arch.output] = spec.normalize ? normalizeBackward(A, spec.eps, trace, dOut) : [...dOut];
+  for (let k = arch.blocks.length - 1; k >= 0; k--) {
+    if (k === arch.output) continue;
+    const block = arch.blocks[k]!;
+    const df: T[] = new Array(block.out).fill(A.zero);
+    for (const c of block.consumers) {
+      const cb = arch.blocks[c.block]!;
+      const W = params.W[c.block]!;
+      const dgc = dg[c.block]!;
+      for (let i = 0; i < cb.out; i++) {
+        if (A.sign(dgc[i]!) === 0) continue;
+        const row = i * cb.in + c.offset;
+        for (let j = 0; j < block.out; j++) df[j] = A.add(df[j]!, A.mul(W[row + j]!, dgc[i]!));
+      }
+    }
+    const gk = trace.g[k]!;
+    dg[k] = df.map((v, j) => A.mul(v, activateDerivative(A, spec.activation, gk[j]!)));
+  }
+  return dg;
+}
+
+function normalizeBackward<T>(A: Arith<T>, eps: number, trace: Trace<T>, dOut: readonly T[]): T[] {
+  const g = trace.raw;
+  const n = trace.norm!;
+  const denom = A.add(n, A.from(eps));
+  let gd = A.zero;
+  for (let i = 0; i < g.length; i++) gd = A.add(gd, A.mul(g[i]!, dOut[i]!));
+  const second = A.sign(n) === 0 ? A.zero : A.div(gd, A.mul(n, A.mul(denom, denom)));
+  return g.map((gi, i) => A.sub(A.div(dOut[i]!, denom), A.mul(gi, second)));
+}
+
+export interface ParamGrads<T> {
+  /** ∂loss/∂W_ν, flat row-major like Params.W. */
+  readonly W: T[][];
+  /** ∂loss/∂b_ν (null when the network has no bias). */
+  readonly b: T[][] | null;
+}
+
+export function zeroGrads<T>(A: Arith<T>, spec: NetworkSpec): ParamGrads<T> {
+  return {
+    W: spec.arch.blocks.map((b) => new Array<T>(b.out * b.in).fill(A.zero)),
+    b: spec.bias ? spec.arch.blocks.map((b) => new Array<T>(b.out).fill(A.zero)) : null,
+  };
+}
+
+/** Adds the parameter gradient of one input (upstream δ = dOut) into `acc`. */
+export function accumulateGrads<T>(
+  A: Arith<T>,
+  spec: NetworkSpec,
+  params: Params<T>,
+  trace: Trace<T>,
+  dOut: readonly T[],
+  acc: ParamGrads<T>,
+): void {
+  if (dOut.every((v) => A.sign(v) === 0)) return;
+  const dg = backwardPre(A, spec, params, trace, dOut);
+  for (const block of spec.arch.blocks) {
+    const d = dg[block.index]!;
+    const input = trace.inputs[block.index]!;
+    const gW = acc.W[block.index]!;
+    for (let i = 0; i < block.out; i++) {
+      if (A.sign(d[i]!) === 0) continue;
+      const row = i * block.in;
+      for (let j = 0; j < block.in; j++) gW[row + j] = A.add(gW[row + j]!, A.mul(d[i]!, input[j]!));
+    }
+    if (acc.b) {
+      const gb = acc.b[block.index]!;
+      for (let i = 0; i < block.out; i++) gb[i] = A.add(gb[i]!, d[i]!);
+    }
+  }
+}
