@@ -18,8 +18,16 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
   let worst = { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN };
   let cases = 0;
   let lastFailure: Measurement | undefined;
+  let thrown: unknown;
   const property = fc.property(check.arbitrary(options.scale), (v: V) => {
-    const m = check.measure(v);
+    let m: Measurement;
+    try {
+      m = check.measure(v);
+    } catch (e) {
+      thrown = e;
+      throw e;
+    }
+    thrown = undefined;
     cases++;
     if (options.onProgress && cases % 8 === 0) options.onProgress(Math.min(1, cases / numRuns), check.id);
     if (m.ok) {
@@ -61,7 +69,8 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
   } catch (e) {
     measurement = errorMeasurement(String(e));
   }
-  if (details.errorInstance && measurement.ok) measurement = errorMeasurement(String(details.errorInstance));
+  const threw = thrown !== undefined;
+  if (threw && measurement.ok) measurement = errorMeasurement(String(thrown));
   const counterexample = {
     value: shrunk === undefined ? null : check.describe ? check.describe(shrunk) : shrunk,
     measurement,
@@ -70,7 +79,6 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
     shrinks: details.numShrinks,
     replay: `covcheck replay --check ${check.id} --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
   };
-  const threw = details.errorInstance !== null && details.errorInstance !== undefined;
   if (check.expect === 'fail' && !threw) {
     return {
       ...base,
@@ -84,7 +92,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
     verdict: 'fail',
     counterexample,
     message: threw
-      ? `the predicate threw: ${String(details.errorInstance)}`
+      ? `the predicate threw: ${String(thrown)}`
       : `error ${fmt(measurement.error)} > tolerance ${fmt(measurement.tolerance)}${measurement.derivation ? ` (${measurement.derivation})` : ''}`,
   };
 }

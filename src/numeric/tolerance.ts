@@ -1,0 +1,49 @@
+/**
+ * The tolerance table (one place, like JAX's test_util): keyed by precision and kind of check.
+ *
+ * A floating-point check compares two computations of the same exact quantity. Each is a sum of
+ * products evaluated in some order; the classical bound for a length-n dot product is
+ * |fl(Σ a_i b_i) − Σ a_i b_i| ≤ γ_n Σ |a_i b_i|, γ_n ≈ n·u (u = ε/2). So the tolerance is
+ *
+ *     tol = c · n · ε · scale
+ *
+ * with n the operation count of the longer dependency chain, ε the machine epsilon of the
+ * precision, scale the magnitude of the terms (Σ|a_i b_i|, never the possibly-cancelling result),
+ * and c a small constant per kind of check that covers the two sides and the comparison.
+ * Tolerances are never loosened to make a test pass: a change here needs a derivation.
+ */
+import { EPS32, EPS64 } from './arith.js';
+
+export type Precision = 'float64' | 'float32';
+export type CheckKind =
+  /** Two evaluation orders of the same sums of products (C1, C2, C5). */
+  | 'identity'
+  /** An expectation over enumerated configurations: a further sum of products with weights. */
+  | 'expectation'
+  /** A float32 engine against the float64 reference (the float64 side's error is negligible). */
+  | 'engine';
+
+/** c per precision and kind. */
+export const TOLERANCE_CONSTANT: Readonly<Record<Precision, Readonly<Record<CheckKind, number>>>> = {
+  float64: { identity: 4, expectation: 8, engine: 4 },
+  float32: { identity: 4, expectation: 8, engine: 8 },
+};
+
+export const MACHINE_EPSILON: Readonly<Record<Precision, number>> = { float64: EPS64, float32: EPS32 };
+
+export interface Tolerance {
+  readonly tol: number;
+  readonly derivation: string;
+}
+
+/** tol = c·n·ε·scale, with its derivation printed with any failure. */
+export function tolerance(precision: Precision, kind: CheckKind, ops: number, scale: number): Tolerance {
+  const c = TOLERANCE_CONSTANT[precision][kind];
+  const eps = MACHINE_EPSILON[precision];
+  const s = Math.max(scale, Number.MIN_VALUE);
+  const tol = c * Math.max(1, ops) * eps * s;
+  return {
+    tol,
+    derivation: `tol = c·n·ε·scale = ${c}·${ops}·${eps.toExponential(3)}·${s.toExponential(3)} = ${tol.toExponential(3)} (${precision}, ${kind})`,
+  };
+}
