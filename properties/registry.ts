@@ -5,6 +5,7 @@
 import type { Check, ClaimRecord } from '../src/runner/check.js';
 import * as C1 from './claims/C1.js';
 import * as C2 from './claims/C2.js';
+import * as C3 from './claims/C3.js';
 
 interface ClaimModule {
   readonly record: ClaimRecord;
@@ -12,7 +13,7 @@ interface ClaimModule {
 }
 
 // Each claim module lives in properties/claims/<id>.ts and exports { record, checks }.
-const MODULES: readonly ClaimModule[] = [C1, C2];
+const MODULES: readonly ClaimModule[] = [C1, C2, C3];
 
 export const CLAIMS: readonly ClaimRecord[] = MODULES.map((m) => m.record);
 export const CHECKS: readonly Check[] = MODULES.flatMap((m) => m.checks);

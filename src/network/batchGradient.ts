@@ -84,7 +84,7 @@ export function connectionGradient<T>(A: Arith<T>, spec: NetworkSpec, params: Pa
     for (const c of connections(A, spec, params, t)) {
       const g = acc[c.block]!;
       for (let r = 0; r < c.rows; r++) {
-        let s = g[r]!;
+        let s: T = g[r]!;
         for (let k = 0; k < c.cols; k++) s = A.add(s, A.mul(c.K[r * c.cols + k]!, delta[k]!));
         g[r] = s;
       }

@@ -16,7 +16,7 @@ import type { Tree } from '../hltm/tree.js';
 import { leafDistribution } from '../hltm/exactDistribution.js';
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { accumulateGrads, zeroGrads } from '../network/backward.js';
-import { type ConditionalLeafDistribution, conditionalMeans, expectation } from './conditionalMeans.js';
+import { type ConditionalLeafDistribution, type ConditionalMeans, conditionalMeans, expectation } from './conditionalMeans.js';
 import { crossCovariance, operatorTimes, outputVarianceTrace } from './covarianceOperator.js';
 
 export interface ExpectedSimpleGradient<T> {
@@ -36,13 +36,14 @@ export function sameDepthBlocks(spec: NetworkSpec, block: number): number[] {
   return spec.arch.blocks.filter((b) => b.depth === d).map((b) => b.index);
 }
 
-export function expectedSimpleGradientFrom<T>(
+/** −E[∇ L_simp] for W and b by the backward pass over configurations (δ_c above). */
+export function negExpectedGradient<T>(
   A: Arith<T>,
   spec: NetworkSpec,
   params: Params<T>,
   dist: ConditionalLeafDistribution<T>,
-): ExpectedSimpleGradient<T> {
-  const cm = conditionalMeans(A, spec, params, dist);
+  cm: ConditionalMeans<T>,
+): { W: T[][]; b: T[][] | null } {
   const Ef = expectation(A, cm.p, cm.fbar);
   const two = A.from(2);
   const grads = zeroGrads(A, spec);
@@ -54,6 +55,18 @@ export function expectedSimpleGradientFrom<T>(
     });
     accumulateGrads(A, spec, params, trace, delta, grads);
   });
+  return { W: grads.W.map((g) => g.map((v) => A.neg(v))), b: grads.b ? grads.b.map((g) => g.map((v) => A.neg(v))) : null };
+}
+
+export function expectedSimpleGradientFrom<T>(
+  A: Arith<T>,
+  spec: NetworkSpec,
+  params: Params<T>,
+  dist: ConditionalLeafDistribution<T>,
+): ExpectedSimpleGradient<T> {
+  const cm = conditionalMeans(A, spec, params, dist);
+  const two = A.from(2);
+  const neg = negExpectedGradient(A, spec, params, dist, cm);
   const covForm: T[][] = [];
   const done = new Map<number, T[]>();
   for (const b of spec.arch.blocks) {
@@ -64,8 +77,8 @@ export function expectedSimpleGradientFrom<T>(
     covForm.push(done.get(b.index)!.map((v) => A.mul(two, v)));
   }
   return {
-    negExpectedGrad: grads.W.map((g) => g.map((v) => A.neg(v))),
-    negExpectedGradBias: grads.b ? grads.b.map((g) => g.map((v) => A.neg(v))) : null,
+    negExpectedGrad: neg.W,
+    negExpectedGradBias: neg.b,
     covForm,
     crossCovForm: spec.arch.blocks.map((b) => crossCovariance(A, spec, cm, b.index).map((v) => A.mul(two, v))),
     expectedLoss: A.neg(outputVarianceTrace(A, cm)),

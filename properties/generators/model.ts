@@ -1,0 +1,79 @@
+/**
+ * Generators of whole models for the expectation claims (C3–C5, C10): an HLTM tree with
+ * polarities, an augmentation, and a network on its leaves (tree-matched or MLP).
+ */
+import * as fc from 'fast-check';
+import type { Augmentation } from '../../src/hltm/augmentation.js';
+import type { Tree } from '../../src/hltm/tree.js';
+import type { Activation } from '../../src/network/activation.js';
+import { mlpArchitecture, treeArchitecture, type NetworkSpec } from '../../src/network/architecture.js';
+import { arbParams, describeNetwork, type GeneratedNetwork } from './network.js';
+import { arbTree, type TreeConstraints } from './tree.js';
+
+export interface AugmentationConstraints {
+  /** Bases to draw from (default all five). */
+  readonly bases?: readonly Augmentation['base']['kind'][];
+  /** Largest level k (default 2). */
+  readonly maxLevel?: number;
+  /** Flip probabilities to draw from (default 0, 1/8, 1/4; dyadic, so exact). */
+  readonly flips?: readonly number[];
+}
+
+/** An augmentation; shrinks towards `root` without flips. */
+export function arbAugmentation(c: AugmentationConstraints = {}): fc.Arbitrary<Augmentation> {
+  const bases = c.bases ?? ['root', 'level', 'identity', 'none-shared'];
+  const base = fc.constantFrom(...bases).chain((kind): fc.Arbitrary<Augmentation['base']> =>
+    kind === 'level' ? fc.integer({ min: 0, max: c.maxLevel ?? 2 }).map((k) => ({ kind: 'level', k })) : fc.constant({ kind } as Augmentation['base']),
+  );
+  return fc.record({ base, flip: fc.constantFrom(...(c.flips ?? [0, 0.125, 0.25])) });
+}
+
+export interface ModelConstraints {
+  /** Tree constraints (default: depth ≤ 3, ≤ 3 children, ≤ 6 leaves, dyadic polarities). */
+  readonly tree?: TreeConstraints;
+  readonly augmentation?: AugmentationConstraints;
+  /** 'tree' (default), 'mlp' or 'any'. */
+  readonly kind?: 'tree' | 'mlp' | 'any';
+  readonly maxHid?: number;
+  readonly maxOut?: number;
+  readonly activation?: readonly Activation[];
+  readonly bias?: boolean;
+  readonly normalize?: boolean;
+  readonly values?: 'dyadic' | 'float';
+}
+
+export interface Model {
+  readonly tree: Tree;
+  readonly aug: Augmentation;
+  readonly net: GeneratedNetwork;
+}
+
+export function arbModel(c: ModelConstraints = {}): fc.Arbitrary<Model> {
+  const treeC: TreeConstraints = { maxLeaves: 6, ...c.tree };
+  const acts = c.activation ?? [{ kind: 'relu' } as Activation];
+  const kinds = c.kind === 'mlp' ? ['mlp'] : c.kind === 'any' ? ['tree', 'mlp'] : ['tree'];
+  return fc
+    .record({
+      tree: arbTree(treeC),
+      aug: arbAugmentation(c.augmentation),
+      kind: fc.constantFrom(...kinds),
+      hid: fc.integer({ min: 1, max: c.maxHid ?? 2 }),
+      out: fc.integer({ min: 1, max: c.maxOut ?? 2 }),
+      layers: fc.integer({ min: 0, max: 1 }),
+      activation: fc.constantFrom(...acts),
+    })
+    .chain(({ tree, aug, kind, hid, out, layers, activation }) => {
+      const arch = kind === 'tree' ? treeArchitecture(tree, hid, out) : mlpArchitecture([tree.leaves.length, ...new Array<number>(layers).fill(hid), out]);
+      const spec: NetworkSpec = { arch, activation, bias: c.bias ?? false, normalize: c.normalize ?? false, eps: 1e-4 };
+      return arbParams(spec, c.values ?? 'dyadic').map((params) => ({ tree, aug, net: { spec, params, tree } }));
+    });
+}
+
+export function describeModel(m: Model): Record<string, unknown> {
+  return {
+    augmentation: m.aug,
+    rootPrior: m.tree.rootPrior,
+    polarities: Object.fromEntries(m.tree.nodes.filter((n) => n.parent >= 0).map((n) => [n.name, n.polarity])),
+    network: describeNetwork(m.net),
+  };
+}
