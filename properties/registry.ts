@@ -6,14 +6,16 @@ import type { Check, ClaimRecord } from '../src/runner/check.js';
 import * as C1 from './claims/C1.js';
 import * as C2 from './claims/C2.js';
 import * as C3 from './claims/C3.js';
+import * as C4C5C10 from './claims/C4C5C10.js';
 
-interface ClaimModule {
-  readonly record: ClaimRecord;
-  readonly checks: readonly Check[];
-}
+/** A claim module exports `record` (one claim) or `records` (several), and `checks`. */
+type ClaimModule = { readonly checks: readonly Check[] } & ({ readonly record: ClaimRecord } | { readonly records: readonly ClaimRecord[] });
 
-// Each claim module lives in properties/claims/<id>.ts and exports { record, checks }.
-const MODULES: readonly ClaimModule[] = [C1, C2, C3];
+const MODULES: readonly ClaimModule[] = [C1, C2, C3, C4C5C10];
 
-export const CLAIMS: readonly ClaimRecord[] = MODULES.map((m) => m.record);
-export const CHECKS: readonly Check[] = MODULES.flatMap((m) => m.checks);
+const byId = (a: ClaimRecord, b: ClaimRecord) => Number(a.id.slice(1)) - Number(b.id.slice(1));
+
+export const CLAIMS: readonly ClaimRecord[] = MODULES.flatMap((m) => ('record' in m ? [m.record] : m.records)).sort(byId);
+export const CHECKS: readonly Check[] = MODULES.flatMap((m) => m.checks)
+  .slice()
+  .sort((a, b) => Number(a.claim.slice(1)) - Number(b.claim.slice(1)));

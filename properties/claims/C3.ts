@@ -29,7 +29,7 @@ export const record: ClaimRecord = {
   breaksWith: ['the OP form with bias, non-homogeneous ψ or normalisation', 'a node without its siblings’ cross terms', 'negatives forced to differ, batch-level losses (not tested here)'],
 };
 
-/** Expectation tolerance: scale = 4·K̄·M (Σ over configurations of p·K·δ, |δ| ≤ 2M), n = chain + configurations. */
+/** Expectation tolerance: scale = 4·K̄·M (Σ over configurations of p·K·δ, |δ| ≤ 2M; M = 1 with normalisation, |f| ≤ 1), n = chain + configurations. */
 function expectationTolerance(m: Model, nConfigs: number) {
   return () => {
     const { spec, params } = m.net;
@@ -38,7 +38,7 @@ function expectationTolerance(m: Model, nConfigs: number) {
     for (let c = 0; c < Math.min(nConfigs, 64); c++) {
       const x = Array.from({ length: spec.arch.nInputs }, (_, j) => (c >> j) & 1);
       const mag = magnitude(spec, params, x);
-      scale = Math.max(scale, 4 * connectionBound(spec, params, x) * mag.scale);
+      scale = Math.max(scale, 4 * connectionBound(spec, params, x) * (spec.normalize ? 1 : mag.scale));
       ops = Math.max(ops, mag.ops);
     }
     return tolerance('float64', 'expectation', ops + nConfigs, scale);

@@ -1,0 +1,23 @@
+/**
+ * Every registered check at CI scale, one vitest test per check, with the pinned property seed
+ * (COVCHECK_SEED, default 42). A check passes the suite when its verdict is what the theory says:
+ * pass (holds), expected-fail (an excluded variant fails, with a shrunk counterexample) or a
+ * registered known-fail; `fail` and `inconclusive` fail the test with the counterexample printed.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from './registry.js';
+import { runCheck } from '../src/runner/run.js';
+import { deriveSeed } from '../src/numeric/random.js';
+
+const SEED = Number(process.env.COVCHECK_SEED ?? 42);
+
+describe.each([...new Set(CHECKS.map((c) => c.claim))])('%s', (claim) => {
+  for (const check of CHECKS.filter((c) => c.claim === claim)) {
+    it(`${check.id} (${check.expect === 'hold' ? 'holds' : 'expected to fail'})`, async () => {
+      const result = await runCheck(check, { seed: deriveSeed(SEED, check.id), scale: 'ci' });
+      const detail = `${result.message}\n${result.counterexample ? JSON.stringify(result.counterexample, null, 1).slice(0, 4000) : ''}`;
+      expect(['pass', 'expected-fail', 'known-fail'], detail).toContain(result.verdict);
+      if (check.expect === 'fail') expect(result.counterexample ?? result.statistic, 'an expected-fail must show a counterexample (or, statistical, its test)').toBeDefined();
+    });
+  }
+});

@@ -1,0 +1,43 @@
+/**
+ * `covcheck eval --case FILE|-`: one case in, one JSON result out (docs/case-format.md).
+ * float64 numbers are printed in JavaScript's shortest round-trip form. Bad input (malformed JSON,
+ * unknown field, wrong shape, NaN, polarity outside [-1,1], …) is an InputError naming the field:
+ * exit 2 and nothing on stdout.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InputError } from '../../errors.js';
+import { parseCaseText } from '../../case/parseCase.js';
+import { evaluateCase } from '../../case/evaluateCase.js';
+import type { CliContext } from '../main.js';
+
+function readCase(file: string | undefined): { text: string; source: string } {
+  if (file === undefined) throw new InputError('--case', 'missing: give a case file or - for standard input');
+  if (file === '-') return { text: readFileSync(0, 'utf8'), source: 'stdin' };
+  try {
+    return { text: readFileSync(file, 'utf8'), source: file };
+  } catch (e) {
+    throw new InputError('--case', `cannot read '${file}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('eval')
+    .description('evaluate one case (docs/case-format.md) in float64 and print its JSON result')
+    .option('--case <file>', 'the case file, or - for standard input')
+    .option('--connections', 'also print the per-sample connections K (mode "grad")')
+    .addHelpText(
+      'after',
+      '\nmode "grad": loss, f, grads, grads_bias, connection_grads (and K with --connections).\n' +
+        'mode "expect": exact enumeration under the root augmentation, at most 16 leaves (65 536 configurations).\n' +
+        'Exit codes: 0 ok, 2 bad input (the message names the field).',
+    )
+    .action((opts: { case?: string; connections?: boolean }) => {
+      const { text } = readCase(opts.case);
+      const parsed = parseCaseText(text, 'case');
+      const result = evaluateCase(parsed, { connections: opts.connections === true });
+      ctx.stdout.write(JSON.stringify(result) + '\n');
+      ctx.exitCode = 0;
+    });
+}

@@ -1,0 +1,169 @@
+/**
+ * `covcheck replay`: re-runs one check on one fast-check seed and path (a counterexample from a
+ * report, a CI log, or a saved file) and prints the shrunk case and its measurement.
+ *   covcheck replay --check ID --seed S --path P [--scale ci|full]
+ *   covcheck replay FILE          (JSON with {check, seed, path, scale?}; other fields ignored)
+ * Exit 1 if it still fails and the check expects the claim to hold, 0 otherwise, 2 bad input.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Check, CheckResult, RunOptions, Scale } from '../../runner/check.js';
+import { runCheck } from '../../runner/run.js';
+import { InputError } from '../../errors.js';
+import type { CliContext } from '../main.js';
+import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../main.js';
+import { replayCommand } from '../../report/verify.js';
+import { prettyJson, reportJson } from '../../report/json.js';
+
+/** What is replayed. */
+export interface ReplayTarget {
+  readonly check: string;
+  readonly seed: number;
+  /** fast-check's counterexample path ("3:1:0"); '' replays from the seed without a path. */
+  readonly path: string;
+  readonly scale: Scale;
+}
+
+interface RawOptions {
+  check?: string;
+  seed?: string;
+  path?: string;
+  scale?: string;
+  json?: boolean;
+}
+
+/** Registers `covcheck replay`. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('replay')
+    .description('re-run one check on a saved seed and path; print the shrunk counterexample and its measurement')
+    .argument('[file]', 'a JSON file with {check, seed, path, scale?} (e.g. reports/latest/counterexamples/*.json)')
+    .option('--check <id>', 'the check id')
+    .option('--seed <n>', "fast-check's seed for that check (as printed with the counterexample)")
+    .option('--path <path>', "fast-check's counterexample path, e.g. 4:2:0")
+    .option('--scale <scale>', 'ci or full (default: the file\'s scale, else ci)')
+    .option('--json', 'print the replayed result as JSON on stdout')
+    .action(async (file: string | undefined, raw: RawOptions) => {
+      const target = parseReplayTarget(file, raw, ctx);
+      ctx.exitCode = await runReplay(target, raw.json === true, ctx);
+    });
+}
+
+/** Validates the command line (and reads FILE); throws InputError naming the field. */
+export function parseReplayTarget(file: string | undefined, raw: RawOptions, ctx: CliContext): ReplayTarget {
+  const scaleFlag = raw.scale === undefined ? undefined : parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
+  let target: ReplayTarget;
+  if (file !== undefined) {
+    const given = (['check', 'seed', 'path'] as const).filter((k) => raw[k] !== undefined);
+    if (given.length > 0) throw new InputError(`--${given[0]}`, 'give either a replay FILE or --check/--seed/--path, not both');
+    target = readReplayFile(resolve(ctx.cwd, file), file, scaleFlag);
+  } else {
+    if (raw.check === undefined) throw new InputError('--check', 'required (or give a replay FILE); see covcheck replay --help');
+    if (raw.seed === undefined) throw new InputError('--seed', 'required with --check');
+    target = {
+      check: raw.check,
+      seed: parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX),
+      path: checkPath('--path', raw.path ?? ''),
+      scale: scaleFlag ?? 'ci',
+    };
+  }
+  findCheck(ctx.checks, target.check, file === undefined ? '--check' : `${file}: check`);
+  return target;
+}
+
+function readReplayFile(abs: string, shown: string, scaleFlag: Scale | undefined): ReplayTarget {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new InputError(shown, `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(shown, `not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InputError(shown, 'expected a JSON object');
+  const obj = data as Record<string, unknown>;
+  // A report entry nests seed and path in `counterexample`; a saved replay file has them on top.
+  const cx = typeof obj.counterexample === 'object' && obj.counterexample !== null ? (obj.counterexample as Record<string, unknown>) : {};
+  const pick = (k: string) => (obj[k] !== undefined ? obj[k] : cx[k]);
+  const check = pick('check');
+  if (typeof check !== 'string' || check === '') throw new InputError(`${shown}: check`, 'expected a check id (string)');
+  const seed = pick('seed');
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < SEED_MIN || seed > SEED_MAX) {
+    throw new InputError(`${shown}: seed`, `expected a 32-bit integer, got ${JSON.stringify(seed) ?? 'nothing'}`);
+  }
+  const path = pick('path') ?? '';
+  if (typeof path !== 'string') throw new InputError(`${shown}: path`, 'expected a string such as "4:2:0"');
+  const fileScale = pick('scale');
+  let scale: Scale = 'ci';
+  if (scaleFlag !== undefined) scale = scaleFlag;
+  else if (fileScale !== undefined) {
+    if (fileScale !== 'ci' && fileScale !== 'full') throw new InputError(`${shown}: scale`, `expected "ci" or "full", got ${JSON.stringify(fileScale)}`);
+    scale = fileScale;
+  }
+  return { check, seed, path: checkPath(`${shown}: path`, path), scale };
+}
+
+function checkPath(field: string, path: string): string {
+  const p = path.trim();
+  if (p !== '' && !/^\d+(:\d+)*$/.test(p)) throw new InputError(field, `expected a fast-check path such as 4:2:0, got ${JSON.stringify(path)}`);
+  return p;
+}
+
+/** The check with this id; InputError(field) with close matches otherwise. */
+export function findCheck(checks: readonly Check[], id: string, field: string): Check {
+  const found = checks.find((c) => c.id === id);
+  if (found) return found;
+  const lower = id.toLowerCase();
+  const close = checks.filter((c) => c.id.toLowerCase().includes(lower) || lower.includes(c.id.toLowerCase())).slice(0, 5);
+  throw new InputError(field, `unknown check id ${JSON.stringify(id)}${close.length ? ` (did you mean ${close.map((c) => c.id).join(', ')}?)` : ''}`);
+}
+
+/** Replays and prints; returns 1 if it still fails a check that expects 'hold', else 0. */
+export async function runReplay(t: ReplayTarget, json: boolean, ctx: CliContext): Promise<number> {
+  const check = findCheck(ctx.checks, t.check, '--check');
+  const options: RunOptions = { seed: t.seed, scale: t.scale, ...(t.path !== '' ? { path: t.path } : {}) };
+  const result = await runCheck(check, options);
+  const failing = result.verdict === 'fail' && check.expect === 'hold';
+  const human = json ? ctx.stderr : ctx.stdout;
+  human.write(describeReplay(t, check, result));
+  if (json) {
+    const { ms: _ms, plots: _plots, ...rest } = result;
+    ctx.stdout.write(reportJson({ replay: t, result: rest }));
+  }
+  return failing ? 1 : 0;
+}
+
+function describeReplay(t: ReplayTarget, check: Check, r: CheckResult): string {
+  const lines = [
+    `replay ${t.check} (claim ${check.claim}, ${check.arithmetic}, variant ${check.variant}, expects ${check.expect})`,
+    `seed ${t.seed}, path ${t.path || '(none)'}, scale ${t.scale}: ${r.verdict === 'fail' ? 'FAIL' : r.verdict}`,
+    r.message,
+  ];
+  const cx = r.counterexample;
+  if (cx) {
+    lines.push(`counterexample (${cx.shrinks} shrinks):`, indent(prettyJson(cx.value)));
+    const m = cx.measurement;
+    lines.push(
+      `measurement: error ${m.error}, tolerance ${m.tolerance}, ok ${m.ok}` +
+        (m.derivation ? `\n  tolerance derivation: ${m.derivation}` : '') +
+        (m.note ? `\n  note: ${m.note}` : ''),
+    );
+    if (cx.path && cx.path !== t.path) lines.push(`replay exactly: ${replayCommand(t.check, cx.seed, cx.path, t.scale)}`);
+  } else if (r.verdict === 'pass') {
+    lines.push(`no counterexample on this ${t.path ? 'path' : 'seed'}: it does not fail now (worst error ${r.worst.error} vs tolerance ${r.worst.tolerance})`);
+  }
+  if (r.statistic) lines.push(`statistic: ${JSON.stringify(r.statistic)}`);
+  return lines.join('\n') + '\n';
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}

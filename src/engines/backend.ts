@@ -1,0 +1,86 @@
+/**
+ * TensorFlow.js backends for the training engine (`--backend NAME`).
+ *
+ *  - `wasm` (default): @tensorflow/tfjs-backend-wasm, its .wasm binaries read from the package's
+ *    own dist folder (setWasmPaths with a file path: Node reads it with fs). In Node the wasm
+ *    backend is single-threaded (XNNPACK threads need SharedArrayBuffer workers, which tfjs
+ *    disables under Node), so it uses one core, as the speed targets assume.
+ *  - `cpu`: the pure-JavaScript backend shipped with @tensorflow/tfjs.
+ *  - `tensorflow` (@tensorflow/tfjs-node), `tensorflow-gpu` (@tensorflow/tfjs-node-gpu),
+ *    `webgpu` (@tensorflow/tfjs-backend-webgpu): optional; imported dynamically only when asked
+ *    for, so an install without them works; a missing package is an InputError naming --backend.
+ *
+ * Measured (bench/train.ts, 2-core container, official tree network): wasm is 3–9× faster than
+ * cpu per training step; see the bench output for the current ratio.
+ */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors.js';
+
+export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+/** npm package that provides each optional backend. */
+const OPTIONAL_PACKAGES: Readonly<Record<string, string>> = {
+  tensorflow: '@tensorflow/tfjs-node',
+  'tensorflow-gpu': '@tensorflow/tfjs-node-gpu',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
+};
+
+let wasmPathsSet = false;
+
+/** The folder holding tfjs-backend-wasm's .wasm binaries (with a trailing slash). */
+export function wasmDistFolder(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/';
+}
+
+/** Silences tfjs' "install tfjs-node" banner (printed through backend_util.warn unless PROD). */
+function quiet(): void {
+  if (!tf.env().getBool('PROD')) tf.env().set('PROD', true);
+}
+
+/**
+ * Makes `name` the active TensorFlow.js backend and returns tf. Idempotent; throws InputError
+ * ('--backend', ...) for an unknown name, a backend whose package is not installed, or one that
+ * fails to initialise.
+ */
+export async function loadBackend(name: string = 'wasm'): Promise<typeof tf> {
+  quiet();
+  if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new InputError('--backend', `unknown backend ${JSON.stringify(name)} (${BACKEND_NAMES.join(', ')})`);
+  }
+  if (tf.getBackend() === name && tf.findBackend(name)) return tf;
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!wasmPathsSet) {
+      wasm.setWasmPaths(wasmDistFolder());
+      wasmPathsSet = true;
+    }
+  } else if (name !== 'cpu') {
+    const pkg = OPTIONAL_PACKAGES[name]!;
+    try {
+      // A variable specifier keeps bundlers and tsc from resolving optional packages.
+      const spec = pkg;
+      await import(spec);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+        throw new InputError('--backend', `backend "${name}" needs ${pkg}, which is not installed: npm install ${pkg}`);
+      }
+      throw new InputError('--backend', `backend "${name}" failed to load ${pkg}: ${(e as Error).message}`);
+    }
+  }
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(name);
+    await tf.ready();
+  } catch (e) {
+    throw new InputError('--backend', `backend "${name}" failed to initialise: ${(e as Error).message}`);
+  }
+  if (!ok || tf.getBackend() !== name) {
+    throw new InputError('--backend', `backend "${name}" failed to initialise (tf.setBackend returned false)`);
+  }
+  return tf;
+}

@@ -1,0 +1,17 @@
+/**
+ * The soft-triplet loss L_tri(τ, r_0) = τ·log(1 + exp((r_+ − r_− + r_0)/τ)) (THEORY.md §1.4), H = 1,
+ * written with the stable softplus; τ = 0 is the hinge max(0, r_+ − r_− + r_0).
+ */
+import { definePlugin } from '../plugin.js';
+
+export default definePlugin({
+  name: 'tri',
+  description: 'τ·softplus((r_+ − r_− + r_0)/τ) (balanced, claim C6)',
+  params: { tau: 1, r0: 0 },
+  negatives: 1,
+  validate: (p) => (p.tau < 0 ? `tau must be >= 0, got ${p.tau}` : undefined),
+  loss(ops, r, p) {
+    const u = ops.add(ops.sub(r.pos, r.neg[0]!), p.r0);
+    return p.tau === 0 ? ops.max(u, 0) : ops.mul(p.tau, ops.softplus(ops.div(u, p.tau)));
+  },
+});

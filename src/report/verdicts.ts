@@ -1,0 +1,4 @@
+import type { Verdict } from '../runner/check.js';
+
+/** Every verdict, in report order (THEORY.md §3). Only `fail` fails a run. */
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'expected-fail', 'known-fail', 'inconclusive'];

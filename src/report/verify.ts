@@ -1,0 +1,179 @@
+/**
+ * The `covcheck verify` report: one data object (report.json) and the files derived from it
+ * (report.md, junit.xml, timing.json, plots/*.svg, counterexamples/*.json).
+ * report.json holds no timestamps or durations, so the same seed gives byte-identical files;
+ * durations go to timing.json.
+ */
+import type { Check, CheckResult, ClaimRecord, Measurement, Scale, Verdict } from '../runner/check.js';
+import { jsonSafe, reportJson } from './json.js';
+import { junitXml } from './junit.js';
+import { verifyMarkdown } from './markdown.js';
+import { slug } from './write.js';
+import { VERDICTS } from './verdicts.js';
+
+export { VERDICTS };
+
+/** What a replay file holds: enough for `covcheck replay FILE`. */
+export interface ReplayData {
+  readonly check: string;
+  readonly seed: number;
+  readonly path: string;
+  readonly scale: Scale;
+}
+
+export interface ReportCounterexample extends ReplayData {
+  readonly value: unknown;
+  readonly measurement: Measurement;
+  readonly shrinks: number;
+  readonly replay: string;
+}
+
+export interface ReportCheck {
+  readonly check: string;
+  readonly claim: string;
+  readonly title: string;
+  readonly variant: string;
+  readonly arithmetic: string;
+  readonly expect: 'hold' | 'fail';
+  readonly verdict: Verdict;
+  readonly cases: number;
+  readonly worst: { readonly ratio: number; readonly error: number; readonly tolerance: number };
+  readonly seed: number;
+  readonly message: string;
+  readonly statistic?: Readonly<Record<string, number | string | boolean>>;
+  readonly counterexample?: ReportCounterexample;
+  /** Plot files of this check, relative to the run folder. */
+  readonly plots?: readonly string[];
+}
+
+export interface VerifyReport {
+  readonly tool: 'covcheck';
+  readonly command: 'verify';
+  readonly version: string;
+  readonly node: string;
+  readonly backend: string;
+  readonly seed: number;
+  readonly scale: Scale;
+  /** --runs override, null if each check used its own count. */
+  readonly runs: number | null;
+  readonly filters: { readonly claims: readonly string[] | null; readonly check: string | null };
+  /** 0 nothing failed, 1 a check failed. */
+  readonly exitCode: 0 | 1;
+  readonly summary: { readonly checks: number } & Readonly<Record<Verdict, number>>;
+  readonly claims: readonly ClaimRecord[];
+  readonly checks: readonly ReportCheck[];
+}
+
+export interface VerifyRunInfo {
+  readonly version: string;
+  readonly node: string;
+  readonly backend: string;
+  readonly seed: number;
+  readonly scale: Scale;
+  readonly runs: number | null;
+  readonly filters: VerifyReport['filters'];
+  /** Claim records to list (those of the selected checks). */
+  readonly claims: readonly ClaimRecord[];
+}
+
+/** Counts of each verdict. */
+export function summarize(results: readonly { verdict: Verdict }[]): VerifyReport['summary'] {
+  const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
+  for (const r of results) counts[r.verdict]++;
+  return { checks: results.length, ...counts };
+}
+
+/** The replay command for a counterexample (adds --scale full where needed). */
+export function replayCommand(check: string, seed: number, path: string, scale: Scale): string {
+  const id = /^[A-Za-z0-9._\/:=+-]+$/.test(check) ? check : `'${check.replace(/'/g, `'\\''`)}'`;
+  return `covcheck replay --check ${id} --seed ${seed} --path ${path || "''"}${scale === 'full' ? ' --scale full' : ''}`;
+}
+
+/** Plot file path in the run folder for one check's plot. */
+export function plotPath(checkId: string, file: string): string {
+  const f = slug(file);
+  return `plots/${slug(checkId)}--${f.endsWith('.svg') ? f : `${f}.svg`}`;
+}
+
+/** Counterexample file path in the run folder for one check. */
+export function counterexamplePath(checkId: string): string {
+  return `counterexamples/${slug(checkId)}.json`;
+}
+
+/** Assembles the report data from the run's results (paired with their checks, same order). */
+export function buildVerifyReport(
+  info: VerifyRunInfo,
+  results: readonly { readonly check: Check | undefined; readonly result: CheckResult }[],
+): VerifyReport {
+  const checks: ReportCheck[] = results.map(({ check, result: r }) => {
+    const cx = r.counterexample;
+    return {
+      check: r.check,
+      claim: r.claim,
+      title: check?.title ?? r.check,
+      variant: r.variant,
+      arithmetic: r.arithmetic,
+      expect: r.expect,
+      verdict: r.verdict,
+      cases: r.cases,
+      worst: r.worst,
+      seed: r.seed,
+      message: r.message,
+      ...(r.statistic ? { statistic: r.statistic } : {}),
+      ...(cx
+        ? {
+            counterexample: {
+              check: r.check,
+              seed: cx.seed,
+              path: cx.path,
+              scale: info.scale,
+              value: jsonSafe(cx.value),
+              measurement: cx.measurement,
+              shrinks: cx.shrinks,
+              replay: replayCommand(r.check, cx.seed, cx.path, info.scale),
+            },
+          }
+        : {}),
+      ...(r.plots && Object.keys(r.plots).length > 0 ? { plots: Object.keys(r.plots).map((f) => plotPath(r.check, f)) } : {}),
+    };
+  });
+  const summary = summarize(checks);
+  return {
+    tool: 'covcheck',
+    command: 'verify',
+    version: info.version,
+    node: info.node,
+    backend: info.backend,
+    seed: info.seed,
+    scale: info.scale,
+    runs: info.runs,
+    filters: info.filters,
+    exitCode: summary.fail > 0 ? 1 : 0,
+    summary,
+    claims: info.claims,
+    checks,
+  };
+}
+
+/** Every file of a verify run folder, keyed by relative path. */
+export function verifyReportFiles(report: VerifyReport, results: readonly CheckResult[]): Record<string, string> {
+  const files: Record<string, string> = {
+    'report.json': reportJson(report),
+    'report.md': verifyMarkdown(report),
+    'junit.xml': junitXml(results, { name: `covcheck verify seed ${report.seed} ${report.scale}` }),
+    'timing.json': reportJson({
+      total_ms: results.reduce((s, r) => s + r.ms, 0),
+      checks: Object.fromEntries(results.map((r) => [r.check, r.ms])),
+    }),
+  };
+  for (const c of report.checks) {
+    if (c.counterexample) {
+      const { check, seed, path, scale, replay, value, measurement, shrinks } = c.counterexample;
+      files[counterexamplePath(c.check)] = reportJson({ check, seed, path, scale, verdict: c.verdict, replay, value, measurement, shrinks });
+    }
+  }
+  for (const r of results) {
+    for (const [file, svg] of Object.entries(r.plots ?? {})) files[plotPath(r.check, file)] = svg;
+  }
+  return files;
+}
