@@ -13,7 +13,7 @@ import { forward } from '../../src/network/forward.js';
 import { toArith } from '../../src/network/init.js';
 import { magnitude } from '../../src/network/magnitude.js';
 import { tolerance } from '../../src/numeric/tolerance.js';
-import { arbCut, arbInput, arbNetwork, describeNetwork, type GeneratedNetwork, type NetworkConstraints } from '../generators/network.js';
+import { arbInputPool, arbNetwork, describeNetwork, poolSizes, type GeneratedNetwork, type NetworkConstraints } from '../generators/network.js';
 import { compareIn } from './compare.js';
 
 export const record: ClaimRecord = {
@@ -55,16 +55,12 @@ function measureIn<T>(A: Arith<T>, c: Case): Measurement {
 type CutChoice = 'layer' | 'single-node' | 'top';
 
 function arbCase(nc: NetworkConstraints, cut: CutChoice): fc.Arbitrary<Case> {
-  const nets = cut === 'single-node' ? arbNetwork(nc).filter((n) => n.spec.arch.layers.some((l) => l.blocks.length > 1)) : arbNetwork(nc);
-  return nets.chain((net) => {
+  const base = cut === 'single-node' ? arbNetwork(nc).filter((n) => n.spec.arch.layers.some((l) => l.blocks.length > 1)) : arbNetwork(nc);
+  return fc.record({ net: base, pool: arbInputPool(poolSizes(nc).inputs), pick: fc.nat() }).map(({ net, pool, pick }) => {
     const { arch } = net.spec;
-    const cuts =
-      cut === 'top'
-        ? fc.constant([arch.output] as readonly number[])
-        : cut === 'layer'
-          ? arbCut(arch)
-          : fc.constantFrom(...arch.layers.filter((l) => l.blocks.length > 1).flatMap((l) => l.blocks.map((b) => [b] as readonly number[])));
-    return fc.record({ net: fc.constant(net), x: arbInput(arch.nInputs), cut: cuts });
+    const singles = arch.layers.filter((l) => l.blocks.length > 1).flatMap((l) => l.blocks.map((b) => [b]));
+    const chosen = cut === 'top' ? [arch.output] : cut === 'layer' ? arch.layers[pick % arch.layers.length]!.blocks : singles[pick % singles.length]!;
+    return { net, x: pool.slice(0, arch.nInputs), cut: chosen };
   });
 }
 

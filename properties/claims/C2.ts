@@ -18,7 +18,7 @@ import { toArith } from '../../src/network/init.js';
 import { connectionBound, magnitude } from '../../src/network/magnitude.js';
 import { tolerance } from '../../src/numeric/tolerance.js';
 import { parseLoss, type Loss } from '../../src/losses/index.js';
-import { arbBatch, arbCut, arbInput, arbNetwork, describeNetwork, type GeneratedNetwork, type NetworkConstraints } from '../generators/network.js';
+import { arbBatch, arbInputPool, arbNetwork, describeNetwork, poolSizes, type GeneratedNetwork, type NetworkConstraints } from '../generators/network.js';
 import { compareIn, withinTolerance } from './compare.js';
 
 export const record: ClaimRecord = {
@@ -41,10 +41,13 @@ interface PairCase {
   readonly cut: readonly number[];
 }
 
-const arbPair = (nc: NetworkConstraints): fc.Arbitrary<PairCase> =>
-  arbNetwork(nc).chain((net) =>
-    fc.record({ net: fc.constant(net), x: arbInput(net.spec.arch.nInputs), xp: arbInput(net.spec.arch.nInputs), cut: arbCut(net.spec.arch) }),
-  );
+const arbPair = (nc: NetworkConstraints): fc.Arbitrary<PairCase> => {
+  const n = poolSizes(nc).inputs;
+  return fc.record({ net: arbNetwork(nc), x: arbInputPool(n), xp: arbInputPool(n), pick: fc.nat() }).map(({ net, x, xp, pick }) => {
+    const { arch } = net.spec;
+    return { net, x: x.slice(0, arch.nInputs), xp: xp.slice(0, arch.nInputs), cut: arch.layers[pick % arch.layers.length]!.blocks };
+  });
+};
 
 /** Backward-pass gradient of r = ½‖f(x) − f(x')‖² (flat per block). */
 function distanceGradient<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x: T[], xp: T[]): { grad: T[][]; df: T[] } {

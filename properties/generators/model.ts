@@ -7,7 +7,7 @@ import type { Augmentation } from '../../src/hltm/augmentation.js';
 import type { Tree } from '../../src/hltm/tree.js';
 import type { Activation } from '../../src/network/activation.js';
 import { mlpArchitecture, treeArchitecture, type NetworkSpec } from '../../src/network/architecture.js';
-import { arbParams, describeNetwork, type GeneratedNetwork } from './network.js';
+import { arbValue, describeNetwork, paramsFromPool, poolSizes, type GeneratedNetwork } from './network.js';
 import { arbTree, type TreeConstraints } from './tree.js';
 
 export interface AugmentationConstraints {
@@ -52,20 +52,26 @@ export function arbModel(c: ModelConstraints = {}): fc.Arbitrary<Model> {
   const treeC: TreeConstraints = { maxLeaves: 6, ...c.tree };
   const acts = c.activation ?? [{ kind: 'relu' } as Activation];
   const kinds = c.kind === 'mlp' ? ['mlp'] : c.kind === 'any' ? ['tree', 'mlp'] : ['tree'];
+  const maxHid = c.maxHid ?? 2;
+  const sizes = poolSizes({ tree: treeC, maxHid, maxOut: c.maxOut ?? 2, maxInputs: treeC.maxLeaves, maxLayers: 1 });
+  const v = arbValue(c.values ?? 'dyadic');
+  // No `chain`: parameters come from value pools, so every part shrinks on its own.
   return fc
     .record({
       tree: arbTree(treeC),
       aug: arbAugmentation(c.augmentation),
       kind: fc.constantFrom(...kinds),
-      hid: fc.integer({ min: 1, max: c.maxHid ?? 2 }),
+      hid: fc.integer({ min: 1, max: maxHid }),
       out: fc.integer({ min: 1, max: c.maxOut ?? 2 }),
       layers: fc.integer({ min: 0, max: 1 }),
       activation: fc.constantFrom(...acts),
+      w: fc.array(v, { minLength: sizes.weights, maxLength: sizes.weights }),
+      b: c.bias ? fc.array(v, { minLength: sizes.biases, maxLength: sizes.biases }) : fc.constant([] as number[]),
     })
-    .chain(({ tree, aug, kind, hid, out, layers, activation }) => {
+    .map(({ tree, aug, kind, hid, out, layers, activation, w, b }) => {
       const arch = kind === 'tree' ? treeArchitecture(tree, hid, out) : mlpArchitecture([tree.leaves.length, ...new Array<number>(layers).fill(hid), out]);
       const spec: NetworkSpec = { arch, activation, bias: c.bias ?? false, normalize: c.normalize ?? false, eps: 1e-4 };
-      return arbParams(spec, c.values ?? 'dyadic').map((params) => ({ tree, aug, net: { spec, params, tree } }));
+      return { tree, aug, net: { spec, params: paramsFromPool(spec, w, b), tree } };
     });
 }
 

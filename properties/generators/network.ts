@@ -65,18 +65,55 @@ function arbArchitecture(c: NetworkConstraints): fc.Arbitrary<{ arch: Architectu
   return kind === 'tree' ? tree : kind === 'mlp' ? mlp : fc.oneof({ depthSize: 'small' }, tree, mlp);
 }
 
-/** A network with parameters. */
+/**
+ * A network with parameters. No `chain`: the parameters come from a fixed-length pool of values
+ * (sliced block by block), so fast-check shrinks the architecture and the values independently
+ * (towards few nodes, small widths and zero weights).
+ */
 export function arbNetwork(c: NetworkConstraints = {}): fc.Arbitrary<GeneratedNetwork> {
   const acts = c.activation === undefined ? [RELU] : Array.isArray(c.activation) ? (c.activation as Activation[]) : [c.activation as Activation];
+  const { weights, biases } = poolSizes(c);
+  const v = arbValue(c.values ?? 'dyadic');
   return fc
-    .tuple(arbArchitecture(c), fc.constantFrom(...acts))
-    .chain(([{ arch, tree }, activation]) => {
+    .record({
+      a: arbArchitecture(c),
+      activation: fc.constantFrom(...acts),
+      w: fc.array(v, { minLength: weights, maxLength: weights }),
+      b: c.bias ? fc.array(v, { minLength: biases, maxLength: biases }) : fc.constant([] as number[]),
+    })
+    .map(({ a: { arch, tree }, activation, w, b }) => {
       const spec: NetworkSpec = { arch, activation, bias: (c.bias ?? false) !== false, normalize: c.normalize ?? false, eps: c.eps ?? 1e-4 };
-      return arbParams(spec, c.values ?? 'dyadic').map((p) => {
-        const params = c.bias === 'below-output' ? { W: p.W, b: p.b!.map((v, i) => (i === arch.output ? v.map(() => 0) : v)) } : p;
-        return tree ? { spec, params, tree } : { spec, params };
-      });
+      const p = paramsFromPool(spec, w, b);
+      const params = c.bias === 'below-output' ? { W: p.W, b: p.b!.map((vals, i) => (i === arch.output ? vals.map(() => 0) : vals)) } : p;
+      return tree ? { spec, params, tree } : { spec, params };
     });
+}
+
+/** Upper bounds on the number of weights and biases a network of these constraints can have. */
+export function poolSizes(c: NetworkConstraints): { weights: number; biases: number; inputs: number } {
+  const hid = c.maxHid ?? 3;
+  const out = Math.max(hid, c.maxOut ?? 3);
+  const t = c.tree ?? {};
+  const depth = t.maxDepth ?? 3;
+  const children = t.maxChildren ?? 3;
+  const leaves = Math.min(t.maxLeaves ?? 16, children ** depth);
+  let nodes = 0;
+  for (let d = 0; d < depth; d++) nodes += children ** d;
+  nodes = Math.min(nodes, leaves * depth);
+  const mlpIn = c.maxInputs ?? 4;
+  const mlpW = Math.max(mlpIn, hid, out);
+  const treeW = nodes * out * children * hid;
+  const mlpWeights = ((c.maxLayers ?? 2) + 1) * mlpW * mlpW;
+  return { weights: Math.max(treeW, mlpWeights), biases: Math.max(nodes * out, ((c.maxLayers ?? 2) + 1) * mlpW), inputs: Math.max(leaves, mlpIn) };
+}
+
+/** Parameters for a spec, taken in order from value pools (block by block, row-major). */
+export function paramsFromPool(spec: NetworkSpec, w: readonly number[], b: readonly number[]): Params<number> {
+  let i = 0;
+  const W = spec.arch.blocks.map((blk) => Array.from({ length: blk.out * blk.in }, () => w[i++] ?? 0));
+  let j = 0;
+  const B = spec.bias ? spec.arch.blocks.map((blk) => Array.from({ length: blk.out }, () => b[j++] ?? 0)) : null;
+  return { W, b: B };
 }
 
 /** Parameters for a spec. */
@@ -85,6 +122,11 @@ export function arbParams(spec: NetworkSpec, values: 'dyadic' | 'float' = 'dyadi
   const W = fc.tuple(...spec.arch.blocks.map((b) => fc.array(v, { minLength: b.out * b.in, maxLength: b.out * b.in })));
   const b = spec.bias ? fc.tuple(...spec.arch.blocks.map((blk) => fc.array(v, { minLength: blk.out, maxLength: blk.out }))) : fc.constant(null);
   return fc.record({ W, b }) as fc.Arbitrary<Params<number>>;
+}
+
+/** A pool of binary inputs; `takeInput(pool, n)` reads the first n. */
+export function arbInputPool(size: number): fc.Arbitrary<number[]> {
+  return fc.array(fc.integer({ min: 0, max: 1 }), { minLength: size, maxLength: size });
 }
 
 /** A binary input vector of length n. */

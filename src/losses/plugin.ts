@@ -83,7 +83,7 @@ export interface PluginLoss extends Loss {
   readonly plugin: LossPlugin;
   /** Where it came from: a path, or "builtin:<name>". */
   readonly source: string;
-  /** Evaluates with explicit duals (any arithmetic), for checks that want the raw plugin. */
+  /** "name(k=v,…)". */
   readonly label: string;
 }
 
@@ -493,5 +493,66 @@ export function tfLoss(loss: PluginLoss, tf: TfLike, rPos: TfTensor, rNeg: TfTen
   return reduction === 'mean' ? tf.mean(o) : tf.sum(o);
 }
 
-/** True when every built-in name resolves (used by docs/tests). */
+/** What `--loss` accepts, for help texts. */
 export const BUILTIN_SPEC_HELP = `a loss file (./my-loss.ts[:param=value,…]), a built-in (${LOSS_NAMES.join(', ')}, e.g. nce:tau=0.1) or builtin:<example> (the plugin-format examples)`;
+
+// ---------------------------------------------------------------------------------------------
+// Loss families: a loss with its parameters left free (checks sweep τ, the mutants wrap them).
+
+/** A loss as a function of its parameters. */
+export interface LossFamily {
+  /** The loss's name (built-in or plugin). */
+  readonly name: string;
+  /** Table label: "nce(tau=0.5)", "my_loss(tau=1) [./x.ts]". */
+  readonly label: string;
+  /** The parameters the family was given (defaults resolved). */
+  readonly params: Params;
+  /** The loss at these parameters overriding `params` (unknown names: PluginError / InputError). */
+  make(overrides?: Params): Loss;
+  /** Allowed H. */
+  readonly negatives: readonly [number, number];
+  readonly perTuple: boolean;
+}
+
+/** The family a Loss belongs to (built-ins by name, plugins by their plugin object). */
+export function familyOf(loss: Loss): LossFamily {
+  const cache = new Map<string, Loss>();
+  const base = loss.params;
+  const make = (overrides: Params = {}): Loss => {
+    const params = { ...base, ...overrides };
+    const key = JSON.stringify(Object.entries(params).sort());
+    let l = cache.get(key);
+    if (!l) {
+      if (isPluginLoss(loss)) l = pluginLoss(loss.plugin, loss.source, params);
+      else if (Object.keys(overrides).length === 0) l = loss;
+      else l = parseLoss({ name: loss.name, ...params });
+      cache.set(key, l);
+    }
+    return l;
+  };
+  const negatives: readonly [number, number] = isPluginLoss(loss) ? negativesRange(loss.plugin) : loss.name === 'tri' ? [1, 1] : [1, Number.POSITIVE_INFINITY];
+  return { name: loss.name, label: lossLabel(loss), params: base, make, negatives, perTuple: loss.perTuple };
+}
+
+/** A family whose every member is wrapped (mutants): `wrap` receives the correct loss. */
+export function mapFamily(f: LossFamily, label: string, wrap: (l: Loss) => Loss): LossFamily {
+  const cache = new Map<Loss, Loss>();
+  return {
+    ...f,
+    label,
+    make(overrides?: Params) {
+      const inner = f.make(overrides);
+      let l = cache.get(inner);
+      if (!l) {
+        l = wrap(inner);
+        cache.set(inner, l);
+      }
+      return l;
+    },
+  };
+}
+
+/** A plugin object as a family (builtin examples, mutants written as plugins). */
+export function pluginFamily(plugin: LossPlugin, source: string, overrides: Params = {}): LossFamily {
+  return familyOf(pluginLoss(plugin, source, overrides));
+}

@@ -12,8 +12,9 @@ import type { Loss } from '../../losses/loss.js';
 import type { NetworkSpec, Params } from '../../network/architecture.js';
 import { flatOptimizer, type FlatOptimizer, type OptimizerSpec } from '../../train/optim.js';
 import type { StepResult, TrainEngine } from '../engine.js';
-import { backwardKernel, forwardKernel, type BackwardKernel, type ForwardKernel } from './kernels.js';
-import { treeLayout, type Segment, type TreeLayout } from './layout.js';
+import { backwardKernel, forwardKernel, type BackwardKernel, type ForwardKernel, type KernelMode } from './kernels.js';
+import { segmentsOf, treeLayout, type Segment, type TreeLayout } from './layout.js';
+import { tablePlan, Tables } from './tables.js';
 import { lossStage, type LossStage } from './lossStage.js';
 
 export interface F32EngineOptions {
@@ -25,6 +26,10 @@ export interface F32EngineOptions {
   readonly H: number;
   /** Samples per kernel call (default 64: measured fastest; S = level-major, 1 = sample-major). */
   readonly chunk?: number;
+  /** Largest pattern table (tables.ts); 0 disables tables. Default 32. */
+  readonly tableMax?: number;
+  /** Zero-input handling of the kernels (kernels.ts). */
+  readonly mode?: KernelMode;
 }
 
 interface CompiledSegment {
@@ -61,19 +66,30 @@ export function unpackParams(layout: TreeLayout, P: Float32Array | Float64Array)
 export class F32Network {
   readonly layout: TreeLayout;
   readonly P: Float32Array;
+  /** Kernels of every node (inputs that are not 0/1). */
   protected readonly segs: CompiledSegment[];
+  /** Kernels of the nodes above the tables. */
+  protected readonly topSegs: CompiledSegment[];
+  protected readonly tables: Tables | null;
   protected V = new Float32Array(0);
   protected G = new Float32Array(0);
+  protected codes = new Int32Array(0);
+  /** Every leaf loaded since the last forward is 0 or 1. */
+  protected binary = true;
+  /** The last forward used the tables. */
+  protected usedTables = false;
 
   constructor(
     readonly spec: NetworkSpec,
     params: Params<number>,
     readonly chunk = 64,
+    tableMax = 32,
+    mode: KernelMode = 'branch',
   ) {
     this.layout = treeLayout(spec.arch, spec.bias);
     this.P = new Float32Array(this.layout.nParams);
     packParams(this.layout, params, this.P);
-    this.segs = this.layout.segments.map((seg) => {
+    const compileSeg = (seg: Segment): CompiledSegment => {
       const shape = {
         in: seg.in,
         out: seg.out,
@@ -81,23 +97,35 @@ export class F32Network {
         activation: spec.activation,
         isRoot: seg.isRoot,
         internalChildren: seg.internalChildren,
-        mode: (globalThis as any).MODE,
+        mode,
       };
       return { seg, fwd: forwardKernel(shape), bwd: backwardKernel(shape) };
-    });
+    };
+    this.segs = this.layout.segments.map(compileSeg);
+    const plan = tableMax >= 2 ? tablePlan(this.layout, tableMax) : null;
+    this.tables = plan && plan.nodes.length > 0 ? new Tables(plan, spec.activation, spec.bias) : null;
+    this.topSegs = plan ? segmentsOf(this.layout.tree, this.layout.nodes, spec.bias, (k) => !plan.tabulated.has(k)).map(compileSeg) : this.segs;
   }
 
   protected ensure(S: number): void {
     const { Vw, Gw } = this.layout;
     if (this.V.length < S * Vw) this.V = new Float32Array(S * Vw);
     if (this.G.length < S * Gw) this.G = new Float32Array(S * Gw);
+    const nF = this.tables?.plan.frontier.length ?? 0;
+    if (this.codes.length < S * nF) this.codes = new Int32Array(S * nF);
   }
 
-  /** Copies rows x[r·L ..] (r < count) into V rows s0 + r. */
+  /** Copies rows x[r·L ..] (r < count) into V rows s0 + r, noting whether all are 0/1. */
   protected loadLeaves(x: Float32Array, s0: number, count: number): void {
     const { Vw, leafBase, leafPos } = this.layout;
     const L = leafPos.length;
     const V = this.V;
+    let binary = this.binary;
+    for (let i = 0; i < count * L && binary; i++) {
+      const v = x[i]!;
+      if (v !== 0 && v !== 1) binary = false;
+    }
+    this.binary = binary;
     if (leafBase >= 0) {
       for (let r = 0; r < count; r++) V.set(x.subarray(r * L, r * L + L), (s0 + r) * Vw + leafBase);
       return;
@@ -108,24 +136,46 @@ export class F32Network {
     }
   }
 
-  /** Forward over rows [0, S) of V (leaves already loaded). */
-  protected forwardRows(S: number): void {
+  /** Forward over rows [0, S) of V (leaves already loaded); `allPre`: fill G of every node. */
+  protected forwardRows(S: number, allPre: boolean): void {
     const { Vw, Gw } = this.layout;
-    const { P, V, G } = this;
+    const { P, V, G, tables } = this;
+    const useTables = tables !== null && this.binary;
+    this.usedTables = useTables;
+    this.binary = true;
+    if (useTables) tables.build(P);
+    const segs = useTables ? this.topSegs : this.segs;
     for (let c0 = 0; c0 < S; c0 += this.chunk) {
       const c1 = Math.min(S, c0 + this.chunk);
-      for (let k = this.segs.length - 1; k >= 0; k--) {
-        const { seg, fwd } = this.segs[k]!;
+      if (useTables) tables.fill(V, G, this.codes, c0, c1, Vw, Gw, allPre);
+      for (let k = segs.length - 1; k >= 0; k--) {
+        const { seg, fwd } = segs[k]!;
         fwd(P, V, G, c0, c1, Vw, Gw, seg.count, seg.pOff, seg.pStride, seg.inOff, seg.vOff, seg.gOff);
       }
     }
+  }
+
+  /** Backward over rows [0, S) (dV's root slots set), adding into GR. */
+  protected backwardRows(S: number, GR: Float64Array, dV: Float64Array): void {
+    const { Vw, Gw } = this.layout;
+    const { P, V, G, tables } = this;
+    const useTables = this.usedTables && tables !== null;
+    const segs = useTables ? this.topSegs : this.segs;
+    for (let c0 = 0; c0 < S; c0 += this.chunk) {
+      const c1 = Math.min(S, c0 + this.chunk);
+      for (const { seg, bwd } of segs) {
+        bwd(P, GR, V, G, dV, c0, c1, Vw, Gw, seg.count, seg.pOff, seg.pStride, seg.inOff, seg.vOff, seg.gOff);
+      }
+      if (useTables) tables.binRows(dV, this.codes, c0, c1, Vw);
+    }
+    if (useTables) tables.backward(P, GR);
   }
 
   /** Pre-activations [S × Gw] (tree.internal order) of S input rows (a view, valid until the next call). */
   forwardPre(x: Float32Array, S: number): Float32Array {
     this.ensure(S);
     this.loadLeaves(x, 0, S);
-    this.forwardRows(S);
+    this.forwardRows(S, true);
     return this.G.subarray(0, S * this.layout.Gw);
   }
 
@@ -154,7 +204,7 @@ export class F32Engine extends F32Network implements TrainEngine {
   readonly H: number;
 
   constructor(o: F32EngineOptions) {
-    super(o.spec, o.params, o.chunk ?? 64);
+    super(o.spec, o.params, o.chunk ?? 64, o.tableMax ?? 32, o.mode ?? 'branch');
     this.B = o.B;
     this.H = o.H;
     const S = o.B * (2 + o.H);
@@ -184,17 +234,10 @@ export class F32Engine extends F32Network implements TrainEngine {
     this.loadLeaves(batch.anchor, 0, B);
     this.loadLeaves(batch.pos, B, B);
     this.loadLeaves(batch.neg, 2 * B, B * H);
-    this.forwardRows(S);
+    this.forwardRows(S, false);
     const value = this.stage.run(this.G, this.dV);
     this.grad.fill(0);
-    const { Vw, Gw } = this.layout;
-    const { P, V, G, dV, grad } = this;
-    for (let c0 = 0; c0 < S; c0 += this.chunk) {
-      const c1 = Math.min(S, c0 + this.chunk);
-      for (const { seg, bwd } of this.segs) {
-        bwd(P, grad, V, G, dV, c0, c1, Vw, Gw, seg.count, seg.pOff, seg.pStride, seg.inOff, seg.vOff, seg.gOff);
-      }
-    }
+    this.backwardRows(S, this.grad, this.dV);
     return value;
   }
 
