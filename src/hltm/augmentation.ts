@@ -11,7 +11,7 @@
  * A tuple (x, x_+, x_1−..x_H−): x, x_+ are independent augmentations of one base sample; each
  * negative is an augmentation of its own independent base sample.
  */
-import { InputError } from '../errors.js';
+import { InputError, requireInt } from '../errors.js';
 import type { Rng } from '../numeric/random.js';
 import { sampleFrom, sampleNodes } from './sampler.js';
 import type { Tree } from './tree.js';
@@ -106,6 +106,7 @@ export interface Tuple {
 
 /** One tuple (x, x_+, x_1−..x_H−) as full node vectors, with the base samples it came from. */
 export function sampleTuple(tree: Tree, a: Augmentation, H: number, rng: Rng): Tuple {
+  requireInt('H', H, 0);
   const base = sampleNodes(tree, rng);
   const anchor = augment(tree, a, base, rng);
   const pos = augment(tree, a, base, rng);

@@ -9,6 +9,7 @@
  * correlation metric). Optional full node vectors (allocBatch(..., {nodes: true})): anchorNodes,
  * posNodes [B × nNodes], negNodes [B × H × nNodes], leaves after flips.
  */
+import { requireInt } from '../errors.js';
 import type { Rng } from '../numeric/random.js';
 import { keptCount, type Augmentation } from './augmentation.js';
 import type { Tree } from './tree.js';
@@ -34,6 +35,9 @@ interface Plan {
   readonly thr: Float64Array;
   readonly leaves: Int32Array;
   readonly internal: Int32Array;
+  /** Scratch node vectors (base sample, current view), reused across calls. */
+  readonly base: Uint8Array;
+  readonly view: Uint8Array;
 }
 
 const plans = new WeakMap<Tree, Plan>();
@@ -49,7 +53,7 @@ function planOf(tree: Tree): Plan {
     parent[i] = tree.nodes[i]!.parent;
     thr[i] = Math.round(((1 + tree.nodes[i]!.polarity) / 2) * TWO32);
   }
-  p = { n, parent, thr, leaves: Int32Array.from(tree.leaves), internal: Int32Array.from(tree.internal) };
+  p = { n, parent, thr, leaves: Int32Array.from(tree.leaves), internal: Int32Array.from(tree.internal), base: new Uint8Array(n), view: new Uint8Array(n) };
   plans.set(tree, p);
   return p;
 }
@@ -97,6 +101,8 @@ function emit(plan: Plan, rng: Rng, nodes: Uint8Array, flipThr: number, out: Flo
 
 /** Samples B tuples (x, x_+, x_1−..x_H−) into `out` (allocated when absent) and returns it. */
 export function sampleBatch(tree: Tree, a: Augmentation, H: number, B: number, rng: Rng, out?: Batch): Batch {
+  requireInt('H', H, 0);
+  requireInt('B', B, 1);
   const plan = planOf(tree);
   const batch = out ?? allocBatch(tree, H, B);
   if (batch.B !== B || batch.H !== H || batch.anchor.length !== B * plan.leaves.length) {
@@ -107,8 +113,7 @@ export function sampleBatch(tree: Tree, a: Augmentation, H: number, B: number, r
   const nI = plan.internal.length;
   const m = keptCount(tree, a);
   const flipThr = Math.round(a.flip * TWO32);
-  const base = new Uint8Array(n);
-  const view = new Uint8Array(n);
+  const { base, view } = plan;
   const augmentInto = (target: Float32Array, off: number, nodesOut: Uint8Array | undefined, nodesOff: number) => {
     view.set(base.subarray(0, m));
     fill(plan, rng, view, m, n);

@@ -120,20 +120,28 @@ export class F32Network {
     const { Vw, leafBase, leafPos } = this.layout;
     const L = leafPos.length;
     const V = this.V;
-    let binary = this.binary;
-    for (let i = 0; i < count * L && binary; i++) {
-      const v = x[i]!;
-      if (v !== 0 && v !== 1) binary = false;
-    }
-    this.binary = binary;
+    let nonBinary = 0;
     if (leafBase >= 0) {
-      for (let r = 0; r < count; r++) V.set(x.subarray(r * L, r * L + L), (s0 + r) * Vw + leafBase);
-      return;
+      for (let r = 0; r < count; r++) {
+        const vb = (s0 + r) * Vw + leafBase;
+        const xb = r * L;
+        for (let j = 0; j < L; j++) {
+          const v = x[xb + j]!;
+          nonBinary |= +(v !== 0 && v !== 1);
+          V[vb + j] = v;
+        }
+      }
+    } else {
+      for (let r = 0; r < count; r++) {
+        const vb = (s0 + r) * Vw;
+        for (let j = 0; j < L; j++) {
+          const v = x[r * L + j]!;
+          nonBinary |= +(v !== 0 && v !== 1);
+          V[vb + leafPos[j]!] = v;
+        }
+      }
     }
-    for (let r = 0; r < count; r++) {
-      const vb = (s0 + r) * Vw;
-      for (let j = 0; j < L; j++) V[vb + leafPos[j]!] = x[r * L + j]!;
-    }
+    if (nonBinary) this.binary = false;
   }
 
   /** Forward over rows [0, S) of V (leaves already loaded); `allPre`: fill G of every node. */

@@ -221,24 +221,27 @@ export class Tables {
   }
 
   /**
-   * Rows [s0, s1): frontier values into V and G, codes into `codes` [S × frontier]; with
-   * `allPre`, the pre-activations of every tabulated node into G (evaluation).
+   * Rows [s0, s1): frontier values into V, codes into `codes` [S × frontier]; with `allPre`, the
+   * pre-activations of every tabulated node into G (evaluation; training needs none of them).
    */
   fill(V: Float32Array, G: Float32Array, codes: Int32Array, s0: number, s1: number, Vw: number, Gw: number, allPre: boolean): void {
     const { plan, TG, TV } = this;
     const nF = plan.frontier.length;
+    const front = plan.frontier.map((t) => plan.nodes[t]!);
     for (let s = s0; s < s1; s++) {
       const vb = s * Vw;
       const gb = s * Gw;
       for (let f = 0; f < nF; f++) {
-        const n = plan.nodes[plan.frontier[f]!]!;
-        const c = this.code(n, V, vb);
+        const n = front[f]!;
+        const lp = n.leafPos;
+        const lw = n.leafW;
+        let c = 0;
+        for (let i = 0; i < lp.length; i++) c += V[vb + lp[i]!]! * lw[i]!;
         codes[s * nF + f] = c;
-        const src = n.tOff + c * n.out;
-        for (let i = 0; i < n.out; i++) {
-          V[vb + n.vpos + i] = TV[src + i]!;
-          G[gb + n.gpos + i] = TG[src + i]!;
-        }
+        const out = n.out;
+        const src = n.tOff + c * out;
+        V.set(TV.subarray(src, src + out), vb + n.vpos);
+        if (allPre) G.set(TG.subarray(src, src + out), gb + n.gpos);
       }
       if (!allPre) continue;
       for (const n of plan.nodes) {
@@ -253,13 +256,20 @@ export class Tables {
   binRows(dV: Float64Array, codes: Int32Array, s0: number, s1: number, Vw: number): void {
     const { plan, TG, bins } = this;
     const nF = plan.frontier.length;
+    const front = plan.frontier.map((t) => plan.nodes[t]!);
+    const relu = this.relu;
     for (let s = s0; s < s1; s++) {
       const vb = s * Vw;
       for (let f = 0; f < nF; f++) {
-        const n = plan.nodes[plan.frontier[f]!]!;
-        const base = n.tOff + codes[s * nF + f]! * n.out;
+        const n = front[f]!;
+        const out = n.out;
+        const base = n.tOff + codes[s * nF + f]! * out;
         const dv = vb + n.vpos;
-        for (let i = 0; i < n.out; i++) bins[base + i] += this.gate(n.isRoot, TG[base + i]!, dV[dv + i]!);
+        if (relu && !n.isRoot) {
+          for (let i = 0; i < out; i++) if (TG[base + i]! > 0) bins[base + i] += dV[dv + i]!;
+        } else {
+          for (let i = 0; i < out; i++) bins[base + i] += this.gate(n.isRoot, TG[base + i]!, dV[dv + i]!);
+        }
       }
     }
   }

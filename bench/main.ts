@@ -1,0 +1,61 @@
+/**
+ * `npm run bench`: speed targets of the issues, measured on this machine, each printed with its
+ * target and its ratio against a baseline measured in the same run. Never asserted by tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchCore } from './core.js';
+import { benchSampler } from './hltm.js';
+
+interface Row {
+  readonly what: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target?: string;
+  readonly baseline?: { readonly name: string; readonly ratio: number };
+}
+
+function timeCommand(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: 'ignore', env: { ...process.env, CI: 'true' } });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  return (performance.now() - t0) / 1000;
+}
+
+const rows: Row[] = [];
+const core = benchCore();
+const c2 = core['C2 float64 cases/s']!;
+rows.push({ what: 'C2 float64 (depth 3, binary, hid 4, batch 8)', value: c2, unit: 'cases/s', target: '> 2000' });
+rows.push({ what: 'C2 rational (same case, dyadic values)', value: core['C2 rational cases/s']!, unit: 'cases/s', baseline: { name: 'float64', ratio: core['C2 rational cases/s']! / c2 } });
+rows.push({ what: 'C3 exact enumeration (8 leaves, hid 4)', value: core['C3 enumeration ms (8 leaves, hid 4)']!, unit: 'ms', target: '< 50' });
+const sampler = benchSampler();
+rows.push({ what: 'HLTM batch sampler (depth 5, root, B 128)', value: sampler, unit: 'triples/s' });
+
+try {
+  const mod = (await import('./train.js')) as { benchTrain?: () => Promise<Record<string, number>> };
+  if (mod.benchTrain) {
+    const t = await mod.benchTrain();
+    const base = t['float64 reference triples/s'];
+    for (const [k, v] of Object.entries(t)) {
+      rows.push({ what: k.replace(/ (triples|samples)\/s$/, ''), value: v, unit: k.endsWith('samples/s') ? 'samples/s' : 'triples/s', ...(base && k.includes('triples') && !k.startsWith('float64') ? { baseline: { name: 'float64 reference', ratio: v / base } } : {}) });
+    }
+  }
+} catch (e) {
+  rows.push({ what: `training bench unavailable: ${(e as Error).message.slice(0, 80)}`, value: Number.NaN, unit: '' });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'covcheck-bench-'));
+const help = timeCommand(['bin/covcheck.js', '--help']);
+const start = timeCommand(['bin/covcheck.js', 'verify', '--no-progress', '--report-dir', dir]);
+rmSync(dir, { recursive: true, force: true });
+rows.push({ what: '`npm start` (covcheck verify, CI scale)', value: start, unit: 's', target: '< 60', baseline: { name: 'CLI start-up (--help)', ratio: start / help } });
+
+const fmt = (v: number) => (!Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+const w = Math.max(...rows.map((r) => r.what.length));
+console.log(`${'benchmark'.padEnd(w)}  ${'value'.padStart(12)}  unit        target   ratio vs baseline`);
+for (const r of rows) {
+  const base = r.baseline ? `${r.baseline.ratio.toFixed(3)}× ${r.baseline.name}` : '';
+  console.log(`${r.what.padEnd(w)}  ${fmt(r.value).padStart(12)}  ${r.unit.padEnd(10)}  ${(r.target ?? '').padEnd(7)}  ${base}`);
+}
