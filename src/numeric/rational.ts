@@ -82,10 +82,14 @@ export class Rational {
     if (this.den === 1n) return Number(this.num);
     const n = Number(this.num);
     const d = Number(this.den);
-    if (Number.isFinite(n) && Number.isFinite(d)) return n / d;
-    // Huge parts: scale down keeping 64 significant bits.
-    const shift = BigInt(Math.max(0, this.den.toString(2).length - 64));
-    return Number(this.num >> shift) / Number(this.den >> shift);
+    const exact = Number.isSafeInteger(n) && Number.isSafeInteger(d);
+    if (exact) return n / d; // both exact: one correctly rounded division
+    const isPow2 = (this.den & (this.den - 1n)) === 0n;
+    if (isPow2 && Number.isSafeInteger(n)) return scalePow2(n, -(this.den.toString(2).length - 1));
+    // General: q = ⌊num·2^k / den⌋ with ≥ 66 significant bits, then scale back by 2^-k.
+    const bits = (v: bigint) => (v < 0n ? -v : v).toString(2).length;
+    const k = Math.max(0, 66 + bits(this.den) - bits(this.num));
+    return scalePow2(Number((this.num << BigInt(k)) / this.den), -k);
   }
   toString(): string {
     return this.den === 1n ? this.num.toString() : `${this.num}/${this.den}`;
@@ -108,4 +112,17 @@ function gcd(a: bigint, b: bigint): bigint {
     b = t;
   }
   return a;
+}
+
+/** x·2^e, in steps so that intermediate powers of two neither overflow nor underflow early. */
+function scalePow2(x: number, e: number): number {
+  while (e < -1000) {
+    x *= 2 ** -1000;
+    e += 1000;
+  }
+  while (e > 1000) {
+    x *= 2 ** 1000;
+    e -= 1000;
+  }
+  return x * 2 ** e;
 }

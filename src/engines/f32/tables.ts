@@ -240,8 +240,9 @@ export class Tables {
         codes[s * nF + f] = c;
         const out = n.out;
         const src = n.tOff + c * out;
-        V.set(TV.subarray(src, src + out), vb + n.vpos);
-        if (allPre) G.set(TG.subarray(src, src + out), gb + n.gpos);
+        const vo = vb + n.vpos;
+        for (let i = 0; i < out; i++) V[vo + i] = TV[src + i]!;
+        if (allPre) for (let i = 0; i < out; i++) G[gb + n.gpos + i] = TG[src + i]!;
       }
       if (!allPre) continue;
       for (const n of plan.nodes) {
