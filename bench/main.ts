@@ -34,7 +34,8 @@ const sampler = benchSampler();
 rows.push({ what: 'HLTM batch sampler (depth 5, root, B 128)', value: sampler, unit: 'triples/s' });
 
 try {
-  const mod = (await import('./train.js')) as { benchTrain?: () => Promise<Record<string, number>> };
+  const trainModule = './train.js'; // optional: the training engine's benchmark
+  const mod = (await import(trainModule)) as { benchTrain?: () => Promise<Record<string, number>> };
   if (mod.benchTrain) {
     const t = await mod.benchTrain();
     const base = t['float64 reference triples/s'];

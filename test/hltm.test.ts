@@ -75,18 +75,28 @@ describe('sampler', () => {
     expect(Array.from(leavesOf(irregular, nodes))).toEqual(irregular.leaves.map((l) => nodes[l]));
     expect(Array.from(latentsOf(irregular, nodes))).toEqual(irregular.internal.map((l) => nodes[l]));
   });
-  it('the exact law agrees with Monte Carlo (every configuration within 6 sd)', () => {
-    for (const a of ['none-shared', 'root+flip(0.1)']) {
+  it('the exact law agrees with Monte Carlo: P(x | x_0) and P(x), every configuration within 6 sd', () => {
+    for (const a of ['none-shared', 'root+flip(0.1)', 'level(1)']) {
       const aug = parseAugmentation(a);
-      const marginal = viewMarginal(F64, leafDistribution(F64, irregular, aug));
-      const counts = new Array<number>(marginal.length).fill(0);
+      const d = leafDistribution(F64, irregular, aug);
+      const row = new Map(d.x0.map((v, i) => [v.key, i]));
+      const m = keptCount(irregular, aug);
+      const counts = d.cond.map(() => new Array<number>(d.nConfigs).fill(0));
       const rng = new Rng(7);
       const N = 40_000;
       for (let s = 0; s < N; s++) {
-        const x = leavesOf(irregular, augment(irregular, aug, sampleNodes(irregular, rng), rng));
-        counts[x.reduce((c, b, j) => c | (b << j), 0)]!++;
+        const base = sampleNodes(irregular, rng);
+        const x = leavesOf(irregular, augment(irregular, aug, base, rng));
+        const i = row.get(m === 0 ? '-' : Array.from(base.subarray(0, m)).join(''))!;
+        counts[i]![x.reduce((c, b, j) => c | (b << j), 0)]!++;
       }
-      counts.forEach((k, c) => near(k, N, marginal[c]!));
+      counts.forEach((byConfig, i) => {
+        const n = byConfig.reduce((u, v) => u + v, 0);
+        near(n, N, d.x0[i]!.prob);
+        byConfig.forEach((k, c) => near(k, n, d.cond[i]![c]!));
+      });
+      const marginal = viewMarginal(F64, d);
+      marginal.forEach((p, c) => near(counts.reduce((u, byConfig) => u + byConfig[c]!, 0), N, p));
     }
   });
 });

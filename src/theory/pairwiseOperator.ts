@@ -161,6 +161,8 @@ export interface ExpectedLossGradient<T> {
   readonly value: T;
   /** Tuples with positive probability that were evaluated. */
   readonly tuples: number;
+  /** max over tuples of |β_+| + Σ_k |β_k| (float64; for tolerances). */
+  readonly betaScale: number;
 }
 
 /**
@@ -202,6 +204,7 @@ export function expectedLossGradient<T>(M: PairwiseModel<T>, loss: Loss, H: numb
   };
   let value = A.zero;
   let tuples = 0;
+  let betaScale = 0;
   const negs = new Array<number>(H).fill(0);
   const free = Array.from({ length: H }, (_, k) => k).filter((k) => !(law.selfNegative && k === 0));
   for (const { c, cp, w } of pairs) {
@@ -220,6 +223,7 @@ export function expectedLossGradient<T>(M: PairwiseModel<T>, loss: Loss, H: numb
       const rNeg = negs.map((cn) => distance(M, c, cn));
       const lv = loss.evaluate(A, { rPos: [rPos], rNeg: [rNeg], dim: M.nOut, reduction: 'sum' });
       value = A.add(value, A.mul(prob, lv.value));
+      betaScale = Math.max(betaScale, Math.abs(A.toNumber(lv.betaPos[0]!)) + lv.betaNeg[0]!.reduce((sum, b) => sum + Math.abs(A.toNumber(b)), 0));
       axpy(A, grad, A.mul(prob, lv.betaPos[0]!), pairGrad(c, cp));
       lv.betaNeg[0]!.forEach((b, k) => axpy(A, grad, A.mul(prob, b), pairGrad(c, negs[k]!)));
       indep.forEach((k, s) => {
@@ -268,7 +272,7 @@ export function expectedLossGradient<T>(M: PairwiseModel<T>, loss: Loss, H: numb
       }
     }
   }
-  return { grad, xi, value, tuples };
+  return { grad, xi, value, tuples, betaScale };
 }
 
 /** K̄_l(i) stacked (d × nOut flat) and f̄(i), from the model tables. */
@@ -432,4 +436,15 @@ export function residueRatio<T>(M: PairwiseModel<T>, e: Pick<ExpectedLossGradien
   const t = norm2(M.A, theta);
   const o = norm2(M.A, opTimesW);
   return { ratio: o === 0 ? (t === 0 ? 0 : Number.POSITIVE_INFINITY) : t / o, theta: t, op: o };
+}
+
+/** Largest |entry| of K and of f over the support (float64; for tolerances). */
+export function modelMagnitudes<T>(M: PairwiseModel<T>): { K: number; f: number } {
+  let K = 0;
+  let f = 0;
+  for (const c of M.support) {
+    for (const v of M.K[c]!) K = Math.max(K, Math.abs(M.A.toNumber(v)));
+    for (const v of M.f[c]!) f = Math.max(f, Math.abs(M.A.toNumber(v)));
+  }
+  return { K, f };
 }
