@@ -13,7 +13,10 @@ export class Rng {
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new RangeError(`Rng: seed must be an integer, got ${seed}`);
-    this.gen = xoroshiro128plus(seed | 0);
+    // xoroshiro128+ seeded with a small integer starts poorly mixed (first uniforms ≈ 1 for seeds
+    // 0, 1, 2, …): scramble the seed (murmur3 finaliser) and discard the first outputs.
+    this.gen = xoroshiro128plus(mix32(seed | 0));
+    for (let i = 0; i < 16; i++) this.gen.next();
   }
 
   /** Uniform 32-bit unsigned integer. */
@@ -67,6 +70,16 @@ export class Rng {
     child.spare = null;
     return child;
   }
+}
+
+/** The murmur3 32-bit finaliser: a bijection that spreads every input bit over the output. */
+function mix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
 }
 
 /** Derives a 32-bit seed from a base seed and labels (FNV-1a), for per-claim/per-run streams. */
