@@ -85,6 +85,40 @@ describe('hand-computed golden cases', () => {
   });
 });
 
+describe('eval --exact (rational arithmetic)', () => {
+  const frac = (v: string) => {
+    const [n, d] = v.split('/');
+    return Number(BigInt(n!)) / Number(BigInt(d ?? '1'));
+  };
+  const toNum = (v: unknown): unknown => (typeof v === 'string' ? frac(v) : Array.isArray(v) ? v.map(toNum) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toNum(x)])) : v);
+  for (const name of ['04-expect-nobias-relu', '05-official_subtract-relu', '13-expect-bias-relu', '14-official_subtract-leaky_relu']) {
+    it(`${name}: exact = the expected float64 result to 1e-12`, async () => {
+      const r = await evalJson(readFileSync(join(CASES, `${name}.case.json`), 'utf8'), ['--exact']);
+      expect(r.code).toBe(0);
+      const got = toNum(JSON.parse(r.out));
+      const want = JSON.parse(readFileSync(join(CASES, `${name}.expected.json`), 'utf8'));
+      expect(maxDiff(got, want) / maxAbs(want)).toBeLessThan(1e-12);
+    });
+  }
+  it('the hand-computed case is exactly 3/2 and [1, 1]', async () => {
+    const r = JSON.parse((await evalJson(base, ['--exact'])).out);
+    expect(r.loss).toBe('3/2');
+    expect(r.grads.s).toEqual([['1', '1']]);
+  });
+  for (const [what, json, field] of [
+    ['exact mode on a tanh net', { ...base, activation: 'tanh' }, 'activation'],
+    ['exact mode with normalisation', { ...base, normalize: true }, 'normalize'],
+    ['exact mode with InfoNCE', { ...base, loss: { name: 'nce', tau: 1 } }, 'loss.name'],
+  ] as const) {
+    it(`${what}: exit 2 naming ${field}`, async () => {
+      const r = await evalJson(json, ['--exact']);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain(field);
+    });
+  }
+});
+
 /** A valid depth-5 binary case (32 leaves, hid 1): above the 16-leaf enumeration limit of mode "expect". */
 function bigExpectCase(): unknown {
   const names: string[] = [];

@@ -5,7 +5,13 @@
  *                and with `connections` the per-sample K_ν.
  * mode "expect": exact enumeration (theory/expectedGradient.ts) under the `root` augmentation.
  */
-import { F64 } from '../numeric/arith.js';
+import { EXACT, F64, type Arith } from '../numeric/arith.js';
+import { Rational } from '../numeric/rational.js';
+import { InputError } from '../errors.js';
+import { isHomogeneous, activationName } from '../network/activation.js';
+import { toArith } from '../network/init.js';
+import { leafDistribution } from '../hltm/exactDistribution.js';
+import { expectedSimpleGradientFrom } from '../theory/expectedGradient.js';
 import { batchLoss, connectionGradient } from '../network/batchGradient.js';
 import { connections } from '../network/connection.js';
 import type { Trace } from '../network/forward.js';
@@ -14,12 +20,49 @@ import type { ParsedCase } from './parseCase.js';
 
 type Matrix = number[][];
 
-function reshape(flat: readonly number[], rows: number, cols: number): Matrix {
+function reshape<V>(flat: readonly V[], rows: number, cols: number): V[][] {
   return Array.from({ length: rows }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
 }
 
-export function evaluateCase(c: ParsedCase, options: { connections?: boolean } = {}): Record<string, unknown> {
+export function evaluateCase(c: ParsedCase, options: { connections?: boolean; exact?: boolean } = {}): Record<string, unknown> {
+  if (options.exact) return evaluateExact(c);
   return c.mode === 'expect' ? evaluateExpect(c) : evaluateGrad(c, options.connections === true);
+}
+
+/**
+ * The same outputs in exact rational arithmetic (`--exact`): every input number is taken as the
+ * dyadic rational it is, and every output number is printed as a string "num/den". Only the
+ * rational variants: relu / leaky_relu / linear, no normalisation, losses simp and official_subtract.
+ */
+function evaluateExact(c: ParsedCase): Record<string, unknown> {
+  if (!isHomogeneous(c.spec.activation)) throw new InputError('activation', `exact arithmetic needs relu, leaky_relu or linear, got '${activationName(c.spec.activation)}' (irrational)`);
+  if (c.spec.normalize) throw new InputError('normalize', 'exact arithmetic cannot normalise (a square root)');
+  if (!c.loss.rational) throw new InputError('loss.name', `exact arithmetic needs a rational loss (simp, official_subtract), got '${c.loss.name}'`);
+  const A: Arith<Rational> = EXACT;
+  const params = toArith(A, c.params);
+  const str = (v: Rational) => v.toString();
+  const byName = (flat: readonly (readonly Rational[])[]) =>
+    Object.fromEntries(c.spec.arch.blocks.map((b) => [b.name, reshape(flat[b.index]!.map(str) as unknown as number[], b.out, b.in)]));
+  if (c.mode === 'expect') {
+    const e = expectedSimpleGradientFrom(A, c.spec, params, leafDistribution(A, c.tree, { base: { kind: 'root' }, flip: 0 }));
+    const nodes: Record<string, unknown> = {};
+    for (const b of c.spec.arch.blocks) {
+      nodes[b.name] = { neg_expected_grad: e.negExpectedGrad[b.index]!.map(str), cov_form: e.covForm[b.index]!.map(str), cross_cov_form: e.crossCovForm[b.index]!.map(str) };
+    }
+    return { expected_L_simp: str(e.expectedLoss), n_configs: e.nConfigs, nodes };
+  }
+  const q = (rows: readonly (readonly number[])[]) => rows.map((r) => r.map((v) => A.from(v)));
+  const batch = { x: q(c.batch.x), pos: q(c.batch.pos), neg: c.batch.neg.map(q) };
+  const r = batchLoss(A, c.spec, params, batch, c.loss, c.reduction);
+  const m = (rows: readonly (readonly Rational[])[]) => rows.map((row) => row.map(str));
+  const out: Record<string, unknown> = {
+    loss: str(r.value),
+    f: { x: m(r.f.x), x_pos: m(r.f.pos), x_neg: c.flatNegatives ? m(r.f.neg.map((row) => row[0]!)) : r.f.neg.map(m) },
+    grads: byName(r.grads.W),
+  };
+  if (r.grads.b) out.grads_bias = Object.fromEntries(c.spec.arch.blocks.map((b) => [b.name, r.grads.b![b.index]!.map(str)]));
+  out.connection_grads = byName(connectionGradient(A, c.spec, params, r));
+  return out;
 }
 
 function evaluateGrad(c: ParsedCase, withK: boolean): Record<string, unknown> {

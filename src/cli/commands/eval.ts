@@ -27,16 +27,18 @@ export function register(program: Command, ctx: CliContext): void {
     .description('evaluate one case (docs/case-format.md) in float64 and print its JSON result')
     .option('--case <file>', 'the case file, or - for standard input')
     .option('--connections', 'also print the per-sample connections K (mode "grad")')
+    .option('--exact', 'compute in exact rational arithmetic; numbers are printed as strings "num/den" (relu/leaky_relu/linear, no normalisation, loss simp or official_subtract)')
     .addHelpText(
       'after',
       '\nmode "grad": loss, f, grads, grads_bias, connection_grads (and K with --connections).\n' +
         'mode "expect": exact enumeration under the root augmentation, at most 16 leaves (65 536 configurations).\n' +
         'Exit codes: 0 ok, 2 bad input (the message names the field).',
     )
-    .action((opts: { case?: string; connections?: boolean }) => {
+    .action((opts: { case?: string; connections?: boolean; exact?: boolean }) => {
       const { text } = readCase(opts.case);
       const parsed = parseCaseText(text, 'case');
-      const result = evaluateCase(parsed, { connections: opts.connections === true });
+      if (opts.exact && opts.connections) throw new InputError('--connections', 'not available with --exact');
+      const result = evaluateCase(parsed, { connections: opts.connections === true, exact: opts.exact === true });
       ctx.stdout.write(JSON.stringify(result) + '\n');
       ctx.exitCode = 0;
     });
