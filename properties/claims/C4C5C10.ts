@@ -18,6 +18,7 @@ import { operatorMatrix, operatorQuadratic, outputVarianceTrace } from '../../sr
 import { negExpectedGradient } from '../../src/theory/expectedGradient.js';
 import { arbModel, describeModel, type Model, type ModelConstraints } from '../generators/model.js';
 import { exactEqual } from './compare.js';
+import { spectrumCheck } from './C10-spectrum.js';
 
 const HOMOGENEOUS: Activation[] = [{ kind: 'relu' }, { kind: 'leaky_relu', slope: 0.25 }, { kind: 'linear' }];
 
@@ -132,4 +133,5 @@ export const checks: readonly Check[] = [
   property('C5', 'C5/rational/quadratic-form', 'bias-free homogeneous, every cut', 'hold', () => arbModel(small), measureQuadratic, C5.title),
   property('C5', 'C5/rational/quadratic-form-bias', 'bias', 'fail', () => arbModel({ ...small, bias: true }), measureQuadratic, C5.title),
   property('C10', 'C10/rational/rank', 'every augmentation incl. none-shared', 'hold', () => arbModel({ ...small, augmentation: { flips: [0, 0.25] } }), measureRank, C10.title),
+  spectrumCheck,
 ];

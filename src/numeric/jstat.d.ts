@@ -9,5 +9,7 @@ declare module 'jstat' {
     studentt: Dist;
     binomial: { cdf(k: number, n: number, p: number): number; pdf(k: number, n: number, p: number): number };
     chisquare: Dist;
+    noncentralt: Dist;
+    centralF: Dist;
   };
 }
