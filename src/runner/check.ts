@@ -72,6 +72,8 @@ export interface CheckResult {
   readonly message: string;
   /** Milliseconds; excluded from report.json (byte-identical reports), kept in timing.json. */
   readonly ms: number;
+  /** error/tolerance of every passing float case (for the margin histogram; not in report.json). */
+  readonly ratios?: readonly number[];
   /** Optional artefacts (SVG plots) keyed by file name. */
   readonly plots?: Readonly<Record<string, string>>;
 }

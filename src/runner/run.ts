@@ -16,6 +16,7 @@ export async function runCheck(check: Check, options: RunOptions): Promise<Check
 function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<CheckResult, 'ms'> {
   const numRuns = options.numRuns ?? check.runs[options.scale];
   let worst = { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN };
+  const ratios: number[] = [];
   let cases = 0;
   let lastFailure: Measurement | undefined;
   let thrown: unknown;
@@ -33,6 +34,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
     if (m.ok) {
       const ratio = m.tolerance > 0 ? m.error / m.tolerance : m.error === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (!(ratio <= worst.ratio)) worst = { ratio, error: m.error, tolerance: m.tolerance };
+      if (m.tolerance > 0) ratios.push(ratio);
       return true;
     }
     lastFailure = m;
@@ -50,6 +52,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
     cases: details.numRuns,
     worst,
     seed: options.seed,
+    ...(ratios.length > 0 ? { ratios } : {}),
   };
   if (!details.failed) {
     if (check.expect === 'fail') {

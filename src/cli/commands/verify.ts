@@ -13,6 +13,7 @@ import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from
 import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
 import { buildVerifyReport, replayCommand, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
+import { histogram } from '../../report/plot.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
@@ -160,7 +161,10 @@ export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<numb
   let where: string | null = null;
   if (o.reportDir !== null) {
     try {
-      where = (await writeRunFolder(o.reportDir, runName(o), verifyReportFiles(report, results))).dir;
+      const files = verifyReportFiles(report, results);
+      const margins = await marginHistogram(results);
+      if (margins) files['plots/float-error-over-tolerance.svg'] = margins;
+      where = (await writeRunFolder(o.reportDir, runName(o), files)).dir;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
@@ -248,4 +252,15 @@ export function summaryLine(report: VerifyReport, where: string | null, cwd: str
     (rel === null ? '' : `; report: ${rel}`) +
     '\n'
   );
+}
+
+/**
+ * How close the floating-point checks came to their derived tolerances: a histogram of
+ * log10(error / tolerance) over every passing float case (exact zeros are left out). Mass near 0
+ * means a tight tolerance; far below, a safe margin. Null when no float case ran.
+ */
+async function marginHistogram(results: readonly CheckResult[]): Promise<string | null> {
+  const values = results.flatMap((r) => (r.ratios ?? []).filter((x) => x > 0).map((x) => Math.max(-12, Math.log10(x))));
+  if (values.length === 0) return null;
+  return histogram({ title: `float checks: error / derived tolerance, ${values.length} non-zero cases`, xLabel: 'log10(error / tolerance) (below −12 shown at −12; 0 = at the tolerance)', values, bins: 24 });
 }
