@@ -230,6 +230,7 @@ describe('verify', () => {
       'junit.xml',
       'plots',
       'plots/C3-fake-stat--gain.svg',
+      'plots/float-error-over-tolerance.svg',
       'report.json',
       'report.md',
       'timing.json',
