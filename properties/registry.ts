@@ -7,17 +7,19 @@ import * as C1 from './claims/C1.js';
 import * as C2 from './claims/C2.js';
 import * as C3 from './claims/C3.js';
 import * as C4C5C10 from './claims/C4C5C10.js';
+import * as C6 from './claims/C6.js';
+import * as C7 from './claims/C7.js';
 import * as C8 from './claims/C8.js';
 import * as C9 from './claims/C9.js';
+import * as mutants from './claims/mutants.js';
 
 /** A claim module exports `record` (one claim) or `records` (several), and `checks`. */
 type ClaimModule = { readonly checks: readonly Check[] } & ({ readonly record: ClaimRecord } | { readonly records: readonly ClaimRecord[] });
 
-const MODULES: readonly ClaimModule[] = [C1, C2, C3, C4C5C10, C8, C9];
+const MODULES: readonly ClaimModule[] = [C1, C2, C3, C4C5C10, C6, C7, C8, C9];
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => Number(a.id.slice(1)) - Number(b.id.slice(1));
 
 export const CLAIMS: readonly ClaimRecord[] = MODULES.flatMap((m) => ('record' in m ? [m.record] : m.records)).sort(byId);
-export const CHECKS: readonly Check[] = MODULES.flatMap((m) => m.checks)
-  .slice()
+export const CHECKS: readonly Check[] = [...MODULES.flatMap((m) => m.checks), ...mutants.checks]
   .sort((a, b) => Number(a.claim.slice(1)) - Number(b.claim.slice(1)));

@@ -39,6 +39,7 @@ import {
   type PairwiseModel,
 } from '../../src/theory/pairwiseOperator.js';
 import { linePlot } from '../../src/report/plot.js';
+import { slug } from '../../src/report/write.js';
 import { CORRECT } from '../../src/mutants/catalogue.js';
 import { arbModel, describeModel, type Model, type ModelConstraints } from '../generators/model.js';
 import { logLogSlope, pipelineLoss, type LossUnderTest } from './C6.js';
@@ -336,7 +337,7 @@ export function tauTrendCheck(targets: readonly TrendTarget[], o: { id: string; 
             : bad.length === 0
               ? `${series.length} series: ratio ~ 1/τ (log-log slope −1 ± ${SLOPE_TOL} for τ ≥ ${TREND_FIT_FROM}, ratio·τ bounded); asymptotic only`
               : `residue ratio not O(1/τ): ${bad.join('; ')}`,
-        plots: { [`${o.id.replace(/[^A-Za-z0-9._=+-]+/g, '-')}.svg`]: svg },
+        plots: { [`${slug(o.id, 120)}.svg`]: svg },
       };
     },
   };
@@ -395,7 +396,7 @@ export function augmentationTrendCheck(targets: readonly TrendTarget[], o: { id:
         logY: true,
         series: levelSeries,
       });
-      const slug = o.id.replace(/[^A-Za-z0-9._=+-]+/g, '-');
+      const base = slug(o.id, 120);
       return {
         check: o.id,
         claim: 'C7',
@@ -413,7 +414,7 @@ export function augmentationTrendCheck(targets: readonly TrendTarget[], o: { id:
             : bad.length === 0
               ? `ratio ~ q under flip(q) (slope +1 ± ${SLOPE_TOL}) and 0 at identity; 0 at level(depth)`
               : bad.join('; '),
-        plots: { [`${slug}-flip.svg`]: plotFlip, [`${slug}-level.svg`]: plotLevel },
+        plots: { [`${base}-flip.svg`]: plotFlip, [`${base}-level.svg`]: plotLevel },
       };
     },
   };

@@ -4,6 +4,8 @@
  *   0 nothing failed, 1 a claim failed, 2 bad usage or input, 3 internal error.
  * Every command is registered from src/cli/commands/index.ts with `register(program, ctx)`.
  */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { Check, ClaimRecord } from '../runner/check.js';
@@ -35,6 +37,8 @@ export interface CliContext {
   readonly version: string;
   /** The numeric backend recorded in reports. */
   readonly backend: string;
+  /** Failure-corpus folders that `verify` replays first (default: covcheck's own and ./fixtures/counterexamples). */
+  readonly corpusDirs?: readonly string[];
   /** --debug: print stacks of internal errors. */
   readonly debug: boolean;
   /** The command's exit code; 0 unless the command sets it. */
@@ -112,9 +116,17 @@ async function makeContext(o: CliOverrides, debug: boolean): Promise<CliContext>
     cwd: o.cwd ?? process.cwd(),
     version: o.version ?? packageVersion(),
     backend: o.backend ?? 'default',
+    corpusDirs: o.corpusDirs ?? (o.checks === undefined ? defaultCorpusDirs(o.cwd ?? process.cwd()) : []),
     debug,
     exitCode: 0,
   };
+}
+
+/** covcheck's own corpus and, when different, the working directory's (where `covcheck hunt` saves). */
+function defaultCorpusDirs(cwd: string): string[] {
+  const own = resolve(fileURLToPath(new URL('../../', import.meta.url)), 'fixtures', 'counterexamples');
+  const here = resolve(cwd, 'fixtures', 'counterexamples');
+  return here === own ? [own] : [own, here];
 }
 
 /** `--debug` is global: remove it wherever it appears before `--`. */

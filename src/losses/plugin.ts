@@ -534,24 +534,6 @@ export function familyOf(loss: Loss): LossFamily {
   return { name: loss.name, label: lossLabel(loss), params: base, make, negatives, perTuple: loss.perTuple };
 }
 
-/** A family whose every member is wrapped (mutants): `wrap` receives the correct loss. */
-export function mapFamily(f: LossFamily, label: string, wrap: (l: Loss) => Loss): LossFamily {
-  const cache = new Map<Loss, Loss>();
-  return {
-    ...f,
-    label,
-    make(overrides?: Params) {
-      const inner = f.make(overrides);
-      let l = cache.get(inner);
-      if (!l) {
-        l = wrap(inner);
-        cache.set(inner, l);
-      }
-      return l;
-    },
-  };
-}
-
 /** A plugin object as a family (builtin examples, mutants written as plugins). */
 export function pluginFamily(plugin: LossPlugin, source: string, overrides: Params = {}): LossFamily {
   return familyOf(pluginLoss(plugin, source, overrides));

@@ -19,16 +19,8 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
   const ratios: number[] = [];
   let cases = 0;
   let lastFailure: Measurement | undefined;
-  let thrown: unknown;
   const property = fc.property(check.arbitrary(options.scale), (v: V) => {
-    let m: Measurement;
-    try {
-      m = check.measure(v);
-    } catch (e) {
-      thrown = e;
-      throw e;
-    }
-    thrown = undefined;
+    const m = check.measure(v);
     cases++;
     if (options.onProgress && cases % 8 === 0) options.onProgress(Math.min(1, cases / numRuns), check.id);
     if (m.ok) {
@@ -66,14 +58,17 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
   }
   const shrunk = details.counterexample?.[0] as V;
   // Measure the shrunk case again: the last failure seen is the shrunk one, but be explicit.
+  // Whether the predicate throws is decided on the shrunk case itself.
   let measurement: Measurement;
+  let threw = false;
+  let thrown: unknown;
   try {
     measurement = shrunk === undefined ? (lastFailure ?? errorMeasurement('no value')) : check.measure(shrunk);
   } catch (e) {
+    threw = true;
+    thrown = e;
     measurement = errorMeasurement(String(e));
   }
-  const threw = thrown !== undefined;
-  if (threw && measurement.ok) measurement = errorMeasurement(String(thrown));
   const counterexample = {
     value: shrunk === undefined ? null : check.describe ? check.describe(shrunk) : shrunk,
     measurement,

@@ -9,6 +9,8 @@ import type { CliContext } from '../main.js';
 import { register as registerVerify } from './verify.js';
 import { register as registerEval } from './eval.js';
 import { register as registerReplay } from './replay.js';
+import { register as registerHunt } from './hunt.js';
+import { register as registerCompare } from './compare.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -16,6 +18,8 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerVerify,
   registerEval,
   registerReplay,
+  registerHunt,
+  registerCompare,
 ];
 
 /** Registers every command on the program. */

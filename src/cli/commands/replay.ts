@@ -13,6 +13,7 @@ import { runCheck } from '../../runner/run.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../main.js';
 import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../main.js';
+import { describeReplayOutcome, isCounterexampleFile, replayExitCode, replayFile } from '../../hunt/corpus.js';
 import { replayCommand } from '../../report/verify.js';
 import { prettyJson, reportJson } from '../../report/json.js';
 
@@ -45,9 +46,25 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--scale <scale>', 'ci or full (default: the file\'s scale, else ci)')
     .option('--json', 'print the replayed result as JSON on stdout')
     .action(async (file: string | undefined, raw: RawOptions) => {
+      if (file !== undefined && isCorpusFile(resolve(ctx.cwd, file))) {
+        // A saved counterexample in the case format (covcheck hunt, fixtures/counterexamples/).
+        const outcome = await replayFile(resolve(ctx.cwd, file), ctx.cwd);
+        ctx.stdout.write(describeReplayOutcome(outcome));
+        ctx.exitCode = replayExitCode(outcome);
+        return;
+      }
       const target = parseReplayTarget(file, raw, ctx);
       ctx.exitCode = await runReplay(target, raw.json === true, ctx);
     });
+}
+
+/** True when FILE is readable JSON in the corpus format (anything else goes the seed/path way). */
+function isCorpusFile(path: string): boolean {
+  try {
+    return isCounterexampleFile(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return false;
+  }
 }
 
 /** Validates the command line (and reads FILE); throws InputError naming the field. */

@@ -14,6 +14,9 @@ import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
 import { buildVerifyReport, replayCommand, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
 import { histogram } from '../../report/plot.js';
+import { corpusChecks } from '../../hunt/corpus.js';
+import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin.js';
+import { lossChecks } from '../../../properties/claims/mutants.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
@@ -58,8 +61,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-report', 'write no report files')
-    .action(async (raw: RawOptions) => {
-      ctx.exitCode = await runVerify(parseVerifyOptions(raw, ctx), ctx);
+    .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
+    .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
+    .action(async (raw: RawOptions & { loss?: string; corpus: boolean }) => {
+      const extra: Check[] = [];
+      if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) extra.push(...corpusChecks(dir, ctx.cwd));
+      const withLoss = raw.loss === undefined ? ctx : { ...ctx, checks: [...ctx.checks, ...lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)))] };
+      const full = { ...withLoss, checks: [...extra, ...withLoss.checks] };
+      const code = await runVerify(parseVerifyOptions(raw, full), full);
+      ctx.exitCode = code;
     });
 }
 

@@ -1,0 +1,219 @@
+/**
+ * Counterexample hunting (search, structural shrinking), the failure corpus (replay, deduplication)
+ * and `covcheck hunt` (help, bad input, exit codes). The whole fixtures/counterexamples corpus is
+ * replayed here, as `covcheck verify` does first.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as fc from 'fast-check';
+import { Command, CommanderError } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { parseCase } from '../src/case/parseCase.js';
+import { arbCaseJson, projectCase, shapeOf, type CaseJson } from '../src/hunt/caseJson.js';
+import { hunt, parseDuration } from '../src/hunt/search.js';
+import { HUNT_TARGETS } from '../src/hunt/targets.js';
+import {
+  CORPUS_DIR,
+  corpusChecks,
+  corpusDuplicates,
+  counterexampleFile,
+  readCounterexampleFile,
+  replayCorpus,
+  replayFile,
+  saveCounterexample,
+} from '../src/hunt/corpus.js';
+import { runCheck } from '../src/runner/run.js';
+import { register as registerHunt } from '../src/cli/commands/hunt.js';
+import type { CliContext } from '../src/cli/main.js';
+
+const root = resolve(__dirname, '..');
+const dir = mkdtempSync(join(tmpdir(), 'covcheck-hunt-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const target = (id: string) => HUNT_TARGETS.find((t) => t.id === id)!;
+
+describe('the failure corpus (fixtures/counterexamples)', () => {
+  it('replays: every excluded-variant case still violates, every recorded bug stays fixed', async () => {
+    const outcomes = await replayCorpus(CORPUS_DIR, root);
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const o of outcomes) expect(['pass', 'expected-fail'], `${o.file}: ${o.message}`).toContain(o.verdict);
+  });
+
+  it('is small, deduplicated, named by content, and every case is valid in the case format', () => {
+    const files = readdirSync(join(root, CORPUS_DIR)).filter((n) => n.endsWith('.json'));
+    expect(files.length).toBeLessThanOrEqual(12);
+    expect(corpusDuplicates(join(root, CORPUS_DIR))).toEqual([]);
+    for (const name of files) {
+      const f = readCounterexampleFile(join(root, CORPUS_DIR, name), name);
+      expect(name.startsWith(`${f.claim}-${f.variant}-`), name).toBe(true);
+      expect(() => parseCase(f.case), name).not.toThrow();
+      expect(f.versions['fast-check']).toBeDefined();
+    }
+  });
+
+  it('runs as checks (corpus/<file>) with the verdict of the replay', async () => {
+    const checks = corpusChecks(CORPUS_DIR, root);
+    const r = await runCheck(checks.find((c) => c.id.startsWith('corpus/C1-tanh'))!, { seed: 1, scale: 'ci' });
+    expect(r.verdict).toBe('expected-fail');
+    expect(r.claim).toBe('C1');
+  });
+});
+
+describe('hunting', () => {
+  it('C1 with tanh: finds a counterexample and shrinks it to depth 2, ≤ 2 children, hid ≤ 2 within 30 s', () => {
+    const t0 = performance.now();
+    const r = hunt(target('C1/tanh'), { seed: 42, scale: 'ci' });
+    const ms = performance.now() - t0;
+    expect(r.shrunk).not.toBeNull();
+    const s = shapeOf(r.shrunk!.json);
+    expect(s.depth).toBe(2);
+    expect(s.children).toBeLessThanOrEqual(2);
+    expect(s.hid).toBeLessThanOrEqual(2);
+    expect(ms).toBeLessThan(30_000);
+    // Minimal numbers: every entry is a short dyadic fraction (replays exactly).
+    const nums = JSON.stringify(r.shrunk!.json.weights).match(/-?\d+(\.\d+)?/g)!.map(Number);
+    expect(nums.every((v) => Number.isInteger(v * 64))).toBe(true);
+  });
+
+  it('finds nothing where the claim holds (C1 on bias-free homogeneous networks)', () => {
+    const r = hunt(target('C1/homogeneous'), { seed: 3, scale: 'ci', runs: 150 });
+    expect(r.shrunk).toBeNull();
+    expect(r.evaluations).toBe(150);
+  });
+
+  it('is reproducible for a seed and respects a time budget', () => {
+    const a = hunt(target('C3/tanh'), { seed: 9, scale: 'ci', runs: 60 });
+    const b = hunt(target('C3/tanh'), { seed: 9, scale: 'ci', runs: 60 });
+    expect(JSON.stringify(a.shrunk?.json)).toBe(JSON.stringify(b.shrunk?.json));
+    const t0 = performance.now();
+    hunt(target('C1/homogeneous'), { seed: 1, scale: 'ci', timeMs: 300 });
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(parseDuration('--time', '10m')).toBe(600_000);
+    expect(() => parseDuration('--time', 'soon')).toThrow(InputError);
+  });
+
+  it('projects cases onto smaller shapes that stay valid', () => {
+    fc.assert(
+      fc.property(
+        arbCaseJson({ ...target('C3/op-form').domain('ci'), bias: true }),
+        fc.record({ dd: fc.nat(2), dc: fc.nat(1), dh: fc.nat(2), db: fc.nat(1), first: fc.boolean() }),
+        (c, d) => {
+          const s = shapeOf(c);
+          const to = { depth: Math.max(1, s.depth - d.dd), children: Math.max(1, s.children - d.dc), hid: Math.max(1, s.hid - d.dh), out: s.out, B: Math.max(1, s.B - d.db), H: s.H };
+          const p = projectCase(c, to, { dropFirstTuple: d.first });
+          const parsed = parseCase(p);
+          expect(parsed.tree.leaves.length).toBe(to.children ** to.depth);
+          expect(shapeOf(p).B).toBe(to.B);
+        },
+      ),
+      { numRuns: 60, seed: 5 },
+    );
+  });
+
+  it('saves one file per distinct minimal case', () => {
+    const r = hunt(target('C1/bias'), { seed: 42, scale: 'ci' });
+    const f = counterexampleFile({ target: target('C1/bias'), json: r.shrunk!.json, measurement: r.shrunk!.measurement, seed: 42, path: r.path, version: 'test' });
+    const out = join(dir, 'corpus');
+    expect(saveCounterexample(out, f).created).toBe(true);
+    expect(saveCounterexample(out, { ...f, seed: 7, path: 'elsewhere' }).created).toBe(false);
+    expect(readdirSync(out)).toHaveLength(1);
+  });
+});
+
+// ---- covcheck hunt / replay of corpus files ----
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const ctx = {
+    claims: [],
+    checks: [],
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    stderrIsTTY: false,
+    env: { CI: 'true' },
+    cwd: dir,
+    version: '0.0.0-test',
+    backend: 'test',
+    debug: false,
+    exitCode: 0,
+  } as CliContext;
+  const program = new Command('covcheck').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  registerHunt(program, ctx);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { code: ctx.exitCode, out, err };
+  } catch (e) {
+    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, out, err };
+    if (e instanceof InputError) return { code: 2, out, err: err + e.message };
+    throw e;
+  }
+}
+
+describe('covcheck hunt', () => {
+  it('has --help listing the targets', async () => {
+    const r = await runCli(['hunt', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/C1\/tanh/);
+    expect(r.out).toMatch(/Exit codes/);
+  });
+
+  it('rejects bad input with exit 2 naming the flag', async () => {
+    const cases: [string[], RegExp][] = [
+      [['hunt'], /--claim: required/],
+      [['hunt', '--claim', 'C99'], /--claim: cannot hunt/],
+      [['hunt', '--claim', 'C1', '--variant', 'sigmoid'], /--variant: C1 has no variant/],
+      [['hunt', '--claim', 'C1', '--runs', '5', '--time', '1s'], /--time: give either --runs or --time/],
+      [['hunt', '--claim', 'C1', '--time', 'soon'], /--time: expected a duration/],
+      [['hunt', '--claim', 'C1', '--runs', '-3'], /--runs/],
+      [['hunt', '--claim', 'C1', '--loss', 'nce'], /--loss: C1\/homogeneous does not depend on the loss/],
+      [['hunt', '--claim', 'C6', '--loss', './nope.ts'], /--loss: no such loss file/],
+      [['hunt', '--claim', 'C1', '--scale', 'huge'], /--scale/],
+    ];
+    for (const [args, re] of cases) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.err, args.join(' ')).toMatch(re);
+    }
+  });
+
+  it('exit 0 and a saved, replayable file for an excluded variant; exit 0 with nothing found where the claim holds', async () => {
+    const out = join(dir, 'cli-corpus');
+    const r = await runCli(['hunt', '--claim', 'C1', '--variant', 'tanh', '--out', out, '--json']);
+    expect(r.code, r.err).toBe(0);
+    const res = JSON.parse(r.out) as { found: boolean; saved: { path: string; created: boolean } };
+    expect(res.found).toBe(true);
+    expect(existsSync(res.saved.path)).toBe(true);
+    expect(r.err).toMatch(/shrunk in \d+ steps .* to depth 2/);
+    const replay = await replayFile(res.saved.path, dir);
+    expect(replay.verdict).toBe('expected-fail');
+    const ok = await runCli(['hunt', '--claim', 'C1', '--runs', '50', '--no-save']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/PASSED: no counterexample/);
+  });
+
+  it('exit 1 when a claim that should hold is violated (C6 with an unbalanced plugin)', async () => {
+    const plugin = join(dir, 'unbalanced.mjs');
+    writeFileSync(plugin, "export default { name: 'lopsided', loss(ops, r) { return ops.sub(r.pos, ops.mul(2, ops.mean(r.neg))); } };\n");
+    const r = await runCli(['hunt', '--claim', 'C6', '--loss', plugin, '--runs', '30', '--out', join(dir, 'c6')]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/FAILED: C6 is violated/);
+    const saved = readdirSync(join(dir, 'c6'));
+    expect(saved).toHaveLength(1);
+    const f = JSON.parse(readFileSync(join(dir, 'c6', saved[0]!), 'utf8')) as { loss: { spec: string } };
+    expect(f.loss.spec).toBe(plugin);
+    expect((await replayFile(join(dir, 'c6', saved[0]!), dir)).verdict).toBe('fail');
+  });
+
+  it('a malformed corpus file is bad input naming the file and field', async () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ covcheck: 'counterexample', format: 1, target: 'C9/none', case: {} }));
+    await expect(replayFile(bad, dir)).rejects.toThrow(/bad\.json: target: unknown hunt target/);
+    const c: CaseJson = JSON.parse(readFileSync(join(root, CORPUS_DIR, readdirSync(join(root, CORPUS_DIR))[0]!), 'utf8')).case;
+    writeFileSync(bad, JSON.stringify({ covcheck: 'counterexample', format: 1, claim: 'C1', target: 'C1/tanh', variant: 'tanh', expect: 'fail', loss: null, seed: 1, path: '', versions: {}, measurement: { error: 1, tolerance: 0 }, case: { ...c, depth: 'two' } }));
+    const o = await replayFile(bad, dir);
+    expect(o.verdict).toBe('fail');
+    expect(o.message).toMatch(/depth/);
+  });
+});

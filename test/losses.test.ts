@@ -1,0 +1,289 @@
+/**
+ * Loss plugins (dual numbers, rationals, float32, TensorFlow.js), their error messages, the
+ * pairwise operator of C7 on small cases, and `covcheck compare` (help, bad input, exit codes).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { EXACT, F64 } from '../src/numeric/arith.js';
+import { Rational } from '../src/numeric/rational.js';
+import { Rng } from '../src/numeric/random.js';
+import { dualOps, F32 } from '../src/losses/dual.js';
+import { parseLoss } from '../src/losses/index.js';
+import { familyOf, pluginLoss, resolveLossSpec, splitLossSpec, tfLoss, type LossPlugin, type TfLike } from '../src/losses/plugin.js';
+import { BUILTIN_PLUGINS } from '../src/losses/builtin/index.js';
+import { completeTree } from '../src/hltm/tree.js';
+import { treeArchitecture, type NetworkSpec } from '../src/network/architecture.js';
+import { initParams, toArith } from '../src/network/init.js';
+import { leafDistribution } from '../src/hltm/exactDistribution.js';
+import { parseAugmentation } from '../src/hltm/augmentation.js';
+import { conditionalMeans } from '../src/theory/conditionalMeans.js';
+import { operatorTimes } from '../src/theory/covarianceOperator.js';
+import { expectedLossGradient, oracleExpectedGradient, pairwiseModel, residue, residueClosedForm, residueRatio } from '../src/theory/pairwiseOperator.js';
+import { register as registerCompare } from '../src/cli/commands/compare.js';
+import type { CliContext } from '../src/cli/main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'covcheck-losses-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function plugin(name: string, body: string, extra = ''): string {
+  const path = join(dir, `${name}.mjs`);
+  writeFileSync(path, `export default { name: '${name}', ${extra} loss(ops, r, p) { ${body} } };\n`);
+  return path;
+}
+
+const batch = (rPos: number[], rNeg: number[][]) => ({ rPos, rNeg, dim: 2, reduction: 'mean' as const });
+
+describe('dual numbers', () => {
+  it('give the exact first derivatives of every operation (against central differences)', () => {
+    const rng = new Rng(7);
+    const fs: [string, (o: ReturnType<typeof dualOps<number>>, x: any, y: any) => any, (x: number, y: number) => number][] = [
+      ['div', (o, x, y) => o.div(o.mul(x, x), o.add(y, 2)), (x, y) => (x * x) / (y + 2)],
+      ['exp/log', (o, x, y) => o.log(o.add(o.exp(x), o.mul(y, y))), (x, y) => Math.log(Math.exp(x) + y * y)],
+      ['lse', (o, x, y) => o.logSumExp([x, o.mul(2, y), 0.5]), (x, y) => Math.log(Math.exp(x) + Math.exp(2 * y) + Math.exp(0.5))],
+      ['softplus', (o, x, y) => o.softplus(o.sub(x, y)), (x, y) => Math.log1p(Math.exp(x - y))],
+      ['sigmoid', (o, x, y) => o.mul(o.sigmoid(x), y), (x, y) => y / (1 + Math.exp(-x))],
+      ['max', (o, x, y) => o.max(o.mul(x, 3), y), (x, y) => Math.max(3 * x, y)],
+    ];
+    for (const [name, f, g] of fs) {
+      for (let k = 0; k < 20; k++) {
+        const x = rng.range(-2, 2);
+        const y = rng.range(0.1, 2);
+        const o = dualOps(F64, 2);
+        const d = f(o, o.variable(x, 0), o.variable(y, 1));
+        const h = 1e-6;
+        expect(d.v, name).toBeCloseTo(g(x, y), 12);
+        expect(d.d[0], `${name} ∂x`).toBeCloseTo((g(x + h, y) - g(x - h, y)) / (2 * h), 6);
+        expect(d.d[1], `${name} ∂y`).toBeCloseTo((g(x, y + h) - g(x, y - h)) / (2 * h), 6);
+      }
+    }
+  });
+
+  it('run exactly in rationals for + − × ÷ max and refuse exp there', () => {
+    const o = dualOps(EXACT, 1);
+    const x = o.variable(Rational.parse('3/4'), 0);
+    const v = o.div(o.mul(x, x), o.add(x, 1));
+    expect(v.v.toString()).toBe('9/28');
+    expect(v.d[0]!.toString()).toBe('33/49'); // (x² + 2x)/(x+1)² at 3/4
+    expect(() => o.exp(x)).toThrow(/exact \(rational\) arithmetic cannot compute exp/);
+  });
+
+  it('refuse JavaScript arithmetic on a distance with a clear message', () => {
+    const o = dualOps(F64, 1);
+    const x = o.variable(1, 0);
+    expect(() => (x as unknown as number) * 2).toThrow(/JavaScript arithmetic/);
+    expect(() => Math.exp(x as unknown as number)).toThrow(/use the ops/);
+  });
+});
+
+describe('loss plugins', () => {
+  it('the plugin-format built-ins agree with the hand-written losses (value and weights)', () => {
+    const cases: [string, Record<string, number>][] = [['simp', {}], ['nce', { tau: 0.3 }], ['tri', { tau: 0.5, r0: 0.25 }], ['official_nce', { tau: 0.1 }], ['official_subtract', {}]];
+    for (const [name, params] of cases) {
+      const a = pluginLoss(BUILTIN_PLUGINS[name]!, `builtin:${name}`, params).evaluate(F64, batch([0.3, 1.2], name === 'tri' ? [[0.5], [2]] : [[0.5, 0.1], [2, 0.7]]));
+      const b = parseLoss({ name, ...params }).evaluate(F64, batch([0.3, 1.2], name === 'tri' ? [[0.5], [2]] : [[0.5, 0.1], [2, 0.7]]));
+      expect(a.value, name).toBeCloseTo(b.value, 14);
+      [...a.betaPos, ...a.betaNeg.flat()].forEach((v, i) => expect(v, `${name} β${i}`).toBeCloseTo([...b.betaPos, ...b.betaNeg.flat()][i]!, 14));
+    }
+  });
+
+  it('are rational exactly when they use rational operations only', () => {
+    expect(pluginLoss(BUILTIN_PLUGINS.simp!, 'builtin:simp').rational).toBe(true);
+    expect(pluginLoss(BUILTIN_PLUGINS.unbalanced!, 'builtin:unbalanced').rational).toBe(true);
+    expect(pluginLoss(BUILTIN_PLUGINS.nce!, 'builtin:nce').rational).toBe(false);
+    const r = pluginLoss(BUILTIN_PLUGINS.unbalanced!, 'x').evaluate(EXACT, { rPos: [Rational.parse('1/3')], rNeg: [[Rational.ONE, Rational.parse('1/2')]], dim: 1, reduction: 'mean' });
+    expect([r.value, r.betaPos[0], ...r.betaNeg[0]!].map(String)).toEqual(['-7/6', '1', '-1', '-1']);
+  });
+
+  it('load from a file given to --loss, with parameter overrides', async () => {
+    const path = plugin('half_simp', 'return ops.mul(p.c, ops.sub(r.pos, ops.mean(r.neg)));', 'params: { c: 0.5 },');
+    const loss = await resolveLossSpec(`${path}:c=2`, dir);
+    expect(loss.name).toBe('half_simp');
+    expect(loss.params).toEqual({ c: 2 });
+    expect(loss.evaluate(F64, batch([1], [[3]])).value).toBe(-4);
+    const ts = join(dir, 'typed.ts');
+    writeFileSync(ts, "interface Ops { add(a: unknown, b: unknown): unknown; mul(a: unknown, b: unknown): unknown }\nexport default { name: 'typed', params: { k: 3 }, loss(ops: Ops, r: { pos: unknown }, p: { k: number }) { return ops.mul(p.k, r.pos); } };\n");
+    expect((await resolveLossSpec(ts, dir)).evaluate(F64, batch([2], [[1]])).betaPos).toEqual([3]);
+    expect(splitLossSpec('nce:tau=0.1,r0=2')).toEqual({ spec: 'nce', overrides: { tau: 0.1, r0: 2 } });
+    expect((await resolveLossSpec('tri:tau=0.5', dir)).params).toEqual({ tau: 0.5, r0: 0 });
+    expect((await resolveLossSpec('builtin:nce:tau=0.25', dir)).params).toEqual({ tau: 0.25 });
+  });
+
+  it('that misbehave get a clear error naming the plugin and the case, not a crash', async () => {
+    const bad: [string, string, RegExp][] = [
+      ['thrower', "throw new Error('boom');", /loss plugin "thrower" \(.*thrower\.mjs\): threw on the case \(r_\+ = 0\.5, r− = \[1\]\).*boom/],
+      ['nan', 'return ops.log(ops.sub(r.pos, 10));', /"nan" .*returned NaN on the case \(r_\+ = 0\.5/],
+      ['shape', 'return [r.pos];', /"shape" .*has the wrong shape .*got an array of length 1/],
+      ['jsmath', 'return r.pos * 2;', /"jsmath" .*not a function of the distances through the ops/],
+      ['random', 'return ops.add(r.pos, Math.random());', /"random" .*is not a function of the distances: two evaluations on the same case/],
+      ['constant', 'return 3;', /"constant" .*returned the plain number 3/],
+      ['stateful', 'globalThis.__kept ??= ops.add(r.pos, 0); return globalThis.__kept;', /"stateful" .*(computed in another call|not a function of the distances)/],
+    ];
+    for (const [name, body, re] of bad) {
+      const err = await resolveLossSpec(plugin(name, body), dir).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err, name).toBeInstanceOf(InputError);
+      expect(String((err as Error).message), name).toMatch(re);
+    }
+    const notPlugin = join(dir, 'notplugin.mjs');
+    writeFileSync(notPlugin, 'export default 42;\n');
+    await expect(resolveLossSpec(notPlugin, dir)).rejects.toThrow(/must export a plugin object/);
+    const syntax = join(dir, 'syntax.mjs');
+    writeFileSync(syntax, 'export default { name: ;\n');
+    await expect(resolveLossSpec(syntax, dir)).rejects.toThrow(/could not be loaded/);
+    await expect(resolveLossSpec('./missing.ts', dir)).rejects.toThrow(/no such loss file/);
+    await expect(resolveLossSpec('nosuchloss', dir)).rejects.toThrow(/neither a loss file/);
+    await expect(resolveLossSpec(`${plugin('withparams', 'return r.pos;', 'params: { tau: 1 },')}:beta=2`, dir)).rejects.toThrow(/unknown parameter 'beta'/);
+    const validated: LossPlugin = { ...BUILTIN_PLUGINS.nce!, params: { tau: 1 } };
+    expect(() => pluginLoss(validated, 'x', { tau: -1 })).toThrow(/tau must be > 0/);
+  });
+
+  it('report a failure inside a check as that check failing, naming the plugin and the case', () => {
+    const flaky: LossPlugin = { name: 'flaky', loss: (ops, r) => ops.div(r.pos, ops.sub(r.neg[0]!, 7)) };
+    const loss = pluginLoss(flaky, './flaky.ts');
+    expect(() => loss.evaluate(F64, batch([1], [[7]]))).toThrow(/"flaky" \(\.\/flaky\.ts\): returned (Infinity|NaN) on the case \(r_\+ = 1, r− = \[7\]\)/);
+  });
+
+  it('nce stays finite down to τ = 1e-3 in float64 and float32 (emulated and TensorFlow.js)', async () => {
+    const tf = (await import('@tensorflow/tfjs')) as unknown as TfLike & { setBackend(b: string): Promise<boolean>; tensor1d(v: number[]): any; tensor2d(v: number[][]): any; grads(f: (...a: any[]) => any): (xs: any[]) => any[] };
+    await tf.setBackend('cpu');
+    const rPos = [0.3, 5, 0.001];
+    const rNeg = [[0.2, 1.7], [0.1, 40], [30, 0.0005]];
+    for (const tau of [1, 0.1, 1e-2, 1e-3]) {
+      const loss = pluginLoss(BUILTIN_PLUGINS.nce!, 'builtin:nce', { tau });
+      const ref = loss.evaluate(F64, batch(rPos, rNeg));
+      const f32 = loss.evaluate(F32, batch(rPos.map(Math.fround), rNeg.map((r) => r.map(Math.fround))));
+      const [gp, gn] = tf.grads((a: any, b: any) => tfLoss(loss, tf, a, b) as any)([tf.tensor1d(rPos), tf.tensor2d(rNeg)]);
+      const tfBeta = [...gp.dataSync(), ...gn.dataSync()] as number[];
+      const refBeta = [...ref.betaPos, ...ref.betaNeg.flat()];
+      for (const v of [ref.value, f32.value, ...refBeta, ...f32.betaPos, ...f32.betaNeg.flat(), ...tfBeta]) expect(Number.isFinite(v), `τ = ${tau}`).toBe(true);
+      tfBeta.forEach((b, i) => expect(Math.abs(b - refBeta[i]!), `τ = ${tau} β${i}`).toBeLessThan(1e-6));
+    }
+    // The literal quotient (a mutant) is NaN at small τ in float64: the check that catches it is C6 small-tau.
+    const literal: LossPlugin = { name: 'literal', params: { tau: 1e-3 }, loss: (o, r, p) => o.mul(-p.tau!, o.log(o.div(o.exp(o.div(o.neg(r.pos), p.tau!)), o.add(o.exp(o.div(o.neg(r.pos), p.tau!)), o.sum(r.neg.map((n) => o.exp(o.div(o.neg(n), p.tau!)))))))) };
+    expect(() => pluginLoss(literal, 'mutant').evaluate(F64, batch([5], [[6]]))).toThrow(/returned (NaN|Infinity)/);
+  });
+
+  it('families rebuild a loss at other parameters (built-ins and plugins)', () => {
+    const f = familyOf(parseLoss({ name: 'nce', tau: 1 }));
+    expect(f.make({ tau: 0.5 }).params.tau).toBe(0.5);
+    const g = familyOf(pluginLoss(BUILTIN_PLUGINS.tri!, 'builtin:tri', { tau: 2 }));
+    expect(g.make({ r0: 1 }).params).toEqual({ tau: 2, r0: 1 });
+    expect(g.negatives).toEqual([1, 1]);
+  });
+});
+
+describe('the pairwise operator (C7) on a tiny tree', () => {
+  const tree = completeTree(2, 2, (n) => (n.length % 2 ? 0.75 : -0.5));
+  const spec: NetworkSpec = { arch: treeArchitecture(tree, 2, 2), activation: { kind: 'relu' }, bias: false, normalize: false, eps: 1e-4 };
+  // Seed 5: C(x_0) is not constant (with seed 3 the network is nearly linear and C is constant, so θ = 0).
+  const p64 = initParams(spec, new Rng(5), { scheme: 'dyadic' });
+
+  it('θ equals its closed form E[ξ(C(x_0) − C(x_0′))] exactly, and vanishes for symmetric weights', () => {
+    const A = EXACT;
+    const dist = leafDistribution(A, tree, parseAugmentation('level(1)+flip(0.25)'));
+    let nonzero = 0;
+    for (const layer of spec.arch.layers) {
+      const M = pairwiseModel(A, spec, toArith(A, p64), dist, layer.blocks);
+      const n0 = M.p.length;
+      const phi = Array.from({ length: n0 }, (_, i) => Array.from({ length: n0 }, (_, j) => A.from(((3 * i + 5 * j) % 7) / 8)));
+      const xi = phi.map((r) => r.map((v) => A.mul(A.from(2), v)));
+      const { theta } = residue(M, { grad: oracleExpectedGradient(M, phi, 2), xi });
+      const closed = residueClosedForm(M, xi);
+      expect(theta.every((v, r) => v.equals(closed[r]!))).toBe(true);
+      if (theta.some((v) => v.sign() !== 0)) nonzero++;
+      const sym = phi.map((r, i) => r.map((v, j) => A.add(v, phi[j]![i]!)));
+      const t2 = residue(M, { grad: oracleExpectedGradient(M, sym, 1), xi: sym }).theta;
+      expect(t2.every((v) => v.sign() === 0)).toBe(true);
+    }
+    expect(nonzero).toBeGreaterThan(0);
+  });
+
+  it('L_simp by joint enumeration gives −2·OP·w exactly (C3), with ξ ≡ 1', () => {
+    const A = EXACT;
+    const params = toArith(A, p64);
+    const dist = leafDistribution(A, tree, parseAugmentation('root'));
+    const cm = conditionalMeans(A, spec, params, dist);
+    for (const layer of spec.arch.layers) {
+      const M = pairwiseModel(A, spec, params, dist, layer.blocks);
+      const e = expectedLossGradient(M, parseLoss({ name: 'simp' }), 1);
+      const op = operatorTimes(A, spec, cm, layer.blocks, params.W);
+      const want = layer.blocks.flatMap((nu) => op.get(nu)!.map((v) => A.mul(A.from(-2), v)));
+      expect(e.grad.every((v, r) => v.equals(want[r]!))).toBe(true);
+      expect(e.xi.flat().every((v) => v.equals(Rational.ONE))).toBe(true);
+    }
+  });
+
+  it('identity augmentation: θ = 0 for nce with H = 2; root: the ratio falls like 1/τ', () => {
+    const dist = leafDistribution(F64, tree, parseAugmentation('identity'));
+    const cut = spec.arch.layers[1]!.blocks;
+    const M = pairwiseModel(F64, spec, p64, dist, cut);
+    expect(residueRatio(M, expectedLossGradient(M, parseLoss({ name: 'nce', tau: 0.7 }), 2)).ratio).toBeLessThan(1e-12);
+    const MR = pairwiseModel(F64, spec, p64, leafDistribution(F64, tree, parseAugmentation('root')), cut);
+    const at = (tau: number) => residueRatio(MR, expectedLossGradient(MR, parseLoss({ name: 'nce', tau }), 1)).ratio * tau;
+    expect(Math.abs(at(2048) / at(1024) - 1)).toBeLessThan(0.01);
+  });
+});
+
+// ---- covcheck compare ----
+
+async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const ctx = {
+    claims: [],
+    checks: [],
+    stdout: { write: (s: string) => (out += s) },
+    stderr: { write: (s: string) => (err += s) },
+    stderrIsTTY: false,
+    env: { CI: 'true' },
+    cwd: dir,
+    version: '0.0.0-test',
+    backend: 'test',
+    debug: false,
+    exitCode: 0,
+  } as CliContext;
+  const program = new Command('covcheck').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
+  registerCompare(program, ctx);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return { code: ctx.exitCode, out, err };
+  } catch (e) {
+    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, out, err };
+    if (e instanceof InputError) return { code: 2, out, err: err + e.message };
+    throw e;
+  }
+}
+
+describe('covcheck compare', () => {
+  it('has --help', async () => {
+    const r = await runCli(['compare', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--loss <spec>/);
+    expect(r.out).toMatch(/Exit codes/);
+  });
+
+  it('rejects bad input with exit 2 and a message naming the flag', async () => {
+    expect((await runCli(['compare'])).err).toMatch(/--loss: give at least one loss/);
+    for (const args of [['compare'], ['compare', '--loss', 'nosuch'], ['compare', '--loss', './missing.ts'], ['compare', '--loss', 'nce', '--loss', 'nce'], ['compare', '--loss', 'nce', '--runs', 'x'], ['compare', '--loss', 'nce:tau=abc'], ['compare', '--loss', 'nce', '--bogus']]) {
+      expect((await runCli(args)).code, args.join(' ')).toBe(2);
+    }
+  });
+
+  it('tabulates claim × loss × verdict; an unbalanced loss fails C6 (exit 1), balanced ones pass (exit 0)', async () => {
+    const good = await runCli(['compare', '--loss', 'nce:tau=0.5', '--loss', 'builtin:simp', '--runs', '8', '--no-trends', '--report-dir', join(dir, 'reports')]);
+    expect(good.code, good.out + good.err).toBe(0);
+    expect(good.out).toMatch(/C6\s+balance\s+pass/);
+    expect(good.out).toMatch(/nce\(tau=0\.5\)/);
+    const bad = await runCli(['compare', '--loss', 'nce', '--loss', 'builtin:unbalanced', '--runs', '8', '--no-trends', '--no-report', '--json']);
+    expect(bad.code).toBe(1);
+    const json = JSON.parse(bad.out) as { rows: { check: string; cells: ({ verdict: string } | null)[] }[] };
+    const balance = json.rows.find((r) => r.check === 'C6/balance')!;
+    expect(balance.cells.map((c) => c?.verdict)).toEqual(['pass', 'fail']);
+  });
+});

@@ -1,0 +1,48 @@
+/**
+ * The mutation self-check: every injected bug of src/mutants/catalogue.ts is caught by at least one
+ * claim check, and the correct pipeline passes the very same checks (so "caught" means something).
+ */
+import { describe, expect, it } from 'vitest';
+import { CORRECT, MUTANTS } from '../src/mutants/catalogue.js';
+import { catchMutants, checks as mutantChecks, mutantsMarkdown, runPipeline } from '../properties/claims/mutants.js';
+import { runCheck } from '../src/runner/run.js';
+import { balanceCheck } from '../properties/claims/C6.js';
+import { pluginFamily } from '../src/losses/plugin.js';
+
+const SEED = Number(process.env.COVCHECK_SEED ?? 42);
+
+describe('mutation self-check', () => {
+  it('the correct pipeline passes every check the mutants are tried with', async () => {
+    const { failed, results } = await runPipeline(CORRECT, { seed: SEED, trends: true });
+    expect(results.length).toBeGreaterThan(15);
+    expect(failed.map((r) => `${r.check}: ${r.message}`)).toEqual([]);
+  });
+
+  it('catches every mutant, and names the claims that caught it', async () => {
+    const outcomes = await catchMutants({ seed: SEED });
+    expect(outcomes.map((o) => o.mutant)).toEqual(MUTANTS.map((m) => m.id));
+    for (const o of outcomes) {
+      expect(o.caught, `${o.mutant} was not caught by any of ${o.checksRun} checks`).toBe(true);
+      const m = MUTANTS.find((x) => x.id === o.mutant)!;
+      expect(o.claims.some((c) => m.expectedCatchers.includes(c)), `${o.mutant}: caught by ${o.claims.join(', ')}, expected one of ${m.expectedCatchers.join(', ')}`).toBe(true);
+    }
+    const md = mutantsMarkdown(outcomes);
+    expect(md).toMatch(/\| exp-without-logsumexp \| caught \| C6 \|/);
+  });
+
+  it('registers one check per mutant whose verdict is expected-fail when caught', async () => {
+    expect(mutantChecks).toHaveLength(MUTANTS.length);
+    const r = await runCheck(mutantChecks.find((c) => c.id.endsWith('/eps-twice-in-normalisation'))!, { seed: SEED, scale: 'ci' });
+    expect(r.verdict).toBe('expected-fail');
+    expect(String(r.statistic?.caughtBy)).toMatch(/C2\/float64\/finite-differences-normalized/);
+  });
+
+  it('a plugin that throws inside a check makes that check fail with the plugin and the case named', async () => {
+    // Balanced (a function of r_+ − r_−) but undefined where r_+ − r_− = 1/2.
+    const family = pluginFamily({ name: 'brittle', loss: (ops, r) => ops.div(1, ops.sub(ops.sub(r.pos, r.neg[0]!), 0.5)) }, './brittle.ts');
+    const r = await runCheck(balanceCheck({ family }, { runs: 200 }), { seed: 1, scale: 'ci' });
+    expect(r.verdict).toBe('fail');
+    // The runner keeps the exception of the shrunk case in the counterexample's note (and says so in the message).
+    expect(`${r.message} ${r.counterexample?.measurement.note ?? ''}`).toMatch(/loss plugin "brittle" \(\.\/brittle\.ts\): (threw|returned \w+) on the case \(r_\+ = /);
+  });
+});

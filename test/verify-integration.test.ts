@@ -1,0 +1,39 @@
+/**
+ * `covcheck verify` with the real registry, end to end through main(): the failure corpus is
+ * replayed first, and `--loss` adds the loss-dependent claims for a user's loss (issue 4).
+ */
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { stdout: { write: (s: string) => void (out += s) }, stderr: { write: (s: string) => void (err += s) }, env: { CI: 'true' } });
+  return { code, out, err };
+}
+
+describe('verify with the real registry', () => {
+  it('replays the failure corpus first (every corpus file, verdict as recorded)', async () => {
+    const r = await run(['verify', '--check', 'corpus/', '--no-report']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/corpus\/C1-tanh-/);
+    expect(r.out).toMatch(/expected-fail/);
+  });
+  it('--no-corpus leaves it out', async () => {
+    const r = await run(['verify', '--claims', 'C8', '--no-corpus', '--no-report']);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/corpus\//);
+  });
+  it('--loss with a balanced built-in passes; the unbalanced example fails C6 (exit 1)', async () => {
+    const ok = await run(['verify', '--claims', 'C6', '--no-corpus', '--no-report', '--loss', 'nce:tau=0.5']);
+    expect(ok.code, ok.out + ok.err).toBe(0);
+    const bad = await run(['verify', '--claims', 'C6', '--no-corpus', '--no-report', '--loss', 'builtin:unbalanced']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/fail/);
+  });
+  it('--loss with a missing plugin file is bad input naming --loss', async () => {
+    const r = await run(['verify', '--no-report', '--loss', './no-such-loss.ts']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--loss');
+  });
+});
