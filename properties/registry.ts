@@ -5,6 +5,7 @@
 import type { Check, ClaimRecord } from '../src/runner/check.js';
 import * as C1 from './claims/C1.js';
 import * as C2 from './claims/C2.js';
+import * as C2tfjs from './claims/C2-tfjs.js';
 import * as C3 from './claims/C3.js';
 import * as C4C5C10 from './claims/C4C5C10.js';
 import * as C6 from './claims/C6.js';
@@ -16,7 +17,7 @@ import * as mutants from './claims/mutants.js';
 /** A claim module exports `record` (one claim) or `records` (several), and `checks`. */
 type ClaimModule = { readonly checks: readonly Check[] } & ({ readonly record: ClaimRecord } | { readonly records: readonly ClaimRecord[] });
 
-const MODULES: readonly ClaimModule[] = [C1, C2, C3, C4C5C10, C6, C7, C8, C9];
+const MODULES: readonly ClaimModule[] = [C1, C2, C2tfjs, C3, C4C5C10, C6, C7, C8, C9];
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => Number(a.id.slice(1)) - Number(b.id.slice(1));
 

@@ -10,8 +10,9 @@
  *    `webgpu` (@tensorflow/tfjs-backend-webgpu): optional; imported dynamically only when asked
  *    for, so an install without them works; a missing package is an InputError naming --backend.
  *
- * Measured (bench/train.ts, 2-core container, official tree network): wasm is 3–9× faster than
- * cpu per training step; see the bench output for the current ratio.
+ * Measured (bench/train.ts, official tree network, one core): TF.js wasm trains 5–9× faster than
+ * TF.js cpu (≈ 14–21k against ≈ 2.5k triples/s, level-batched graphs); the hand-written f32
+ * engine (engines/f32) is ≈ 5–6× faster than wasm and is the default.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -82,5 +83,19 @@ export async function loadBackend(name: string = 'wasm'): Promise<typeof tf> {
   if (!ok || tf.getBackend() !== name) {
     throw new InputError('--backend', `backend "${name}" failed to initialise (tf.setBackend returned false)`);
   }
+  return tf;
+}
+
+/**
+ * The active backend for synchronous callers (property checks): the current one when initialised,
+ * else `cpu`, which initialises synchronously (tf.setBackend runs to completion before its first
+ * await for backends without async init).
+ */
+export function syncBackend(): typeof tf {
+  quiet();
+  const engine = tf.engine() as unknown as { backendName: string | null; registry: Record<string, unknown> };
+  if (engine.backendName && engine.registry[engine.backendName]) return tf;
+  void tf.setBackend('cpu');
+  if (tf.getBackend() !== 'cpu') throw new Error('syncBackend: could not switch TensorFlow.js to the cpu backend synchronously');
   return tf;
 }

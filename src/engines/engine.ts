@@ -8,6 +8,7 @@
  */
 import type { Batch } from '../hltm/batch.js';
 import type { Params } from '../network/architecture.js';
+import type { EvalSet, UnitSums } from '../train/evaluate.js';
 
 export type EngineName = 'f32' | 'tfjs';
 export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs'];
@@ -29,6 +30,8 @@ export interface TrainEngine {
    * [S × Gw], nodes in `tree.internal` order, `out` units each (tree networks only).
    */
   forwardPre(x: Float32Array, S: number): Float32Array;
+  /** Optional fast path for the correlation metric's sums (train/evaluate.ts). */
+  unitSums?(set: EvalSet): UnitSums;
   /** The first non-finite parameter, if any: block name and whether W or b. */
   nonFinite(): { block: string; what: 'W' | 'b' } | null;
   dispose(): void;

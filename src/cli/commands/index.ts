@@ -11,6 +11,7 @@ import { register as registerEval } from './eval.js';
 import { register as registerReplay } from './replay.js';
 import { register as registerHunt } from './hunt.js';
 import { register as registerCompare } from './compare.js';
+import { register as registerTrain } from './train.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -20,6 +21,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerReplay,
   registerHunt,
   registerCompare,
+  registerTrain,
 ];
 
 /** Registers every command on the program. */

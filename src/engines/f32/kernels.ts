@@ -67,8 +67,9 @@ export interface KernelShape {
   /** Propagate dV into the children (false when they are leaves). */
   readonly internalChildren: boolean;
   /**
-   * How zero inputs are skipped: 'dense' (none), 'branch' (an if per input: mispredicts on random
-   * 0/1 patterns), 'compact' (default: a branch-free list of the nonzero inputs, then a loop over it).
+   * How zero inputs are skipped: 'dense' (none), 'branch' (default: an if per input), 'compact' (a
+   * branch-free list of the nonzero inputs, then a loop over it). Measured on the official network
+   * (bench conditions, one core): branch 130k, compact 122k, dense 107k triples/s.
    */
   readonly mode?: KernelMode;
 }
@@ -117,7 +118,7 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const cache = new Map<string, ForwardKernel | BackwardKernel>();
 
 function key(kind: string, s: KernelShape): string {
-  return JSON.stringify([kind, s.in, s.out, s.bias, s.activation, s.isRoot, s.internalChildren, s.mode ?? 'compact']);
+  return JSON.stringify([kind, s.in, s.out, s.bias, s.activation, s.isRoot, s.internalChildren, s.mode ?? 'branch']);
 }
 
 function compile<F>(body: string): F {
@@ -135,7 +136,7 @@ export function forwardKernel(s: KernelShape): ForwardKernel {
   const acc = range(O);
   const init = acc.map((i) => `a${i} = ${s.bias ? `P[po + ${I * O + i}]` : '0'}`).join(', ');
   const mac = acc.map((i) => `a${i} += P[w + ${i}] * v;`).join(' ');
-  const mode = s.mode ?? 'compact';
+  const mode = s.mode ?? 'branch';
   const loop =
     mode === 'compact'
       ? `let n = 0;
@@ -178,7 +179,7 @@ export function backwardKernel(s: KernelShape): BackwardKernel {
   const biasGrad = s.bias ? idx.map((i) => `GR[po + ${I * O + i}] += d${i};`).join(' ') : '';
   const wGrad = idx.map((i) => `GR[w + ${i}] += d${i} * v;`).join(' ');
   const back = idx.map((i) => `P[w + ${i}] * d${i}`).join(' + ');
-  const mode = s.mode ?? 'compact';
+  const mode = s.mode ?? 'branch';
   // With ReLU, v = relu(g_child) > 0 exactly when the child's gate is open; closed gates are never
   // read, so zero inputs need neither a weight gradient nor a dV. Other activations need every dV.
   const skipZeros = mode !== 'dense' && (relu || !s.internalChildren);

@@ -24,7 +24,7 @@ export interface Segment {
   readonly count: number;
   readonly in: number;
   readonly out: number;
-  /** Every child of every node is internal (the backward pass must propagate into them). */
+  /** Some child is internal: the backward pass propagates dV into the inputs (leaf slots get a harmless unused value). */
   readonly internalChildren: boolean;
   /** Depth of the nodes (equal within a complete-tree level; the first node's otherwise). */
   readonly depth: number;
@@ -99,7 +99,7 @@ export function segmentsOf(tree: Tree, nodes: TreeLayout['nodes'], bias: boolean
   let prev = -2;
   nodes.forEach((r, k) => {
     if (!keep(k)) return;
-    const internalChildren = tree.nodes[r.node]!.children.every((c) => !tree.nodes[c]!.isLeaf);
+    const internalChildren = tree.nodes[r.node]!.children.some((c) => !tree.nodes[c]!.isLeaf);
     const last = segments[segments.length - 1];
     if (
       last &&

@@ -1,0 +1,134 @@
+/**
+ * Options of a training run (`covcheck train`, `train()`), their validation and the preset merge.
+ * Every validation error is an InputError naming the CLI flag ("--lr", "--delta-lower", ...).
+ */
+import { InputError, describe } from '../errors.js';
+import { parseAugmentation } from '../hltm/augmentation.js';
+import { parseActivation } from '../network/activation.js';
+import type { InitScheme } from '../network/init.js';
+import { parseLoss, LOSS_NAMES, type Loss } from '../losses/index.js';
+import { BACKEND_NAMES } from '../engines/backend.js';
+import { ENGINE_NAMES, type EngineName } from '../engines/engine.js';
+import type { OptimizerName } from './optim.js';
+import { PRESETS, PRESET_NAMES } from './presets.js';
+
+export interface TrainOptions {
+  /** Complete tree: `depth` levels of latents, `children` per node (leaves = children^depth). */
+  readonly depth: number;
+  readonly children: number;
+  /** Units per internal node (the root's output width too). */
+  readonly hid: number;
+  /** Tuples per SGD step. */
+  readonly batch: number;
+  /** Epochs after the evaluation at initialisation (0: evaluate the initialisation only). */
+  readonly epochs: number;
+  /** Fresh tuples per epoch; steps per epoch = ⌈samplesPerEpoch / batch⌉. */
+  readonly samplesPerEpoch: number;
+  readonly optimizer: OptimizerName;
+  readonly lr: number;
+  /** simp, tri, nce, official_nce, official_subtract. */
+  readonly loss: string;
+  /** Temperature of tri/nce/official_nce. */
+  readonly tau: number;
+  /** Margin of tri. */
+  readonly r0: number;
+  /** Negatives per tuple H (tri: 1). */
+  readonly negatives: number;
+  /** Output normalisation f/(‖f‖ + eps). */
+  readonly normalize: boolean;
+  readonly eps: number;
+  readonly bias: boolean;
+  readonly init: InitScheme;
+  /** relu (default), leaky_relu:<slope>, linear, tanh, softplus, gelu. */
+  readonly activation: string;
+  /** |ρ| ~ U[deltaLower, deltaUpper] per edge, random sign, drawn once per tree from the seed. */
+  readonly deltaLower: number;
+  readonly deltaUpper: number;
+  readonly rootPrior: number;
+  /** root, level(k), identity, none-shared, +flip(q). */
+  readonly augmentation: string;
+  readonly seed: number;
+  /** f32 (hand-written kernels, default) or tfjs. */
+  readonly engine: EngineName;
+  /** TF.js backend of the tfjs engine. */
+  readonly backend: string;
+  /** Evaluation samples (drawn once per run). */
+  readonly evalSamples: number;
+  /** Samples of the covariance-operator estimate (0: skip it). */
+  readonly opSamples: number;
+}
+
+const INITS: readonly InitScheme[] = ['pytorch', 'gaussian', 'uniform', 'dyadic'];
+
+/** The preset (default 'official') with the given fields replacing its own, validated. */
+export function resolveOptions(preset: string | undefined, overrides: Partial<TrainOptions> = {}): TrainOptions {
+  const name = preset ?? 'official';
+  const base = PRESETS[name];
+  if (!base) throw new InputError('--preset', `unknown preset ${describe(name)} (${PRESET_NAMES.join(', ')})`);
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
+  const o = { ...base, ...defined };
+  validateOptions(o);
+  return o;
+}
+
+const int = (flag: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new InputError(flag, `expected an integer in [${min}, ${max}], got ${describe(v)}`);
+  }
+};
+const num = (flag: string, v: unknown): number => {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(flag, `expected a finite number, got ${describe(v)}`);
+  return v;
+};
+
+/** Throws an InputError naming the flag of the first invalid option. */
+export function validateOptions(o: TrainOptions): void {
+  int('--depth', o.depth, 1, 12);
+  int('--children', o.children, 1, 64);
+  if (o.children ** o.depth > 1 << 16) throw new InputError('--depth', `children^depth = ${o.children ** o.depth} leaves is too many (at most 65536)`);
+  int('--hid', o.hid, 1, 1024);
+  int('--batch', o.batch, 1, 1 << 20);
+  int('--epochs', o.epochs, 0, 1_000_000);
+  int('--samples-per-epoch', o.samplesPerEpoch, 1);
+  if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw new InputError('--optimizer', `expected sgd or adam, got ${describe(o.optimizer)}`);
+  if (!(num('--lr', o.lr) > 0)) throw new InputError('--lr', `must be > 0, got ${o.lr}`);
+  if (!(LOSS_NAMES as readonly string[]).includes(o.loss)) throw new InputError('--loss', `unknown loss ${describe(o.loss)} (${LOSS_NAMES.join(', ')})`);
+  num('--tau', o.tau);
+  if (o.loss === 'tri' ? o.tau < 0 : o.tau <= 0) throw new InputError('--tau', `must be ${o.loss === 'tri' ? '>= 0' : '> 0'} for ${o.loss}, got ${o.tau}`);
+  num('--r0', o.r0);
+  int('--negatives', o.negatives, 1, 1024);
+  if (o.loss === 'tri' && o.negatives !== 1) throw new InputError('--negatives', `tri takes H = 1 negative, got ${o.negatives}`);
+  if (!(num('--eps', o.eps) >= 0)) throw new InputError('--eps', `must be >= 0, got ${o.eps}`);
+  if (typeof o.normalize !== 'boolean') throw new InputError('--normalize', 'expected true or false');
+  if (typeof o.bias !== 'boolean') throw new InputError('--bias', 'expected true or false');
+  if (!INITS.includes(o.init)) throw new InputError('--init', `unknown init ${describe(o.init)} (${INITS.join(', ')})`);
+  parseActivation(o.activation, '--activation');
+  for (const [flag, v] of [['--delta-lower', o.deltaLower], ['--delta-upper', o.deltaUpper]] as const) {
+    num(flag, v);
+    if (v < 0 || v > 1) throw new InputError(flag, `polarity magnitudes must lie in [0, 1], got ${v}`);
+  }
+  if (o.deltaLower > o.deltaUpper) throw new InputError('--delta-lower', `must be <= --delta-upper (${o.deltaLower} > ${o.deltaUpper})`);
+  num('--root-prior', o.rootPrior);
+  if (!(o.rootPrior > 0 && o.rootPrior < 1)) throw new InputError('--root-prior', `must be in (0, 1), got ${o.rootPrior}`);
+  parseAugmentation(o.augmentation, '--augmentation');
+  if (typeof o.seed !== 'number' || !Number.isInteger(o.seed) || o.seed < -2147483648 || o.seed > 4294967295) {
+    throw new InputError('--seed', `expected a 32-bit integer, got ${describe(o.seed)}`);
+  }
+  if (!(ENGINE_NAMES as readonly string[]).includes(o.engine)) throw new InputError('--engine', `unknown engine ${describe(o.engine)} (${ENGINE_NAMES.join(', ')})`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(o.backend)) throw new InputError('--backend', `unknown backend ${describe(o.backend)} (${BACKEND_NAMES.join(', ')})`);
+  int('--eval-samples', o.evalSamples, 2);
+  int('--op-samples', o.opSamples, 0);
+}
+
+/** The Loss object of the options. */
+export function lossOf(o: TrainOptions): Loss {
+  switch (o.loss) {
+    case 'tri':
+      return parseLoss({ name: 'tri', tau: o.tau, r0: o.r0 }, '--loss');
+    case 'nce':
+    case 'official_nce':
+      return parseLoss({ name: o.loss, tau: o.tau }, '--loss');
+    default:
+      return parseLoss({ name: o.loss }, '--loss');
+  }
+}

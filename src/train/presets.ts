@@ -1,0 +1,45 @@
+/**
+ * Training presets (THEORY.md, "The official HLTM protocol").
+ *  - official: what facebookresearch/luckmatters ssl/hltm trains by default: depth 5, binary tree,
+ *    hid 10, batch 128, 64 000 fresh samples per epoch, 20 epochs, plain SGD lr 0.1,
+ *    |ρ| ~ U[0.7, 1], official_nce τ = 0.01, H = 1, output normalisation ε = 1e-4, PyTorch default
+ *    initialisation with biases, `root` augmentation.
+ *  - readme: the official README's example: the same with δ_lower 0.8, τ 0.1, 50 epochs.
+ */
+import type { TrainOptions } from './options.js';
+
+export const OFFICIAL: TrainOptions = {
+  depth: 5,
+  children: 2,
+  hid: 10,
+  batch: 128,
+  epochs: 20,
+  samplesPerEpoch: 64_000,
+  optimizer: 'sgd',
+  lr: 0.1,
+  loss: 'official_nce',
+  tau: 0.01,
+  r0: 0,
+  negatives: 1,
+  normalize: true,
+  eps: 1e-4,
+  bias: true,
+  init: 'pytorch',
+  activation: 'relu',
+  deltaLower: 0.7,
+  deltaUpper: 1,
+  rootPrior: 0.5,
+  augmentation: 'root',
+  seed: 1,
+  engine: 'f32',
+  backend: 'wasm',
+  evalSamples: 8000,
+  opSamples: 500,
+};
+
+export const PRESETS: Readonly<Record<string, TrainOptions>> = {
+  official: OFFICIAL,
+  readme: { ...OFFICIAL, deltaLower: 0.8, tau: 0.1, epochs: 50 },
+};
+
+export const PRESET_NAMES = Object.keys(PRESETS);

@@ -1,0 +1,203 @@
+/**
+ * The hand-written f32 engine (src/engines/f32/*) against the float64 reference
+ * (network/batchGradient.ts) on HLTM batches of the official network shape: every loss, bias and
+ * normalisation on and off, ReLU and a smooth activation, every kernel mode, pattern tables on and
+ * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2-tfjs.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { completeTree, buildTree } from '../src/hltm/tree.js';
+import { parseAugmentation } from '../src/hltm/augmentation.js';
+import { allocBatch, sampleBatch, type Batch as HBatch } from '../src/hltm/batch.js';
+import { treeArchitecture, type NetworkSpec, type Params } from '../src/network/architecture.js';
+import { RELU, type Activation } from '../src/network/activation.js';
+import { initParams } from '../src/network/init.js';
+import { batchLoss, type Batch } from '../src/network/batchGradient.js';
+import { forward } from '../src/network/forward.js';
+import { F64 } from '../src/numeric/arith.js';
+import { Rng } from '../src/numeric/random.js';
+import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
+import { gradientTolerance, LOSSES, roundParams } from '../properties/claims/C2-tfjs.js';
+import { flatOptimizer } from '../src/train/optim.js';
+import { loadBackend } from '../src/engines/backend.js';
+import { correlations, correlationsFromSums, drawEvalSet, sumsFromPre } from '../src/train/evaluate.js';
+import { TfEngine } from '../src/engines/tfjs/engine.js';
+
+const tree = completeTree(4, 2, (name) => (name.length % 2 ? 0.8 : -0.9));
+const irregular = buildTree([[0, [0, 0, 0]], 0, [[0, 0], 0]], () => 0.75);
+
+function setup(t = tree, o: { bias?: boolean; normalize?: boolean; activation?: Activation; hid?: number } = {}) {
+  const spec: NetworkSpec = { arch: treeArchitecture(t, o.hid ?? 6), activation: o.activation ?? RELU, bias: o.bias ?? true, normalize: o.normalize ?? true, eps: 1e-4 };
+  const params = roundParams(initParams(spec, new Rng(3), { scheme: 'pytorch' }));
+  return { spec, params };
+}
+
+function hltmBatch(t: typeof tree, B: number, H: number, seed = 5): HBatch {
+  return sampleBatch(t, parseAugmentation('root'), H, B, new Rng(seed), allocBatch(t, H, B));
+}
+
+function asRows(b: HBatch, L: number): Batch<number> {
+  const rows = (a: Float32Array, n: number) => Array.from({ length: n }, (_, r) => Array.from(a.subarray(r * L, (r + 1) * L)));
+  const neg = rows(b.neg, b.B * b.H);
+  return { x: rows(b.anchor, b.B), pos: rows(b.pos, b.B), neg: Array.from({ length: b.B }, (_, i) => neg.slice(i * b.H, (i + 1) * b.H)) };
+}
+
+const flat = (p: Params<number>) => [...p.W.flat(), ...(p.b ? p.b.flat() : [])];
+
+function compareGradient(spec: NetworkSpec, params: Params<number>, batch: HBatch, loss: string, engineOptions: { tableMax?: number; partialMax?: number; mode?: 'dense' | 'branch' | 'compact'; chunk?: number } = {}) {
+  const L = spec.arch.nInputs;
+  const rows = asRows(batch, L);
+  const ref = batchLoss(F64, spec, params, rows, LOSSES[loss]!);
+  const e = new F32Engine({ spec, params, loss: LOSSES[loss]!, optimizer: { name: 'sgd', lr: 0.1 }, B: batch.B, H: batch.H, ...engineOptions });
+  const value = e.gradient(batch);
+  const got = flat(unpackParams(e.layout, e.grad));
+  const want = flat({ W: ref.grads.W, b: ref.grads.b });
+  const tol = gradientTolerance(spec, params, { net: { spec, params }, batch: rows, loss }, ref);
+  const err = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
+  return { err, tol: tol.tol, value, refValue: ref.value, e };
+}
+
+describe('f32 engine gradient = float64 reference', () => {
+  const batch = hltmBatch(tree, 12, 2);
+  const batch1 = hltmBatch(tree, 12, 1);
+  for (const loss of Object.keys(LOSSES)) {
+    for (const [bias, normalize] of [[true, true], [false, false], [true, false]] as const) {
+      it(`${loss}, bias ${bias}, normalize ${normalize}`, () => {
+        const { spec, params } = setup(tree, { bias, normalize });
+        const r = compareGradient(spec, params, loss.startsWith('tri') ? batch1 : batch, loss);
+        expect(r.err).toBeLessThanOrEqual(r.tol);
+        expect(Math.abs(r.value - r.refValue)).toBeLessThan(1e-4);
+      });
+    }
+  }
+  for (const activation of [{ kind: 'tanh' }, { kind: 'leaky_relu', slope: 0.1 }, { kind: 'gelu' }, { kind: 'softplus' }, { kind: 'linear' }] as Activation[]) {
+    it(`activation ${activation.kind}`, () => {
+      const { spec, params } = setup(tree, { activation });
+      const r = compareGradient(spec, params, batch, 'nce(τ=0.5)');
+      expect(r.err).toBeLessThanOrEqual(r.tol);
+    });
+  }
+  for (const mode of ['dense', 'branch', 'compact'] as const) {
+    for (const [tableMax, partialMax] of [[0, 0], [4, 0], [4, 8], [32, 0], [32, 64], [256, 64]]) {
+      it(`kernel mode ${mode}, tables ≤ ${tableMax}, partial ≤ ${partialMax}, chunk 5`, () => {
+        const { spec, params } = setup();
+        const r = compareGradient(spec, params, batch, 'official_nce(τ=0.5)', { mode, tableMax, partialMax, chunk: 5 });
+        expect(r.err).toBeLessThanOrEqual(r.tol);
+      });
+    }
+  }
+  it('an irregular tree (mixed leaf and internal children), with and without tables', () => {
+    for (const [tableMax, partialMax] of [[0, 0], [32, 0], [4, 64], [8, 8]]) {
+      const { spec, params } = setup(irregular);
+      const r = compareGradient(spec, params, hltmBatch(irregular, 10, 2), 'nce(τ=0.5)', { tableMax, partialMax });
+      expect(r.err).toBeLessThanOrEqual(r.tol);
+    }
+  });
+});
+
+describe('f32 engine forward and steps', () => {
+  it('forwardPre gives the float64 pre-activations (tables on binary inputs, kernels otherwise)', () => {
+    const { spec, params } = setup();
+    const e = new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1 });
+    const L = spec.arch.nInputs;
+    const rng = new Rng(9);
+    for (const binary of [true, false]) {
+      const S = 40;
+      const x = Float32Array.from({ length: S * L }, () => (binary ? rng.int(2) : Math.fround(rng.range(-1, 2))));
+      const G = e.forwardPre(x, S);
+      const Gw = G.length / S;
+      let err = 0;
+      for (let s = 0; s < S; s++) {
+        const t = forward(F64, spec, params, Array.from(x.subarray(s * L, (s + 1) * L)));
+        let off = 0;
+        for (const n of tree.internal) {
+          const g = t.g[spec.arch.blocks.findIndex((b) => b.node === n)]!;
+          g.forEach((v, i) => (err = Math.max(err, Math.abs(v - G[s * Gw + off + i]!))));
+          off += g.length;
+        }
+      }
+      expect(err).toBeLessThan(1e-5);
+    }
+  });
+
+  it('unitSums (histograms of table codes) = the sums of the pre-activations', () => {
+    const { spec, params } = setup();
+    const e = new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1 });
+    const set = drawEvalSet(tree, parseAugmentation('root'), 3000, new Rng(6));
+    const fast = e.unitSums(set, 700);
+    const slow = sumsFromPre(spec, set, (x, S) => e.forwardPre(x, S), 512);
+    for (const k of ['sz', 'sg', 'sgg', 'szg'] as const) {
+      fast[k].forEach((v, i) => expect(Math.abs(v - slow[k][i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(slow[k][i]!))));
+    }
+    const a = correlationsFromSums(spec, fast);
+    const b = correlations(spec, set, (x, S) => e.forwardPre(x, S));
+    a.best.forEach((v, i) => expect(v).toBeCloseTo(b.best[i]!, 10));
+  });
+
+  it('an SGD step subtracts lr·gradient (float32 rounding)', () => {
+    const { spec, params } = setup();
+    const batch = hltmBatch(tree, 8, 1);
+    const e = new F32Engine({ spec, params, loss: LOSSES['nce(τ=0.5)']!, optimizer: { name: 'sgd', lr: 0.3 }, B: 8, H: 1 });
+    const before = Float32Array.from(e.P);
+    e.step(batch);
+    const g = e.grad;
+    for (let i = 0; i < before.length; i++) expect(e.P[i]).toBe(Math.fround(before[i]! - 0.3 * g[i]!));
+  });
+
+  it('Adam follows the PyTorch formula', () => {
+    const p = new Float32Array([1, -2, 0.5]);
+    const opt = flatOptimizer({ name: 'adam', lr: 0.01 }, 3);
+    const grads = [new Float64Array([0.1, -0.2, 0]), new Float64Array([0.3, 0.1, -1])];
+    const m = [0, 0, 0];
+    const v = [0, 0, 0];
+    const w = [1, -2, 0.5];
+    grads.forEach((g, t) => {
+      opt.step(p, g);
+      for (let i = 0; i < 3; i++) {
+        m[i] = 0.9 * m[i]! + 0.1 * g[i]!;
+        v[i] = 0.999 * v[i]! + 0.001 * g[i]! ** 2;
+        w[i] = w[i]! - (0.01 * (m[i]! / (1 - 0.9 ** (t + 1)))) / (Math.sqrt(v[i]! / (1 - 0.999 ** (t + 1))) + 1e-8);
+      }
+    });
+    w.forEach((x, i) => expect(p[i]).toBeCloseTo(x, 6));
+    expect(opt.steps).toBe(2);
+  });
+
+  it('the TF.js engine and the f32 engine take the same steps (SGD and Adam)', async () => {
+    const tf = await loadBackend('wasm');
+    const { spec, params } = setup();
+    for (const name of ['sgd', 'adam'] as const) {
+      const f = new F32Engine({ spec, params, loss: LOSSES['official_nce(τ=0.5)']!, optimizer: { name, lr: 0.05 }, B: 8, H: 1 });
+      const t = new TfEngine(tf, { spec, params, loss: LOSSES['official_nce(τ=0.5)']!, optimizer: { name, lr: 0.05 }, B: 8, H: 1 });
+      for (let s = 0; s < 3; s++) {
+        const batch = hltmBatch(tree, 8, 1, 100 + s);
+        const a = f.step(batch).loss;
+        const b = t.step(batch).loss;
+        expect(Math.abs(a - b)).toBeLessThan(1e-5);
+      }
+      const pf = flat(f.params());
+      const pt = flat(t.params());
+      expect(Math.max(...pf.map((v, i) => Math.abs(v - pt[i]!)))).toBeLessThan(1e-5);
+      t.dispose();
+    }
+  });
+
+  it('is deterministic: same parameters and batches give bit-identical parameters', () => {
+    const { spec, params } = setup();
+    const run = () => {
+      const e = new F32Engine({ spec, params, loss: LOSSES['official_nce(τ=0.5)']!, optimizer: { name: 'sgd', lr: 0.1 }, B: 16, H: 1 });
+      const rng = new Rng(4);
+      const b = allocBatch(tree, 1, 16);
+      for (let s = 0; s < 20; s++) e.step(sampleBatch(tree, parseAugmentation('root'), 1, 16, rng, b));
+      return Array.from(e.P);
+    };
+    expect(run()).toEqual(run());
+  });
+
+  it('reports the first non-finite parameter block', () => {
+    const { spec, params } = setup();
+    const e = new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 2, H: 1 });
+    expect(e.nonFinite()).toBeNull();
+    e.P[e.layout.nodes[3]!.pOff] = Number.NaN;
+    expect(e.nonFinite()).toEqual({ block: spec.arch.blocks[e.layout.nodes[3]!.block]!.name, what: 'W' });
+  });
+});
