@@ -1,6 +1,7 @@
 /**
  * `covcheck verify` with the real registry, end to end through main(): the failure corpus is
- * replayed first, and `--loss` adds the loss-dependent claims for a user's loss (issue 4).
+ * replayed first, and `--loss` adds the loss-dependent claims for a user's loss (issue 4); and
+ * `covcheck train --loss ./plugin.ts` trains with a user's loss.
  */
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -33,6 +34,19 @@ describe('verify with the real registry', () => {
   });
   it('--loss with a missing plugin file is bad input naming --loss', async () => {
     const r = await run(['verify', '--no-report', '--loss', './no-such-loss.ts']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--loss');
+  });
+});
+
+describe('train with a loss plugin', () => {
+  it('--loss ./file.ts:tau=… trains (f32 engine) and reports', async () => {
+    const r = await run(['train', '--depth', '2', '--epochs', '1', '--samples-per-epoch', '256', '--eval-samples', '200', '--op-samples', '0', '--loss', './src/losses/builtin/nce.ts:tau=0.5', '--no-report', '--no-progress']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out + r.err).toMatch(/epoch 1\/1/);
+  });
+  it('an unknown loss names --loss (exit 2)', async () => {
+    const r = await run(['train', '--loss', 'barlow', '--no-report']);
     expect(r.code).toBe(2);
     expect(r.err).toContain('--loss');
   });

@@ -26,8 +26,10 @@ export interface TrainOptions {
   readonly samplesPerEpoch: number;
   readonly optimizer: OptimizerName;
   readonly lr: number;
-  /** simp, tri, nce, official_nce, official_subtract. */
+  /** simp, tri, nce, official_nce, official_subtract (or a plugin's name when `lossObject` is set). */
   readonly loss: string;
+  /** A user's loss (plugin, `--loss ./file.ts`): trained as given; `loss` is then its name only. */
+  readonly lossObject?: Loss;
   /** Temperature of tri/nce/official_nce. */
   readonly tau: number;
   /** Margin of tri. */
@@ -92,9 +94,9 @@ export function validateOptions(o: TrainOptions): void {
   int('--samples-per-epoch', o.samplesPerEpoch, 1);
   if (o.optimizer !== 'sgd' && o.optimizer !== 'adam') throw new InputError('--optimizer', `expected sgd or adam, got ${describe(o.optimizer)}`);
   if (!(num('--lr', o.lr) > 0)) throw new InputError('--lr', `must be > 0, got ${o.lr}`);
-  if (!(LOSS_NAMES as readonly string[]).includes(o.loss)) throw new InputError('--loss', `unknown loss ${describe(o.loss)} (${LOSS_NAMES.join(', ')})`);
+  if (o.lossObject === undefined && !(LOSS_NAMES as readonly string[]).includes(o.loss)) throw new InputError('--loss', `unknown loss ${describe(o.loss)} (${LOSS_NAMES.join(', ')}, or a plugin file ./loss.ts)`);
   num('--tau', o.tau);
-  if (o.loss === 'tri' ? o.tau < 0 : o.tau <= 0) throw new InputError('--tau', `must be ${o.loss === 'tri' ? '>= 0' : '> 0'} for ${o.loss}, got ${o.tau}`);
+  if (o.lossObject === undefined && (o.loss === 'tri' ? o.tau < 0 : o.tau <= 0)) throw new InputError('--tau', `must be ${o.loss === 'tri' ? '>= 0' : '> 0'} for ${o.loss}, got ${o.tau}`);
   num('--r0', o.r0);
   int('--negatives', o.negatives, 1, 1024);
   if (o.loss === 'tri' && o.negatives !== 1) throw new InputError('--negatives', `tri takes H = 1 negative, got ${o.negatives}`);
@@ -122,6 +124,7 @@ export function validateOptions(o: TrainOptions): void {
 
 /** The Loss object of the options. */
 export function lossOf(o: TrainOptions): Loss {
+  if (o.lossObject) return o.lossObject;
   switch (o.loss) {
     case 'tri':
       return parseLoss({ name: 'tri', tau: o.tau, r0: o.r0 }, '--loss');

@@ -14,6 +14,8 @@ import { compactJson } from '../../report/json.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { PRESET_NAMES } from '../../train/presets.js';
 import { resolveOptions, type TrainOptions } from '../../train/options.js';
+import { LOSS_NAMES } from '../../losses/index.js';
+import { resolveLossSpec } from '../../losses/plugin.js';
 import { train, type EpochRecord, type TrainResult } from '../../train/train.js';
 import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';
@@ -139,7 +141,12 @@ export function register(program: Command, ctx: CliContext): void {
 
 /** Runs the command; returns the exit code. */
 export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise<number> {
-  const overrides = parseTrainOverrides(raw);
+  let overrides = parseTrainOverrides(raw);
+  if (raw.loss !== undefined && !(LOSS_NAMES as readonly string[]).includes(raw.loss)) {
+    // A plugin file (./loss.ts[:k=v]) or a built-in with parameters (nce:tau=0.1): evaluated in float64 with exact β.
+    const lossObject = await resolveLossSpec(raw.loss, ctx.cwd);
+    overrides = { ...overrides, loss: lossObject.name, lossObject };
+  }
   const options = resolveOptions(raw.preset, overrides);
   if (raw.report && raw.reportDir.trim() === '') throw new InputError('--report-dir', 'expected a directory');
   const reportDir = raw.report ? resolve(ctx.cwd, raw.reportDir) : null;
