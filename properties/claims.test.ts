@@ -2,21 +2,26 @@
  * Every registered check at CI scale, one vitest test per check, with the pinned property seed
  * (COVCHECK_SEED, default 42). A check passes the suite when its verdict is what the theory says:
  * pass (holds), expected-fail (an excluded variant fails, with a shrunk counterexample) or a
- * registered known-fail; `fail` and `inconclusive` fail the test with the counterexample printed.
+ * registered known-fail; `fail` and `inconclusive` fail the test with the counterexample printed
+ * (except the checks THEORY.md decides only at full scale, which must be `inconclusive` here).
  */
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from './registry.js';
 import { runCheck } from '../src/runner/run.js';
 import { deriveSeed } from '../src/numeric/random.js';
+import { FULL_SCALE_ONLY } from './claims/C12.js';
 
 const SEED = Number(process.env.COVCHECK_SEED ?? 42);
 
 describe.each([...new Set(CHECKS.map((c) => c.claim))])('%s', (claim) => {
   for (const check of CHECKS.filter((c) => c.claim === claim)) {
     it(`${check.id} (${check.expect === 'hold' ? 'holds' : 'expected to fail'})`, async () => {
-      const result = await runCheck(check, { seed: deriveSeed(SEED, check.id), scale: 'ci' });
+      const result = await runCheck(check, { seed: deriveSeed(SEED, check.id), baseSeed: SEED, scale: 'ci' });
       const detail = `${result.message}\n${result.counterexample ? JSON.stringify(result.counterexample, null, 1).slice(0, 4000) : ''}`;
-      expect(['pass', 'expected-fail', 'known-fail'], detail).toContain(result.verdict);
+      // THEORY.md C12(b): after training the hid effect is decided only at full scale, so at CI
+      // scale the honest verdict is `inconclusive` (never `pass`).
+      const allowed = FULL_SCALE_ONLY.includes(check.id) ? ['inconclusive'] : ['pass', 'expected-fail', 'known-fail'];
+      expect(allowed, detail).toContain(result.verdict);
       if (check.expect === 'fail') expect(result.counterexample ?? result.statistic, 'an expected-fail must show a counterexample (or, statistical, its test)').toBeDefined();
     });
   }

@@ -12,12 +12,14 @@ import * as C6 from './claims/C6.js';
 import * as C7 from './claims/C7.js';
 import * as C8 from './claims/C8.js';
 import * as C9 from './claims/C9.js';
+import * as C11 from './claims/C11.js';
+import * as C12 from './claims/C12.js';
 import * as mutants from './claims/mutants.js';
 
 /** A claim module exports `record` (one claim) or `records` (several), and `checks`. */
 type ClaimModule = { readonly checks: readonly Check[] } & ({ readonly record: ClaimRecord } | { readonly records: readonly ClaimRecord[] });
 
-const MODULES: readonly ClaimModule[] = [C1, C2, C2tfjs, C3, C4C5C10, C6, C7, C8, C9];
+const MODULES: readonly ClaimModule[] = [C1, C2, C2tfjs, C3, C4C5C10, C6, C7, C8, C9, C11, C12];
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => Number(a.id.slice(1)) - Number(b.id.slice(1));
 

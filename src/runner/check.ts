@@ -35,6 +35,9 @@ export interface Measurement {
 
 export interface RunOptions {
   readonly seed: number;
+  /** The run's base seed (`verify --seed`), shared by every check: experiments whose checks must
+   * share training runs (C11, C12) derive their seeds from it rather than from `seed`. */
+  readonly baseSeed?: number;
   readonly scale: Scale;
   /** Overrides the check's own number of runs. */
   readonly numRuns?: number;

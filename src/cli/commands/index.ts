@@ -12,6 +12,7 @@ import { register as registerReplay } from './replay.js';
 import { register as registerHunt } from './hunt.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerTrain } from './train.js';
+import { register as registerSweep } from './sweep.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -22,6 +23,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerHunt,
   registerCompare,
   registerTrain,
+  registerSweep,
 ];
 
 /** Registers every command on the program. */

@@ -142,6 +142,7 @@ export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<numb
       const seed = deriveSeed(o.seed, check.id);
       const result = await runOne(check, {
         seed,
+        baseSeed: o.seed,
         scale: o.scale,
         ...(o.runs !== null ? { numRuns: o.runs } : {}),
         onProgress: (f) => progress.update(i + Math.min(1, Math.max(0, f)), check.id),

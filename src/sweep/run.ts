@@ -1,0 +1,58 @@
+/**
+ * Runs a sweep's grid cell by cell, skipping the cells its state file already holds and saving the
+ * state after every new cell (state.ts), so an interrupted sweep resumes where it stopped.
+ */
+import { cellKey, cellsOf, settingOf, type Cell, type Grid, type SweepTraining } from './grid.js';
+import { loadState, saveState, type CellRecord, type SweepState } from './state.js';
+import type { TrainFn } from './trainFn.js';
+
+export interface SweepSpec {
+  readonly grid: Grid;
+  readonly training: SweepTraining;
+}
+
+export interface SweepHooks {
+  /** Before a cell is trained (or skipped): cells done so far, the total, the cell. */
+  readonly onCell?: (done: number, total: number, cell: Cell, skipped: boolean) => void;
+}
+
+export interface SweepOutcome {
+  /** One record per cell of the grid, in grid order. */
+  readonly records: CellRecord[];
+  /** Cells trained in this invocation. */
+  readonly trained: number;
+  /** Cells taken from the state file. */
+  readonly resumed: number;
+  /** The state after the run (also every cell of earlier runs with other grids). */
+  readonly state: SweepState;
+}
+
+/**
+ * Trains every cell not in the state; `statePath` null: no state file (nothing resumes).
+ * `fresh`: ignore an existing state file (it is overwritten).
+ */
+export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: string | null, hooks: SweepHooks = {}, fresh = false): Promise<SweepOutcome> {
+  const cells = cellsOf(spec.grid);
+  const loaded = statePath !== null && !fresh ? await loadState(statePath) : null;
+  const state: SweepState = { version: 1, tool: 'covcheck sweep', cells: { ...(loaded?.cells ?? {}) } };
+  const records: CellRecord[] = [];
+  let trained = 0;
+  let resumed = 0;
+  for (const [i, cell] of cells.entries()) {
+    const key = cellKey(cell, spec.training);
+    const have = state.cells[key];
+    hooks.onCell?.(i, cells.length, cell, have !== undefined);
+    if (have) {
+      records.push({ cell, run: have.run });
+      resumed++;
+      continue;
+    }
+    const run = await train(settingOf(cell, spec.training), cell.seed);
+    const rec: CellRecord = { cell, run };
+    state.cells[key] = rec;
+    records.push(rec);
+    trained++;
+    if (statePath !== null) await saveState(statePath, state);
+  }
+  return { records, trained, resumed, state };
+}
