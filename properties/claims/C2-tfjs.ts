@@ -33,7 +33,7 @@ import { isHomogeneous } from '../../src/network/activation.js';
 import type { NetworkSpec, Params } from '../../src/network/architecture.js';
 import { batchLoss, type Batch, type BatchResult } from '../../src/network/batchGradient.js';
 import { forward } from '../../src/network/forward.js';
-import { connectionBound, magnitude } from '../../src/network/magnitude.js';
+import { connectionBound, jacobianBounds, magnitude, pathSums } from '../../src/network/magnitude.js';
 import { tolerance, type Tolerance } from '../../src/numeric/tolerance.js';
 import { parseLoss, type Loss } from '../../src/losses/index.js';
 import { syncBackend } from '../../src/engines/backend.js';
@@ -85,50 +85,6 @@ function forwardTolerance(spec: NetworkSpec, params: Params<number>, x: readonly
   return { ...tolerance('float32', 'engine', m.ops, m.scale), ops: m.ops, scale: m.scale };
 }
 
-/** Path-sum bounds ḡ_ν of every block (network/magnitude.ts, kept per block). */
-function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly number[]): number[][] {
-  const extra = spec.activation.kind === 'softplus' ? Math.LN2 : 0;
-  const gbar: number[][] = [];
-  for (const block of spec.arch.blocks) {
-    const input: number[] = [];
-    for (const s of block.sources) {
-      if (s.kind === 'input') input.push(Math.abs(x[s.index]!));
-      else if (s.kind === 'all-inputs') for (const v of x) input.push(Math.abs(v));
-      else for (const v of gbar[s.block]!) input.push(v + extra);
-    }
-    const W = params.W[block.index]!;
-    const b = params.b?.[block.index];
-    gbar.push(Array.from({ length: block.out }, (_, i) => input.reduce((a, v, j) => a + Math.abs(W[i * block.in + j]!) * v, b ? Math.abs(b[i]!) : 0)));
-  }
-  return gbar;
-}
-
-/**
- * max_ν,i J̄_ν[·, i], the path-sum bound of ∂out/∂g_ν (as magnitude.ts connectionBound, without
- * the input factor): bias gradients are Σ_s J_s·δ_s, so they need it when inputs are 0.
- */
-function jacobianBound(spec: NetworkSpec, params: Params<number>, outNorm: number): number {
-  const { arch } = spec;
-  const a = spec.activation;
-  const dmax = a.kind === 'gelu' ? 1.13 : a.kind === 'leaky_relu' ? Math.max(1, Math.abs(a.slope)) : 1;
-  const jbar: number[][] = arch.blocks.map((b) => new Array<number>(b.out).fill(0));
-  jbar[arch.output] = new Array<number>(arch.nOut).fill(spec.normalize ? 2 / (outNorm + spec.eps) : 1);
-  for (let k = arch.blocks.length - 1; k >= 0; k--) {
-    if (k === arch.output) continue;
-    const block = arch.blocks[k]!;
-    for (const c of block.consumers) {
-      const cb = arch.blocks[c.block]!;
-      const W = params.W[c.block]!;
-      for (let j = 0; j < block.out; j++) {
-        let s = 0;
-        for (let i = 0; i < cb.out; i++) s += jbar[c.block]![i]! * Math.abs(W[i * cb.in + c.offset + j]!);
-        jbar[k]![j] = jbar[k]![j]! + s * dmax;
-      }
-    }
-  }
-  return Math.max(...jbar.flat());
-}
-
 /** True when some reference pre-activation of a kinked activation is within `tol` of 0 (a gate may flip). */
 function nearKink(spec: NetworkSpec, params: Params<number>, samples: readonly (readonly number[])[]): boolean {
   if (!isHomogeneous(spec.activation) || spec.activation.kind === 'linear') return false;
@@ -164,7 +120,7 @@ export function gradientTolerance(spec: NetworkSpec, params: Params<number>, c: 
     const obar = spec.normalize ? m.scale / ((t.norm ?? 0) + spec.eps) : m.scale;
     const l1 = deltas[s]!.reduce((a, v) => a + Math.abs(v), 0);
     const kbar = connectionBound(spec, params, x, t.norm ?? 0);
-    const bound = spec.bias ? Math.max(kbar, jacobianBound(spec, params, t.norm ?? 0)) : kbar;
+    const bound = spec.bias ? Math.max(kbar, ...jacobianBounds(spec, params, t.norm ?? 0).flat()) : kbar;
     scale += bound * (l1 + kappa * betaAbs(s) * obar);
     ops = Math.max(ops, m.ops);
   });
@@ -226,7 +182,7 @@ function measureTfForward(c: EngineCase, layout: TfLayout): Measurement {
     samples.forEach((xs, s) => {
       const t = forward(F64, spec, params, xs);
       const ft = forwardTolerance(spec, params, xs);
-      const gbar = pathSums(spec, params, xs);
+      const gbar = pathSums(spec, params, xs).gbar;
       // Normalised outputs: the relative error of g carries over; bound by ft.tol/‖g‖ + ε-term.
       const outTol = spec.normalize ? (2 * ft.tol) / ((t.norm ?? 0) + spec.eps) : ft.tol;
       if (outTol > tol) {

@@ -11,46 +11,22 @@
  */
 import type { NetworkSpec, Params } from './architecture.js';
 
-export function magnitude(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { scale: number; ops: number } {
-  const { arch } = spec;
-  const extra = spec.activation.kind === 'softplus' ? Math.LN2 : 0;
-  const gbar: number[][] = [];
-  for (const block of arch.blocks) {
-    const input: number[] = [];
-    for (const s of block.sources) {
-      if (s.kind === 'input') input.push(Math.abs(x[s.index]!));
-      else if (s.kind === 'all-inputs') for (const v of x) input.push(Math.abs(v));
-      else for (const v of gbar[s.block]!) input.push(v + extra);
-    }
-    const W = params.W[block.index]!;
-    const b = params.b?.[block.index];
-    const g: number[] = [];
-    for (let i = 0; i < block.out; i++) {
-      let acc = b ? Math.abs(b[i]!) : 0;
-      for (let j = 0; j < block.in; j++) acc += Math.abs(W[i * block.in + j]!) * input[j]!;
-      g.push(acc);
-    }
-    gbar.push(g);
-  }
-  const depth = Math.max(...arch.blocks.map((b) => b.depth)) + 1;
-  const widest = Math.max(...arch.blocks.map((b) => Math.max(b.in, b.out)));
-  return { scale: Math.max(...gbar[arch.output]!), ops: depth * widest + arch.nOut };
+/** Bounds of |ψ'| (and of |ψ(g)|/|g|): 1 for relu, linear, tanh, softplus; max(1, |slope|) for leaky; 1.13 for GELU. */
+function derivativeBound(spec: NetworkSpec): number {
+  const a = spec.activation;
+  return a.kind === 'gelu' ? 1.13 : a.kind === 'leaky_relu' ? Math.max(1, Math.abs(a.slope)) : 1;
 }
 
 /**
- * A bound on every |K_ν[(i,a), k]| = |J_ν[k,i]|·|input_ν[a]| for one input: the path-sum Jacobian
- * J̄ (|W| and |ψ'| ≤ d̄: 1 for relu/linear/tanh/softplus, max(1, slope) for leaky, 1.13 for GELU;
- * the normalisation Jacobian bounded by 2/(‖g_L‖+ε)) times the path-sum inputs. Used as the scale
- * of sums Σ K·δ (claim C2's connection form).
+ * Path-sum forward bounds: ḡ_ν (every partial sum of block ν's pre-activation) and ī_ν (its input),
+ * with |W|, |b|, |x| and ψ replaced by d̄·identity (+ log 2 per unit for softplus).
  */
-export function connectionBound(spec: NetworkSpec, params: Params<number>, x: readonly number[], outNorm = 0): number {
-  const { arch } = spec;
-  const a = spec.activation;
-  const extra = a.kind === 'softplus' ? Math.LN2 : 0;
-  const dmax = a.kind === 'gelu' ? 1.13 : a.kind === 'leaky_relu' ? Math.max(1, Math.abs(a.slope)) : 1;
+export function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { gbar: number[][]; ibar: number[][] } {
+  const extra = spec.activation.kind === 'softplus' ? Math.LN2 : 0;
+  const dmax = derivativeBound(spec);
   const gbar: number[][] = [];
   const ibar: number[][] = [];
-  for (const block of arch.blocks) {
+  for (const block of spec.arch.blocks) {
     const input: number[] = [];
     for (const s of block.sources) {
       if (s.kind === 'input') input.push(Math.abs(x[s.index]!));
@@ -59,13 +35,21 @@ export function connectionBound(spec: NetworkSpec, params: Params<number>, x: re
     }
     const W = params.W[block.index]!;
     const b = params.b?.[block.index];
-    gbar.push(Array.from({ length: block.out }, (_, i) => input.reduce((s, v, j) => s + Math.abs(W[i * block.in + j]!) * v, b ? Math.abs(b[i]!) : 0)));
+    gbar.push(Array.from({ length: block.out }, (_, i) => input.reduce((acc, v, j) => acc + Math.abs(W[i * block.in + j]!) * v, b ? Math.abs(b[i]!) : 0)));
     ibar.push(input);
   }
-  const top = spec.normalize ? 2 / (outNorm + spec.eps) : 1;
-  // jbar[ν][i] = max_k J̄_ν[k, i]
+  return { gbar, ibar };
+}
+
+/**
+ * Path-sum Jacobian bounds: J̄_ν[i] ≥ max_k |∂out_k/∂g_ν,i| (|W|, |ψ'| ≤ d̄, the normalisation
+ * Jacobian bounded by 2/(‖g_L‖+ε)).
+ */
+export function jacobianBounds(spec: NetworkSpec, params: Params<number>, outNorm = 0): number[][] {
+  const { arch } = spec;
+  const dmax = derivativeBound(spec);
   const jbar: number[][] = arch.blocks.map((b) => new Array<number>(b.out).fill(0));
-  jbar[arch.output] = new Array<number>(arch.nOut).fill(top);
+  jbar[arch.output] = new Array<number>(arch.nOut).fill(spec.normalize ? 2 / (outNorm + spec.eps) : 1);
   for (let k = arch.blocks.length - 1; k >= 0; k--) {
     if (k === arch.output) continue;
     const block = arch.blocks[k]!;
@@ -79,11 +63,24 @@ export function connectionBound(spec: NetworkSpec, params: Params<number>, x: re
       }
     }
   }
-  let bound = 0;
-  arch.blocks.forEach((b) => {
-    const jm = Math.max(...jbar[b.index]!);
-    const im = Math.max(...ibar[b.index]!);
-    bound = Math.max(bound, jm * im);
-  });
-  return bound;
+  return jbar;
+}
+
+/** The output bound max_k ḡ_L,k (the `scale`) and the longest chain n (blocks on the deepest path × widest input). */
+export function magnitude(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { scale: number; ops: number } {
+  const { arch } = spec;
+  const { gbar } = pathSums(spec, params, x);
+  const depth = Math.max(...arch.blocks.map((b) => b.depth)) + 1;
+  const widest = Math.max(...arch.blocks.map((b) => Math.max(b.in, b.out)));
+  return { scale: Math.max(...gbar[arch.output]!), ops: depth * widest + arch.nOut };
+}
+
+/**
+ * A bound on every |K_ν[(i,a), k]| = |J_ν[k,i]|·|input_ν[a]| for one input: J̄ times ī. Used as the
+ * scale of sums Σ K·δ (claim C2's connection form).
+ */
+export function connectionBound(spec: NetworkSpec, params: Params<number>, x: readonly number[], outNorm = 0): number {
+  const { ibar } = pathSums(spec, params, x);
+  const jbar = jacobianBounds(spec, params, outNorm);
+  return Math.max(...spec.arch.blocks.map((b) => Math.max(...jbar[b.index]!) * Math.max(0, ...ibar[b.index]!)));
 }
