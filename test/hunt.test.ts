@@ -7,7 +7,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { parseCase } from '../src/case/parseCase.js';
@@ -25,8 +24,7 @@ import {
   saveCounterexample,
 } from '../src/hunt/corpus.js';
 import { runCheck } from '../src/runner/run.js';
-import { register as registerHunt } from '../src/cli/commands/hunt.js';
-import type { CliContext } from '../src/cli/main.js';
+import { main } from '../src/cli/main.js';
 
 const root = resolve(__dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-hunt-'));
@@ -123,32 +121,21 @@ describe('hunting', () => {
 
 // ---- covcheck hunt / replay of corpus files ----
 
+/** The real CLI, in process (commands as wired in src/cli/commands/index.ts), in the test folder. */
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const ctx = {
+  const code = await main(args, {
     claims: [],
     checks: [],
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
+    stdout: { write: (s: string) => void (out += s) },
+    stderr: { write: (s: string) => void (err += s) },
     stderrIsTTY: false,
     env: { CI: 'true' },
     cwd: dir,
     version: '0.0.0-test',
-    backend: 'test',
-    debug: false,
-    exitCode: 0,
-  } as CliContext;
-  const program = new Command('covcheck').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  registerHunt(program, ctx);
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { code: ctx.exitCode, out, err };
-  } catch (e) {
-    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, out, err };
-    if (e instanceof InputError) return { code: 2, out, err: err + e.message };
-    throw e;
-  }
+  });
+  return { code, out, err };
 }
 
 describe('covcheck hunt', () => {

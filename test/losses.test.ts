@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { EXACT, F64 } from '../src/numeric/arith.js';
@@ -23,8 +22,7 @@ import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { conditionalMeans } from '../src/theory/conditionalMeans.js';
 import { operatorTimes } from '../src/theory/covarianceOperator.js';
 import { expectedLossGradient, oracleExpectedGradient, pairwiseModel, residue, residueClosedForm, residueRatio } from '../src/theory/pairwiseOperator.js';
-import { register as registerCompare } from '../src/cli/commands/compare.js';
-import type { CliContext } from '../src/cli/main.js';
+import { main } from '../src/cli/main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-losses-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -232,32 +230,21 @@ describe('the pairwise operator (C7) on a tiny tree', () => {
 
 // ---- covcheck compare ----
 
+/** The real CLI, in process (commands as wired in src/cli/commands/index.ts), in the test folder. */
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const ctx = {
+  const code = await main(args, {
     claims: [],
     checks: [],
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
+    stdout: { write: (s: string) => void (out += s) },
+    stderr: { write: (s: string) => void (err += s) },
     stderrIsTTY: false,
     env: { CI: 'true' },
     cwd: dir,
     version: '0.0.0-test',
-    backend: 'test',
-    debug: false,
-    exitCode: 0,
-  } as CliContext;
-  const program = new Command('covcheck').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  registerCompare(program, ctx);
-  try {
-    await program.parseAsync(args, { from: 'user' });
-    return { code: ctx.exitCode, out, err };
-  } catch (e) {
-    if (e instanceof CommanderError) return { code: e.exitCode === 0 ? 0 : 2, out, err };
-    if (e instanceof InputError) return { code: 2, out, err: err + e.message };
-    throw e;
-  }
+  });
+  return { code, out, err };
 }
 
 describe('covcheck compare', () => {
