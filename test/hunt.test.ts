@@ -24,7 +24,7 @@ import {
   saveCounterexample,
 } from '../src/hunt/corpus.js';
 import { runCheck } from '../src/runner/run.js';
-import { main } from '../src/cli/main.js';
+import { runCli as runCliIn } from './support/runCli.js';
 
 const root = resolve(__dirname, '..');
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-hunt-'));
@@ -121,22 +121,8 @@ describe('hunting', () => {
 
 // ---- covcheck hunt / replay of corpus files ----
 
-/** The real CLI, in process (commands as wired in src/cli/commands/index.ts), in the test folder. */
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    claims: [],
-    checks: [],
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
-    stderrIsTTY: false,
-    env: { CI: 'true' },
-    cwd: dir,
-    version: '0.0.0-test',
-  });
-  return { code, out, err };
-}
+/** The real CLI, in process, in the test folder. */
+const runCli = (args: string[]) => runCliIn(args, { cwd: dir });
 
 describe('covcheck hunt', () => {
   it('has --help listing the targets', async () => {

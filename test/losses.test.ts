@@ -22,7 +22,7 @@ import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { conditionalMeans } from '../src/theory/conditionalMeans.js';
 import { operatorTimes } from '../src/theory/covarianceOperator.js';
 import { expectedLossGradient, oracleExpectedGradient, pairwiseModel, residue, residueClosedForm, residueRatio } from '../src/theory/pairwiseOperator.js';
-import { main } from '../src/cli/main.js';
+import { runCli as runCliIn } from './support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-losses-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -230,22 +230,8 @@ describe('the pairwise operator (C7) on a tiny tree', () => {
 
 // ---- covcheck compare ----
 
-/** The real CLI, in process (commands as wired in src/cli/commands/index.ts), in the test folder. */
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, {
-    claims: [],
-    checks: [],
-    stdout: { write: (s: string) => void (out += s) },
-    stderr: { write: (s: string) => void (err += s) },
-    stderrIsTTY: false,
-    env: { CI: 'true' },
-    cwd: dir,
-    version: '0.0.0-test',
-  });
-  return { code, out, err };
-}
+/** The real CLI, in process, in the test folder. */
+const runCli = (args: string[]) => runCliIn(args, { cwd: dir });
 
 describe('covcheck compare', () => {
   it('has --help', async () => {

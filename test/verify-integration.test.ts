@@ -4,14 +4,10 @@
  * `covcheck train --loss ./plugin.ts` trains with a user's loss.
  */
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { runCli } from './support/runCli.js';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(args, { stdout: { write: (s: string) => void (out += s) }, stderr: { write: (s: string) => void (err += s) }, env: { CI: 'true' } });
-  return { code, out, err };
-}
+/** The real CLI with the real registry (no injected checks). */
+const run = (args: string[]) => runCli(args, { claims: undefined, checks: undefined });
 
 describe('verify with the real registry', () => {
   it('replays the failure corpus first (every corpus file, verdict as recorded)', async () => {
