@@ -10,8 +10,24 @@ import { CHECKS } from './registry.js';
 import { runCheck } from '../src/runner/run.js';
 import { deriveSeed } from '../src/numeric/random.js';
 import { FULL_SCALE_ONLY } from './claims/C12.js';
+import { CORPUS_DIR, corpusChecks } from '../src/hunt/corpus.js';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 const SEED = Number(process.env.COVCHECK_SEED ?? 42);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+// The failure corpus first (issue 4): every saved counterexample still replays as recorded.
+describe('failure corpus (fixtures/counterexamples)', () => {
+  const corpus = corpusChecks(join(ROOT, CORPUS_DIR), ROOT);
+  it('is not empty', () => expect(corpus.length).toBeGreaterThan(0));
+  for (const check of corpus) {
+    it(check.id, async () => {
+      const result = await runCheck(check, { seed: SEED, baseSeed: SEED, scale: 'ci' });
+      expect(['pass', 'expected-fail', 'known-fail'], result.message).toContain(result.verdict);
+    });
+  }
+});
 
 describe.each([...new Set(CHECKS.map((c) => c.claim))])('%s', (claim) => {
   for (const check of CHECKS.filter((c) => c.claim === claim)) {
