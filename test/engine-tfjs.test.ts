@@ -42,3 +42,13 @@ describe.each(['wasm', 'cpu'])('C2 float32 witnesses on %s', (backend) => {
 afterAll(async () => {
   await loadBackend('wasm');
 });
+
+describe('regression: official_nce at a saturated sigmoid (found at full scale)', () => {
+  it('TF.js autograd matches the float64 gradient where σ((n − p)/τ) ≈ 1 (was y(1 − y) cancellation)', async () => {
+    const { runCheck } = await import('../src/runner/run.js');
+    const { CHECKS } = await import('../properties/registry.js');
+    const check = CHECKS.find((c) => c.id === 'C2/float32/tfjs-autograd')!;
+    const r = await runCheck(check, { seed: -640937873, path: '319:20835:1:0:1:1:1', scale: 'full' });
+    expect(r.verdict, r.message).toBe('pass');
+  });
+});

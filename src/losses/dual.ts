@@ -207,8 +207,10 @@ export function dualOps<T>(A: Arith<T>, n: number, token: symbol = Symbol('evalu
     sigmoid(a: Dual<T> | number) {
       float('sigmoid');
       const x = lift(a);
-      const s = sigmoid64(num(x.v));
-      return chain(x, A.from(s), A.from(s * (1 - s)));
+      const u = num(x.v);
+      const s = sigmoid64(u);
+      // σ'(u) = σ(u)σ(−u): 1 − σ(u) would cancel where σ(u) ≈ 1.
+      return chain(x, A.from(s), A.from(s * sigmoid64(-u)));
     },
     max(a: Dual<T> | number, b: Dual<T> | number) {
       const x = lift(a);

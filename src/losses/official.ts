@@ -58,8 +58,10 @@ export function officialNceLoss(tau: number): Loss {
     evaluate(A, batch) {
       if (A.exact) throw new ExactUnsupported('official_nce (exp)');
       const { p, n, dp, dn } = meanSquares(A, batch);
-      const s = sigmoid((A.toNumber(n) - A.toNumber(p)) / tau);
-      const slope = (s * (1 - s)) / tau; // ∂(−σ((n−p)/τ))/∂p
+      const u = (A.toNumber(n) - A.toNumber(p)) / tau;
+      const s = sigmoid(u);
+      // ∂(−σ(u))/∂p = σ(u)σ(−u)/τ; σ(−u) rather than 1 − σ(u), which cancels when σ(u) ≈ 1.
+      const slope = (s * sigmoid(-u)) / tau;
       return spread(A, batch, A.from(-s), A.from(slope), A.from(-slope), dp, dn);
     },
   };

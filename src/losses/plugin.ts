@@ -446,7 +446,8 @@ export function tfOps(tf: TfLike): LossOps<TfTensor> {
     log: (a) => tf.log(t(a)),
     logSumExp: (xs) => tf.logSumExp(tf.stack(xs.map(t), 0), 0),
     softplus: (a) => tf.softplus(t(a)),
-    sigmoid: (a) => tf.sigmoid(t(a)),
+    // σ(x) = exp(−softplus(−x)): autograd then gives σ(x)σ(−x), not TF's y(1 − y), which cancels in float32 near σ = 1.
+    sigmoid: (a) => tf.exp(tf.neg(tf.softplus(tf.neg(t(a))))),
     max: (a, b) => tf.maximum(t(a), t(b)),
     min: (a, b) => tf.minimum(t(a), t(b)),
     sum: (xs) => (xs.length === 0 ? tf.scalar(0) : xs.map(t).reduce((p, q) => tf.add(p, q))),

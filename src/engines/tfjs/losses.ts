@@ -47,11 +47,20 @@ export function tfLoss(tf: typeof tfType, loss: Loss, out: tfType.Tensor2D, B: n
       const p = tf.div(tf.mul(tf.mean(rPos), 2), d);
       const n = tf.div(tf.mul(tf.mean(rNeg), 2), d);
       if (loss.name === 'official_subtract') return tf.sub(p, n) as tfType.Scalar;
-      return tf.neg(tf.sigmoid(tf.div(tf.sub(n, p), tau))) as tfType.Scalar;
+      return negSigmoid(tf, tf.div(tf.sub(n, p), tau) as tfType.Scalar);
     }
     default:
       return customLoss(tf, loss, rPos, rNeg, d);
   }
+}
+
+/**
+ * −σ(u) written as −exp(−softplus(−u)), so that autograd's gradient is −σ(u)·σ(−u): TF.js's own
+ * sigmoid gradient y·(1 − y) cancels in float32 as soon as σ(u) rounds near 1 (u ≳ 9), exactly where
+ * official_nce at small τ lives.
+ */
+function negSigmoid(tf: typeof tfType, u: tfType.Scalar): tfType.Scalar {
+  return tf.neg(tf.exp(tf.neg(tf.softplus(tf.neg(u))))) as tfType.Scalar;
 }
 
 /** A loss known only through Loss.evaluate: value and β from float64, gradient β·∂r. */
