@@ -15,6 +15,7 @@ import { formatMs, renderTable } from '../table.js';
 import { buildVerifyReport, replayCommand, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
+import { loadBackend } from '../../engines/backend.js';
 import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin.js';
 import { lossChecks } from '../../../properties/claims/mutants.js';
 import { VERDICTS } from '../../report/verdicts.js';
@@ -63,11 +64,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-report', 'write no report files')
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
-    .action(async (raw: RawOptions & { loss?: string; corpus: boolean }) => {
+    .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
+    .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string }) => {
+      await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const extra: Check[] = [];
       if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) extra.push(...corpusChecks(dir, ctx.cwd));
       const withLoss = raw.loss === undefined ? ctx : { ...ctx, checks: [...ctx.checks, ...lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)))] };
-      const full = { ...withLoss, checks: [...extra, ...withLoss.checks] };
+      const full = { ...withLoss, checks: [...extra, ...withLoss.checks], backend: `tfjs-${raw.backend}` };
       const code = await runVerify(parseVerifyOptions(raw, full), full);
       ctx.exitCode = code;
     });
