@@ -4,6 +4,7 @@
  * input — each with exit 2, a message naming the field, and nothing on stdout.
  */
 import { readdirSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -67,6 +68,19 @@ const base = {
   batch: { x: [[1, 0]], x_pos: [[1, 1]], x_neg: [[0, 1]] },
   loss: { name: 'simp' },
 };
+
+describe('the case from standard input (--case -), end to end', () => {
+  it('reads stdin, prints one JSON line, exit 0; malformed stdin exits 2 with nothing on stdout', () => {
+    const bin = join(import.meta.dirname, '..', 'bin', 'covcheck.js');
+    const ok = spawnSync(process.execPath, [bin, 'eval', '--case', '-'], { input: JSON.stringify(base), encoding: 'utf8' });
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout).loss).toBe(1.5);
+    const bad = spawnSync(process.execPath, [bin, 'eval', '--case', '-'], { input: '{"depth":', encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/case: malformed JSON/);
+  });
+});
 
 describe('hand-computed golden cases', () => {
   it('grad: f = x1 + 2 x2; r+ = 2, r− = 1/2, L = 3/2, ∇W = [1, 1]', async () => {
