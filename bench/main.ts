@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.js';
 import { benchSampler } from './hltm.js';
+import { hunt } from '../src/hunt/search.js';
+import { HUNT_TARGETS } from '../src/hunt/targets.js';
 
 interface Row {
   readonly what: string;
@@ -30,6 +32,9 @@ const c2 = core['C2 float64 cases/s']!;
 rows.push({ what: 'C2 float64 (depth 3, binary, hid 4, batch 8)', value: c2, unit: 'cases/s', target: '> 2000' });
 rows.push({ what: 'C2 rational (same case, dyadic values)', value: core['C2 rational cases/s']!, unit: 'cases/s', baseline: { name: 'float64', ratio: core['C2 rational cases/s']! / c2 } });
 rows.push({ what: 'C3 exact enumeration (8 leaves, hid 4)', value: core['C3 enumeration ms (8 leaves, hid 4)']!, unit: 'ms', target: '< 50' });
+const huntStart = performance.now();
+const hunted = hunt(HUNT_TARGETS.find((t) => t.id === 'C1/tanh')!, { seed: 42, scale: 'ci' });
+rows.push({ what: `hunt C1/tanh (ci), search + shrink${hunted.shrunk ? '' : ' (found nothing!)'}`, value: (performance.now() - huntStart) / 1000, unit: 's', target: '< 30' });
 const sampler = benchSampler();
 rows.push({ what: 'HLTM batch sampler (depth 5, root, B 128)', value: sampler, unit: 'triples/s' });
 

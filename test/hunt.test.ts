@@ -59,16 +59,14 @@ describe('the failure corpus (fixtures/counterexamples)', () => {
 });
 
 describe('hunting', () => {
-  it('C1 with tanh: finds a counterexample and shrinks it to depth 2, ≤ 2 children, hid ≤ 2 within 30 s', () => {
-    const t0 = performance.now();
+  // Its time (issue: within 30 s at CI scale) is measured by `npm run bench`, not asserted here.
+  it('C1 with tanh: finds a counterexample and shrinks it to depth 2, ≤ 2 children, hid ≤ 2', () => {
     const r = hunt(target('C1/tanh'), { seed: 42, scale: 'ci' });
-    const ms = performance.now() - t0;
     expect(r.shrunk).not.toBeNull();
     const s = shapeOf(r.shrunk!.json);
     expect(s.depth).toBe(2);
     expect(s.children).toBeLessThanOrEqual(2);
     expect(s.hid).toBeLessThanOrEqual(2);
-    expect(ms).toBeLessThan(30_000);
     // Minimal numbers: every entry is a short dyadic fraction (replays exactly).
     const nums = JSON.stringify(r.shrunk!.json.weights).match(/-?\d+(\.\d+)?/g)!.map(Number);
     expect(nums.every((v) => Number.isInteger(v * 64))).toBe(true);
@@ -84,9 +82,10 @@ describe('hunting', () => {
     const a = hunt(target('C3/tanh'), { seed: 9, scale: 'ci', runs: 60 });
     const b = hunt(target('C3/tanh'), { seed: 9, scale: 'ci', runs: 60 });
     expect(JSON.stringify(a.shrunk?.json)).toBe(JSON.stringify(b.shrunk?.json));
-    const t0 = performance.now();
-    hunt(target('C1/homogeneous'), { seed: 1, scale: 'ci', timeMs: 300 });
-    expect(performance.now() - t0).toBeLessThan(3000);
+    // A time budget replaces the run count: the search stops by itself (no timing asserted).
+    const timed = hunt(target('C1/homogeneous'), { seed: 1, scale: 'ci', timeMs: 200 });
+    expect(timed.evaluations).toBeGreaterThan(0);
+    expect(timed.shrunk).toBeNull();
     expect(parseDuration('--time', '10m')).toBe(600_000);
     expect(() => parseDuration('--time', 'soon')).toThrow(InputError);
   });
