@@ -117,7 +117,8 @@ export const C11_FULL: C11Config = {
     // L_simp: its weight norms can only grow (C4); a short run at a small rate stops before it blows up.
     { label: 'L_simp (stopped early)', loss: 'simp', tau: 1, H: 1, steps: 300, lr: 0.01, evalEpochs: 10 },
   ],
-  looks: { a: [10, 20], b: [10, 20], c: [10, 20], d: [10, 20] },
+  // (b) gets a third look: a control whose G spreads widely (official_nce τ 0.01: sd ≈ 0.02) needs ≈ 56 seeds.
+  looks: { a: [10, 20], b: [10, 20, 60], c: [10, 20], d: [10, 20] },
   controlMargin: 0.01,
   height1Margin: 0.01,
   planned: C11_CI.planned,
