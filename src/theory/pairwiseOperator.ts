@@ -316,6 +316,26 @@ export function withinCovariance<T>(M: PairwiseModel<T>): T[][] {
 
 /** OP^ξ_l·w_l = ½·Σ_{i,j} p_i p_j ξ(i,j) ΔK̄ (ΔK̄ᵀ w), matrix-free (`v` replaces w when given). */
 export function pairwiseOperatorTimes<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[], v: readonly T[] = M.w): T[] {
+  const { A, d, nOut } = M;
+  return halfPairwiseSum(M, xi, (_i, _j, dK) => {
+    const u = new Array<T>(nOut).fill(A.zero);
+    for (let r = 0; r < d; r++) {
+      if (A.sign(v[r]!) === 0) continue;
+      for (let k = 0; k < nOut; k++) u[k] = A.add(u[k]!, A.mul(dK[r * nOut + k]!, v[r]!));
+    }
+    return u;
+  });
+}
+
+/** The cross-covariance analogue ½·E[ξ ΔK̄ Δf̄] (equal to OP^ξ w when C1 holds for the cut). */
+export function pairwiseCrossCovariance<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[]): T[] {
+  const { A } = M;
+  const { fbar } = conditionalTables(M);
+  return halfPairwiseSum(M, xi, (i, j) => fbar[i]!.map((x, k) => A.sub(x, fbar[j]![k]!)));
+}
+
+/** ½·Σ_{i≠j} p_i p_j ξ_ij ΔK̄_ij·rhs(i, j), ΔK̄_ij = K̄(i) − K̄(j) (flat d × nOut), rhs ∈ R^{nOut}. */
+function halfPairwiseSum<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[], rhs: (i: number, j: number, dK: readonly T[]) => readonly T[]): T[] {
   const { A, d, nOut, p } = M;
   const { Kbar } = conditionalTables(M);
   const out = new Array<T>(d).fill(A.zero);
@@ -326,36 +346,10 @@ export function pairwiseOperatorTimes<T>(M: PairwiseModel<T>, xi: readonly (read
       const weight = A.mul(half, A.mul(A.mul(p[i]!, p[j]!), xi[i]![j]!));
       if (A.sign(weight) === 0) continue;
       const dK = Kbar[i]!.map((x, r) => A.sub(x, Kbar[j]![r]!));
-      const u = new Array<T>(nOut).fill(A.zero);
-      for (let r = 0; r < d; r++) {
-        if (A.sign(v[r]!) === 0) continue;
-        for (let k = 0; k < nOut; k++) u[k] = A.add(u[k]!, A.mul(dK[r * nOut + k]!, v[r]!));
-      }
+      const u = rhs(i, j, dK);
       for (let r = 0; r < d; r++) {
         let s = A.zero;
         for (let k = 0; k < nOut; k++) s = A.add(s, A.mul(dK[r * nOut + k]!, u[k]!));
-        out[r] = A.add(out[r]!, A.mul(weight, s));
-      }
-    }
-  }
-  return out;
-}
-
-/** The cross-covariance analogue ½·E[ξ ΔK̄ Δf̄] (equal to OP^ξ w when C1 holds for the cut). */
-export function pairwiseCrossCovariance<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[]): T[] {
-  const { A, d, nOut, p } = M;
-  const { Kbar, fbar } = conditionalTables(M);
-  const out = new Array<T>(d).fill(A.zero);
-  const half = A.div(A.one, A.from(2));
-  for (let i = 0; i < p.length; i++) {
-    for (let j = 0; j < p.length; j++) {
-      if (i === j) continue;
-      const weight = A.mul(half, A.mul(A.mul(p[i]!, p[j]!), xi[i]![j]!));
-      if (A.sign(weight) === 0) continue;
-      const df = fbar[i]!.map((x, k) => A.sub(x, fbar[j]![k]!));
-      for (let r = 0; r < d; r++) {
-        let s = A.zero;
-        for (let k = 0; k < nOut; k++) s = A.add(s, A.mul(A.sub(Kbar[i]![r * nOut + k]!, Kbar[j]![r * nOut + k]!), df[k]!));
         out[r] = A.add(out[r]!, A.mul(weight, s));
       }
     }
