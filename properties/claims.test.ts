@@ -3,7 +3,7 @@
  * (COVCHECK_SEED, default 42). A check passes the suite when its verdict is what the theory says:
  * pass (holds), expected-fail (an excluded variant fails, with a shrunk counterexample) or a
  * registered known-fail; `fail` and `inconclusive` fail the test with the counterexample printed
- * (except the checks THEORY.md decides only at full scale, which must be `inconclusive` here).
+ * (except the checks docs/theory.md decides only at full scale, which must be `inconclusive` here).
  */
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from './registry.js';
@@ -34,7 +34,7 @@ describe.each([...new Set(CHECKS.map((c) => c.claim))])('%s', (claim) => {
     it(`${check.id} (${check.expect === 'hold' ? 'holds' : 'expected to fail'})`, async () => {
       const result = await runCheck(check, { seed: deriveSeed(SEED, check.id), baseSeed: SEED, scale: 'ci' });
       const detail = `${result.message}\n${result.counterexample ? JSON.stringify(result.counterexample, null, 1).slice(0, 4000) : ''}`;
-      // THEORY.md C12(b): after training the hid effect is decided only at full scale, so at CI
+      // docs/theory.md C12(b): after training the hid effect is decided only at full scale, so at CI
       // scale the honest verdict is `inconclusive` (never `pass`).
       const allowed = FULL_SCALE_ONLY.includes(check.id) ? ['inconclusive'] : ['pass', 'expected-fail', 'known-fail'];
       expect(allowed, detail).toContain(result.verdict);

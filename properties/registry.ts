@@ -1,5 +1,5 @@
 /**
- * The claim registry: every claim record (THEORY.md §2) and every executable check, in a stable
+ * The claim registry: every claim record (docs/theory.md §2) and every executable check, in a stable
  * order. `covcheck verify` and properties/claims.test.ts both read this list.
  */
 import type { Check, ClaimRecord } from '../src/runner/check.js';

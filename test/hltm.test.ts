@@ -1,5 +1,5 @@
 /**
- * HLTM machinery (THEORY.md §1.1): sampler, augmentations, batch sampler, exact leaf law, generators.
+ * HLTM machinery (docs/theory.md §1.1): sampler, augmentations, batch sampler, exact leaf law, generators.
  * The claim checks themselves (C8, C9) run in hltm-claims.test.ts.
  */
 import { describe, expect, it } from 'vitest';

@@ -69,7 +69,7 @@ export interface C11Config {
 }
 
 /**
- * CI scale (THEORY.md's suggestion): depth 4, hid 10, τ 0.1, δ_lower 0.8, 200 SGD steps of batch
+ * CI scale (docs/theory.md's suggestion): depth 4, hid 10, τ 0.1, δ_lower 0.8, 200 SGD steps of batch
  * 128, official_nce, evaluation on fresh samples. Planning values from our CI-scale measurements.
  */
 export const C11_CI: C11Config = {

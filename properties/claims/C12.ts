@@ -240,5 +240,5 @@ export function makeC12Checks(source: CacheSource = engineCache, configs: Readon
 
 export const checks: CustomCheck[] = makeC12Checks();
 
-/** Checks whose CI-scale verdict is `inconclusive` by design (THEORY.md: decided only at full scale). */
+/** Checks whose CI-scale verdict is `inconclusive` by design (docs/theory.md: decided only at full scale). */
 export const FULL_SCALE_ONLY: readonly string[] = [IDS['b-trained']];

@@ -1,5 +1,5 @@
 /**
- * C2, third witness: float32 engines against the float64 reference (THEORY.md §3, "float32
+ * C2, third witness: float32 engines against the float64 reference (docs/theory.md §3, "float32
  * backends are checked against the float64 reference, never against themselves").
  *
  *  - TensorFlow.js autograd (tf.variableGrads through engines/tfjs/*: per-block graphs for any

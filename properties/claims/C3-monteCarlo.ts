@@ -8,7 +8,7 @@
  *   RHS_g = −2 p_0(1−p_0) ΔK̂^A_ν · Σ_{ν'∈l} (ΔK̂^B_ν')ᵀ w_ν'  (A, B independent halves: unbiased)
  * D_g = LHS_g − RHS_g are i.i.d. with mean 0 under C3. Per coordinate a two-sided t-test over the
  * G groups (G − 1 degrees of freedom), Bonferroni over the d coordinates: false-failure rate α.
- * The same test with negatives forced to x_0' ≠ x_0 (E[∇] = −4·OP·w, THEORY.md) must fail: power.
+ * The same test with negatives forced to x_0' ≠ x_0 (E[∇] = −4·OP·w, docs/theory.md) must fail: power.
  */
 import { F64 } from '../../src/numeric/arith.js';
 import { Rng } from '../../src/numeric/random.js';

@@ -1,6 +1,6 @@
 /**
  * C7 (exact / expectation / asymptotic trend): for a balanced loss E[∇L] = −2·OP^ξ_l·w_l + θ_l with
- * ξ(x_0, x_0') = H·E[−β_1 | x_0, x_0'_1 = x_0'] and θ_l the residue (THEORY.md §1.5). Decided by exact
+ * ξ(x_0, x_0') = H·E[−β_1 | x_0, x_0'_1 = x_0'] and θ_l the residue (docs/theory.md §1.5). Decided by exact
  * enumeration of the joint law of (x, x_+, x_1−..x_H−) on tiny trees (src/theory/pairwiseOperator.ts):
  *   closed-form        weights −β_k = φ(x_0, x_0'_k) of the base samples: θ = E[ξ·(C(x_0) − C(x_0'))],
  *                      ξ = H·φ, C(x_0) = Cov[K_l, f_L | x_0] (rationals, ===);
@@ -91,7 +91,7 @@ function models<T>(A: Arith<T>, m: Model): PairwiseModel<T>[] {
 }
 
 /**
- * 'closed-form-literal' is THEORY.md's formula as written, θ = E[φ·(C(x_0) − C(x_0′))] without the
+ * 'closed-form-literal' is docs/theory.md's formula as written, θ = E[φ·(C(x_0) − C(x_0′))] without the
  * factor H: for H > 1 it measurably fails (a registered known-fail: runner/knownFails.ts).
  */
 type OracleMode = 'closed-form' | 'closed-form-literal' | 'symmetric-zero' | 'non-symmetric-zero';

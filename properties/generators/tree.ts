@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for HLTM trees (THEORY.md §1.1; used by claims C3–C10).
+ * fast-check arbitraries for HLTM trees (docs/theory.md §1.1; used by claims C3–C10).
  * Factories take a constraints object whose fields have documented defaults, fast-check style.
  * Everything shrinks towards the simplest case: a root with one leaf child, polarity 0, p_0 = 1/2.
  */

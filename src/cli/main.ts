@@ -22,7 +22,7 @@ export interface TextOut {
  * setting `exitCode` (or by throwing: InputError → 2, anything else → 3).
  */
 export interface CliContext {
-  /** Claim records (THEORY.md §2), in registry order. */
+  /** Claim records (docs/theory.md §2), in registry order. */
   readonly claims: readonly ClaimRecord[];
   /** Every executable check, in registry order. */
   readonly checks: readonly Check[];

@@ -1,5 +1,5 @@
 /**
- * Augmentations of an HLTM sample and contrastive tuples (THEORY.md §1.1; claims C3, C7, C9, C10).
+ * Augmentations of an HLTM sample and contrastive tuples (docs/theory.md §1.1; claims C3, C7, C9, C10).
  *
  * An augmentation keeps the surviving part x_0 of a base sample and resamples the rest top-down
  * conditioned on it, then flips each leaf independently with probability q:

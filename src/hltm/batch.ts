@@ -1,7 +1,7 @@
 /**
  * Fast batch sampler of contrastive tuples for training and for the sampler's own checks (C9).
  *
- * Same law as `sampleTuple` (augmentation.ts, THEORY.md §1.1), vectorised: per-node integer
+ * Same law as `sampleTuple` (augmentation.ts, docs/theory.md §1.1), vectorised: per-node integer
  * thresholds t_ν = round(P·2^32) are precomputed and compared with `rng.u32()` (the law is exact up
  * to rounding P to a multiple of 2^−32; P = 0 and P = 1 stay exact). Buffers are reused via `out`.
  * Shapes (row-major): anchor, pos [B × nLeaves]; neg [B × H × nLeaves] (float 0/1);

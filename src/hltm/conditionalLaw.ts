@@ -1,5 +1,5 @@
 /**
- * Law of the leaves given the values of an ancestor-closed node set S (THEORY.md §1.5; C3, C8, C10):
+ * Law of the leaves given the values of an ancestor-closed node set S (docs/theory.md §1.5; C3, C8, C10):
  *
  *   P(x = c | z_S = v) = Π_{kept leaves j ∈ S} K_q(x_j | v_j) · Π_{ν ∉ S, parent(ν) ∈ S} P(x_under ν | z_parent(ν) = v_parent),
  *

@@ -1,5 +1,5 @@
 /**
- * Exact law of the augmented leaves given the surviving part x_0 (THEORY.md §1.1, §1.5; used by
+ * Exact law of the augmented leaves given the surviving part x_0 (docs/theory.md §1.1, §1.5; used by
  * claims C3, C5, C7, C8, C10), generic over the arithmetic (float64 or exact rationals).
  *
  *   cond[i][c] = P(x = config c | x_0 = value i),   Σ_c cond[i][c] = 1,   Σ_i x0[i].prob = 1,

@@ -1,5 +1,5 @@
 /**
- * Simultaneous binomial frequency tests with a stated false-failure rate (THEORY.md §3; claim C9).
+ * Simultaneous binomial frequency tests with a stated false-failure rate (docs/theory.md §3; claim C9).
  *
  * Each counter is k successes in n independent trials with claimed probability p. Test: the
  * Chernoff–Hoeffding bound P(|p̂ − p| ≥ |k/n − p|) ≤ 2·exp(−n·KL(k/n ‖ p)) (valid for every n, no

@@ -1,5 +1,5 @@
 /**
- * Joint law of one latent and the leaves (THEORY.md §1.5; the correlation metric, C11/C12):
+ * Joint law of one latent and the leaves (docs/theory.md §1.5; the correlation metric, C11/C12):
  *   joint[k][c] = P(z_μ = 1, x = c),  μ = tree.internal[k],  c a leaf configuration (bit j = leaf j),
  * with no augmentation or flips. Conditioning on the path root→μ (an ancestor-closed set, at most
  * 2^(depth μ + 1) values) makes the leaves a product of sum-product tables (conditionalLaw.ts);

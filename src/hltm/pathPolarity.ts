@@ -1,5 +1,5 @@
 /**
- * Path polarities of an HLTM, generic over the arithmetic (claim C8, THEORY.md §1.1, §2).
+ * Path polarities of an HLTM, generic over the arithmetic (claim C8, docs/theory.md §1.1, §2).
  *
  * The channel z_0 → z_ν composes the edges' binary symmetric channels, so
  *   π_ν(s) = P(z_ν = 1 | z_0 = s) = a_ν·π_μ(s) + (1 − a_ν)·(1 − π_μ(s)),  a_ν = (1+ρ_μν)/2 (μ = parent),

@@ -1,5 +1,5 @@
 /**
- * Ancestral (top-down) sampling of a hierarchical latent tree model (THEORY.md §1.1; claim C9).
+ * Ancestral (top-down) sampling of a hierarchical latent tree model (docs/theory.md §1.1; claim C9).
  *
  * z_root ~ Bernoulli(p_0); for every edge μ→ν, z_ν = z_μ with probability (1+ρ_μν)/2, else 1 − z_μ.
  * Node vectors are indexed by node index (breadth-first, root 0): length `tree.nodes.length`,

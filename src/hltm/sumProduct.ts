@@ -1,5 +1,5 @@
 /**
- * Upward sum-product pass of an HLTM (THEORY.md §1.5, "exact expectations on small trees").
+ * Upward sum-product pass of an HLTM (docs/theory.md §1.5, "exact expectations on small trees").
  *
  * For every node ν at index ≥ `from` (a suffix of the breadth-first order) it gives the tables
  *   t_s[l] = P(leaves under ν = local config l | z_ν = s),  s ∈ {0, 1},

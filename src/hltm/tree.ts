@@ -1,5 +1,5 @@
 /**
- * The tree of a hierarchical latent tree model (THEORY.md §1.1).
+ * The tree of a hierarchical latent tree model (docs/theory.md §1.1).
  *
  * Nodes are stored breadth-first (index 0 is the root `s`); the i-th child of node `n` is named
  * `n{i}` (i from 0). Internal nodes carry a binary latent z_μ; leaves are the visible inputs x_j,
@@ -110,7 +110,7 @@ export function buildTree(shape: Shape, polarities: PolaritySpec, rootPrior = 0.
   return complete ? { nodes, leaves, internal, rootPrior, complete } : { nodes, leaves, internal, rootPrior };
 }
 
-/** A complete tree (THEORY.md: the paper's HLTM) with polarities by name. */
+/** A complete tree (docs/theory.md: the paper's HLTM) with polarities by name. */
 export function completeTree(depth: number, children: number, polarities: PolaritySpec, rootPrior = 0.5): Tree {
   return buildTree(completeShape(depth, children), polarities, rootPrior);
 }

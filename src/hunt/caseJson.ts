@@ -198,8 +198,8 @@ export function projectCase(c: CaseJson, to: CaseShape, options: { dropFirstTupl
   next.children = to.children;
   const newBlocks = blockShapes(to.depth, to.children, to.hid, to.out);
   // Column index, in the old input of node `name`, of unit u of its child i (or the leaf value).
-  const oldInternal = (name: string, depthOfNode: number) => depthOfNode < from.depth - 1;
-  const oldCol = (name: string, depthOfNode: number, i: number, u: number): number => (oldInternal(name, depthOfNode) ? i * from.hid + u : i);
+  const oldInternal = (depthOfNode: number) => depthOfNode < from.depth - 1;
+  const oldCol = (depthOfNode: number, i: number, u: number): number => (oldInternal(depthOfNode) ? i * from.hid + u : i);
   const depthOf = (name: string) => name.length - 1;
   const weights: Record<string, number[][]> = {};
   const biases: Record<string, number[]> = {};
@@ -211,8 +211,8 @@ export function projectCase(c: CaseJson, to: CaseShape, options: { dropFirstTupl
     const childInternalNew = d < to.depth - 1;
     const cols: number[] = [];
     for (let i = 0; i < to.children; i++) {
-      if (childInternalNew) for (let u = 0; u < to.hid; u++) cols.push(oldCol(b.name, d, i, u));
-      else cols.push(oldCol(b.name, d, i, 0));
+      if (childInternalNew) for (let u = 0; u < to.hid; u++) cols.push(oldCol(d, i, u));
+      else cols.push(oldCol(d, i, 0));
     }
     weights[b.name] = Array.from({ length: b.rows }, (_, r) => cols.map((j) => old[r]![j]!));
     if (c.biases) biases[b.name] = c.biases[b.name]!.slice(0, b.rows);

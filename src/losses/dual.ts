@@ -5,7 +5,7 @@
  *   const, add, sub, mul, div, neg, exp, log, logSumExp, softplus, sigmoid, max, min, sum, mean
  *
  * A dual carries a value v and the vector of its first partials d = ∂v/∂(r_+, r_1−, …, r_H−), so
- * one evaluation of a plugin gives the loss and its exact weights β = ∂L/∂r (THEORY.md §1.4, C6).
+ * one evaluation of a plugin gives the loss and its exact weights β = ∂L/∂r (docs/theory.md §1.4, C6).
  * The derivative rules are exact (no finite differences); exp/log/… are float only, so in
  * rationals they throw `ExactUnsupported` and a plugin built from + − × ÷ max alone runs exactly.
  *

@@ -1,5 +1,5 @@
 /**
- * InfoNCE (THEORY.md §1.4) with H negatives and temperature τ > 0:
+ * InfoNCE (docs/theory.md §1.4) with H negatives and temperature τ > 0:
  *   L_nce = −τ·log( e^{−r_+/τ} / (e^{−r_+/τ} + Σ_k e^{−r_k−/τ}) ) = r_+ + τ·logsumexp(−r_+/τ, −r_k−/τ)
  *   β_k = −softmax_k,  β_+ = 1 − softmax_+ = −Σ_k β_k     (claim C6: balanced)
  * The softmax is computed with the max subtracted, so small τ neither overflows nor underflows.

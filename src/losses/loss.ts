@@ -1,5 +1,5 @@
 /**
- * Losses of the distances (THEORY.md §1.4).
+ * Losses of the distances (docs/theory.md §1.4).
  *
  * For a batch of B tuples with outputs f(x_b), f(x_b+), f(x_bk−) (dimension d) the distances are
  *   r_b+ = ½‖f(x_b) − f(x_b+)‖²,  r_bk− = ½‖f(x_b) − f(x_bk−)‖²,

@@ -1,5 +1,5 @@
 /**
- * The losses the official HLTM script trains (THEORY.md §1.4), batch-level:
+ * The losses the official HLTM script trains (docs/theory.md §1.4), batch-level:
  *   p = batch-mean MSE of (f(x), f(x_+)) = (1/(B·d)) Σ_b ‖f(x_b) − f(x_b+)‖² = (2/(B·d)) Σ_b r_b+
  *   n = the same for the negatives, averaged over k too          = (2/(B·H·d)) Σ_bk r_bk−
  *   official_nce      = −e^{−p/τ} / (e^{−p/τ} + e^{−n/τ}) = −σ((n − p)/τ)   (no log, no τ prefactor)

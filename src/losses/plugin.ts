@@ -34,40 +34,43 @@ export type { LossOps } from './dual.js';
 
 export type Params = Readonly<Record<string, number>>;
 
-interface PluginBase {
+interface PluginBase<P extends Params = Params> {
   /** Shown in tables and errors; letters, digits, _ - . (a built-in's name selects its limit claims). */
   readonly name: string;
   /** Parameters and their defaults (numbers). */
-  readonly params?: Params;
+  readonly params?: P;
   /** One line for `--help`-like listings and reports. */
   readonly description?: string;
   /** Allowed H: a number, or [min, max] (default [1, ∞)). */
   readonly negatives?: number | readonly [number, number];
   /** Extra parameter validation: return a message for a bad value (e.g. "tau must be > 0"). */
-  validate?(params: Params): string | undefined | null;
+  validate?(params: P): string | undefined | null;
 }
 
 /** A loss of one tuple: covcheck reduces over the batch (mean by default). */
-export interface TupleLossPlugin extends PluginBase {
+export interface TupleLossPlugin<P extends Params = Params> extends PluginBase<P> {
   readonly kind?: 'tuple';
-  loss<T>(ops: LossOps<T>, r: { readonly pos: T; readonly neg: readonly T[] }, params: Params): T;
+  loss<T>(ops: LossOps<T>, r: { readonly pos: T; readonly neg: readonly T[] }, params: P): T;
 }
 
 /** A loss of the whole batch (the official code's losses): r.pos[b], r.neg[b][k]. */
-export interface BatchLossPlugin extends PluginBase {
+export interface BatchLossPlugin<P extends Params = Params> extends PluginBase<P> {
   readonly kind: 'batch';
   loss<T>(
     ops: LossOps<T>,
     r: { readonly pos: readonly T[]; readonly neg: readonly (readonly T[])[]; readonly dim: number; readonly reduction: 'mean' | 'sum' },
-    params: Params,
+    params: P,
   ): T;
 }
 
 export type LossPlugin = TupleLossPlugin | BatchLossPlugin;
 
-/** Identity helper that gives a plugin object its type (optional in plugin files). */
-export function definePlugin<P extends LossPlugin>(plugin: P): P {
-  return plugin;
+/**
+ * Identity helper that gives a plugin object its type (optional in plugin files): the parameters
+ * the loss reads are typed from the defaults in `params` (so `p.tau` is a number, not undefined).
+ */
+export function definePlugin<P extends Params>(plugin: TupleLossPlugin<P> | BatchLossPlugin<P>): LossPlugin {
+  return plugin as unknown as LossPlugin;
 }
 
 /** A plugin's failure, naming the plugin, its file, and the case. Exit code 2 at the CLI. */

@@ -1,5 +1,5 @@
 /**
- * L_simp = r_+ − (1/H) Σ_k r_k−  (THEORY.md §1.4; H = 1: r_+ − r_−).
+ * L_simp = r_+ − (1/H) Σ_k r_k−  (docs/theory.md §1.4; H = 1: r_+ − r_−).
  * β_+ = 1, β_k = −1/H: balanced (β_+ = −Σβ_k). Rational, so it runs in exact arithmetic.
  * Its expected gradient is the covariance operator (claim C3): E[∇_{w_l} L_simp] = −2·OP_l·w_l.
  */

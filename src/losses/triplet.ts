@@ -1,5 +1,5 @@
 /**
- * Soft-triplet loss (THEORY.md §1.4), H = 1:
+ * Soft-triplet loss (docs/theory.md §1.4), H = 1:
  *   L_tri(τ, r_0) = τ·log(1 + exp((r_+ − r_− + r_0)/τ))   (computed as τ·softplus(u/τ), stable)
  *   β_+ = σ((r_+ − r_− + r_0)/τ) = −β_−                    (claim C6: balanced)
  * τ = 0 is the hinge max(0, r_+ − r_− + r_0) with β_+ = 1[r_+ − r_− + r_0 > 0].

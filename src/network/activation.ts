@@ -1,5 +1,5 @@
 /**
- * Activations ψ and their derivatives (THEORY.md §1.2).
+ * Activations ψ and their derivatives (docs/theory.md §1.2).
  * Convention (as every autograd): ReLU'(0) = 0; leaky ReLU'(0) = slope.
  * Positively homogeneous (keep C1): relu, leaky_relu(a), linear. Not (break it): tanh, softplus, gelu.
  */

@@ -1,5 +1,5 @@
 /**
- * Network architectures as a list of parameter blocks (THEORY.md §1.2).
+ * Network architectures as a list of parameter blocks (docs/theory.md §1.2).
  *
  * A block ν owns W_ν ∈ R^{out × in} (flattened row-major: w[i·in + j] = W[i, j]) and optionally a
  * bias b_ν ∈ R^{out}. Its input is the concatenation of its sources in order: a leaf input x_j (one

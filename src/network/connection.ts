@@ -1,5 +1,5 @@
 /**
- * Jacobians and connections (THEORY.md §1.3).
+ * Jacobians and connections (docs/theory.md §1.3).
  *
  *   J_ν(x) = ∂out/∂g_ν ∈ R^{nOut × out_ν}   (by reverse mode with δ = e_k for each output k)
  *   K_ν(x) ∈ R^{(out_ν·in_ν) × nOut},  K_ν[(i·in_ν + a), k] = J_ν[k, i] · input_ν[a]

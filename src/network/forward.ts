@@ -1,5 +1,5 @@
 /**
- * Forward pass of a block network (THEORY.md §1.2), in any arithmetic.
+ * Forward pass of a block network (docs/theory.md §1.2), in any arithmetic.
  *
  *   input_ν = concat(sources)                 (leaf value x_j, or ψ(g_child))
  *   g_ν     = W_ν input_ν (+ b_ν)             W_ν: out × in, row-major

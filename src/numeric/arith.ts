@@ -1,7 +1,7 @@
 /**
  * The arithmetic a computation runs in. The network, connection and loss code is written once
  * against this interface and runs in float64 (`F64`) and in exact rationals (`EXACT`).
- * THEORY.md §3: exact claims are decided with `===` in rationals and with a derived tolerance in float64.
+ * docs/theory.md §3: exact claims are decided with `===` in rationals and with a derived tolerance in float64.
  */
 import { Rational } from './rational.js';
 

@@ -2,7 +2,7 @@
  * Exact rational numbers as bigint fractions num/den, den > 0, gcd(num, den) = 1.
  *
  * Every finite float64 is a dyadic rational, so `Rational.fromNumber` is exact; the exact reference
- * path of covcheck (THEORY.md §3) draws weights and inputs as small dyadic rationals, so ReLU and
+ * path of covcheck (docs/theory.md §3) draws weights and inputs as small dyadic rationals, so ReLU and
  * every product stay exact and a claim's verdict is `===` (here: `Rational.equals`).
  */
 export class Rational {

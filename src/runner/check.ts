@@ -1,5 +1,5 @@
 /**
- * A claim is plain data (THEORY.md §2): id, statement, the variants it holds for and breaks with.
+ * A claim is plain data (docs/theory.md §2): id, statement, the variants it holds for and breaks with.
  * A check is one executable property of a claim, in one arithmetic, for one variant; vitest
  * (properties/*.test.ts) and the CLI (`covcheck verify`) run the same checks through `runCheck`.
  */
@@ -14,7 +14,7 @@ export interface ClaimRecord {
   readonly id: ClaimId;
   readonly title: string;
   readonly statement: string;
-  /** Where it is stated: THEORY.md section and the paper. */
+  /** Where it is stated: docs/theory.md section and the paper. */
   readonly section: string;
   readonly kind: ClaimKind;
   readonly holdsFor: readonly string[];

@@ -1,5 +1,5 @@
 /**
- * The claim registry's measured contradictions (THEORY.md §3, `known-fail`): a check listed here
+ * The claim registry's measured contradictions (docs/theory.md §3, `known-fail`): a check listed here
  * that fails is reported as known-fail with its evidence; one that stops failing turns into `fail`.
  * Add an entry only with evidence (command, numbers) and a note in the issue.
  */

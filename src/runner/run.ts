@@ -1,6 +1,6 @@
 /**
  * The claim runner: runs one check (a fast-check property or a custom statistical check) and turns
- * its outcome into a verdict (THEORY.md §3). Used by vitest and by the CLI alike.
+ * its outcome into a verdict (docs/theory.md §3). Used by vitest and by the CLI alike.
  */
 import * as fc from 'fast-check';
 import type { Check, CheckResult, Measurement, PropertyCheck, RunOptions } from './check.js';
@@ -99,7 +99,7 @@ function errorMeasurement(note: string): Measurement {
   return { ok: false, error: Number.NaN, tolerance: Number.NaN, note };
 }
 
-/** THEORY.md §3: a registered measured contradiction is `known-fail`; if it stops failing, `fail`. */
+/** docs/theory.md §3: a registered measured contradiction is `known-fail`; if it stops failing, `fail`. */
 function applyKnownFail(result: CheckResult): CheckResult {
   const known = knownFailFor(result.check);
   if (!known) return result;

@@ -1,5 +1,5 @@
 /**
- * The suite-wide false-failure budget of the statistical training claims (THEORY.md §3) and its
+ * The suite-wide false-failure budget of the statistical training claims (docs/theory.md §3) and its
  * Bonferroni split: over claims, over the parts of a claim (one check each), over the sub-tests of a
  * part (heights, losses, pairs of settings) and over the looks of a sequential design. By the union
  * bound the probability that any of these tests fails while every claim holds is ≤ the budget.

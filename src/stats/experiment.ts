@@ -3,7 +3,6 @@
  * training runs of several settings paired by seed, progress, and the parts of a CheckResult.
  */
 import type { CheckResult, ClaimId, RunOptions } from '../runner/check.js';
-import type { CacheSource } from '../sweep/provider.js';
 import { experimentSeeds, type RunCache, type TrainRun, type TrainSetting } from '../sweep/trainFn.js';
 import { combineAll, summarize, tQuantileUpper, type Decision } from './tests.js';
 import { describe as describeTest, flatten, worstOf, type TestResult } from './report.js';

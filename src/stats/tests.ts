@@ -1,5 +1,5 @@
 /**
- * One-sample and paired tests over seeds for the statistical claims (THEORY.md §3: C11, C12).
+ * One-sample and paired tests over seeds for the statistical claims (docs/theory.md §3: C11, C12).
  *
  * Every test here decides one of three outcomes at a stated false-failure rate α:
  *   - directional (the claim says E X > 0):   pass when the one-sided (1−α) lower confidence bound

@@ -1,7 +1,7 @@
 /**
  * The sweep's report: per group (depth, hid, δ_lower, loss) over seeds, the per-height best-|corr|
  * at initialisation and after training (mean, sd, 95% CI), the gain, and the pooled gain G of
- * THEORY.md C11; as JSON, a Markdown table and SVG plots (final best-|corr| against hid and against
+ * docs/theory.md C11; as JSON, a Markdown table and SVG plots (final best-|corr| against hid and against
  * δ_lower, one line per height). Deterministic: no timestamps or durations.
  */
 import { reportJson } from '../report/json.js';

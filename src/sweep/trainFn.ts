@@ -3,7 +3,7 @@
  * training engine (src/train/**): one training run of one setting for one seed, reduced to the
  * per-height correlation metric at initialisation and at the end.
  *
- * Pairing by seed (THEORY.md C11(b), C12(a)): the engine must derive, from the run seed alone and in
+ * Pairing by seed (docs/theory.md C11(b), C12(a)): the engine must derive, from the run seed alone and in
  * independent streams, the tree's edge signs and the uniforms u_e behind |ρ_e| = δ_lower +
  * (δ_upper − δ_lower)·u_e, the initial weights, the training samples and the evaluation samples. Then
  * two settings that differ only in δ_lower, the augmentation or the loss share the tree signs, the
@@ -125,14 +125,14 @@ export function experimentSeeds(base: number, label: string, n: number): number[
   return Array.from({ length: n }, (_, i) => deriveSeed(base, label, i) >>> 0);
 }
 
-// ---- the per-seed quantities of THEORY.md C11/C12 ----
+// ---- the per-seed quantities of docs/theory.md C11/C12 ----
 
 /** Δ_h = final − init per height (index h − 1). */
 export function gains(r: TrainRun): number[] {
   return r.final.map((v, i) => v - r.init[i]!);
 }
 
-/** G = mean over heights 2..L of (trained − initial) best-|corr| (THEORY.md C11). */
+/** G = mean over heights 2..L of (trained − initial) best-|corr| (docs/theory.md C11). */
 export function pooledGain(r: TrainRun): number {
   const g = gains(r).slice(1);
   if (g.length === 0) throw new Error('pooledGain: a tree of depth ≥ 2 is needed (heights 2..L)');

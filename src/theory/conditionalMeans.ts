@@ -1,5 +1,5 @@
 /**
- * Conditional means over augmentations, by exact enumeration (THEORY.md §1.5):
+ * Conditional means over augmentations, by exact enumeration (docs/theory.md §1.5):
  *
  *   K̄_ν(x_0) = E[K_ν(x) | x_0] = Σ_c P(c | x_0) K_ν(c)      ((out·in) × nOut, flat row-major)
  *   f̄(x_0)   = E[f_L(x) | x_0]

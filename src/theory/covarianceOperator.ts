@@ -1,5 +1,5 @@
 /**
- * The covariance operator of a cut l (THEORY.md §1.5, claims C3–C5, C10):
+ * The covariance operator of a cut l (docs/theory.md §1.5, claims C3–C5, C10):
  *
  *   OP_l = V_{x_0}[K̄_l(x_0)] = E[(K̄_l − EK̄_l)(K̄_l − EK̄_l)ᵀ],   K̄_l = the stacked K̄_ν, ν ∈ l
  *

@@ -1,5 +1,5 @@
 /**
- * The exact expected gradient of L_simp over the model (THEORY.md §1.5, claim C3), by enumeration.
+ * The exact expected gradient of L_simp over the model (docs/theory.md §1.5, claim C3), by enumeration.
  *
  * With x, x_+ i.i.d. given x_0 and x_− independent (same marginal m):
  *   E[L_simp] = E r_+ − E r_− = ‖E f‖² − Σ_i p_i ‖f̄_i‖² = −tr V[f̄]

@@ -1,6 +1,6 @@
 /**
  * Conditional means by Monte Carlo, with standard errors, for trees too large to enumerate
- * (THEORY.md §1.5: "Monte Carlo with a stated error bar beyond").
+ * (docs/theory.md §1.5: "Monte Carlo with a stated error bar beyond").
  *
  *   K̄_ν(v) ≈ (1/m) Σ_s K_ν(x_s),  x_s ~ P(x | z_0 = v)   (root augmentation; v ∈ {0, 1})
  *   se[r, k] = sd_s(K_ν(x_s)[r, k]) / √m

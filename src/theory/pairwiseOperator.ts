@@ -1,5 +1,5 @@
 /**
- * The pairwise-weighted covariance operator OP^ξ and the residue θ (THEORY.md §1.5, claim C7),
+ * The pairwise-weighted covariance operator OP^ξ and the residue θ (docs/theory.md §1.5, claim C7),
  * by exact enumeration of the joint law of a tuple (x, x_+, x_1−, …, x_H−) on tiny trees.
  *
  * Given x_0 = i the views x, x_+ are independent draws c, c_+ ~ P(·|i); each negative x_k− is a
@@ -17,7 +17,7 @@
  *
  * With weights −β_k = φ(x_0, x_0'_k) of the base samples alone (an "oracle" weight table, not a
  * loss), E[∇L] = H·Σ_{i,j} p_i p_j φ(i,j)·(E[D(x,x_+)|i] − E[D(x,x')|i,j]) and, derived in
- * THEORY.md C7, θ_l = E[ξ·(C(x_0) − C(x_0'))] with ξ = H·φ: zero when φ is symmetric.
+ * docs/theory.md C7, θ_l = E[ξ·(C(x_0) − C(x_0'))] with ξ = H·φ: zero when φ is symmetric.
  *
  * Everything runs in any arithmetic (rationals: exact). Sizes: C = 2^leaves configurations, the
  * loss pass costs C^(2+H) evaluations of the loss: keep leaves ≤ 4 and H ≤ 2.
@@ -402,7 +402,7 @@ export function oracleExpectedGradient<T>(M: PairwiseModel<T>, phi: readonly (re
   return out;
 }
 
-/** θ's closed form E_{i,j}[ξ(i,j)·(C(i) − C(j))] (THEORY.md C7), ξ = H·φ. */
+/** θ's closed form E_{i,j}[ξ(i,j)·(C(i) − C(j))] (docs/theory.md C7), ξ = H·φ. */
 export function residueClosedForm<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[]): T[] {
   const { A, p, d } = M;
   const C = withinCovariance(M);

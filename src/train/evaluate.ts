@@ -1,5 +1,5 @@
 /**
- * Evaluation of a trained tree network (THEORY.md, "The correlation metric"; claims C11, C12).
+ * Evaluation of a trained tree network (docs/theory.md, "The correlation metric"; claims C11, C12).
  *
  * For every internal node μ and unit k of its block: the Pearson correlation over the evaluation
  * samples between z_μ (0/1, the anchor view's latent) and the unit's PRE-activation g_μ,k:
@@ -132,14 +132,14 @@ export function accumulateUnits(
     for (let k = 0; k < nI; k++) {
       if (only !== null && only[k] === 0) continue;
       const zk = z[zb + k]!;
-      sz[k] += zk;
+      sz[k] = sz[k]! + zk;
       const u0 = gpos[k]!;
       const u1 = u0 + out[k]!;
       for (let u = u0; u < u1; u++) {
         const g = G[gb + u]! - shift[u]!;
-        sg[u] += g;
-        sgg[u] += g * g;
-        szg[u] += zk * g;
+        sg[u] = sg[u]! + g;
+        sgg[u] = sgg[u]! + g * g;
+        szg[u] = szg[u]! + zk * g;
       }
     }
   }
@@ -174,8 +174,8 @@ export function meanByHeight(tree: Tree, perNode: readonly number[]): number[] {
   const count = new Array<number>(maxH).fill(0);
   tree.internal.forEach((n, k) => {
     const h = tree.nodes[n]!.height;
-    sum[h - 1] += perNode[k]!;
-    count[h - 1]++;
+    sum[h - 1] = sum[h - 1]! + perNode[k]!;
+    count[h - 1] = count[h - 1]! + 1;
   });
   return sum.map((s, i) => (count[i]! > 0 ? s / count[i]! : Number.NaN));
 }

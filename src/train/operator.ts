@@ -1,5 +1,5 @@
 /**
- * A cheap estimate of the covariance operator of every layer cut during training (THEORY.md §1.5).
+ * A cheap estimate of the covariance operator of every layer cut during training (docs/theory.md §1.5).
  *
  * For a binary x_0 = z_0 (the paper's `root` augmentation) OP_l = p_0(1−p_0)·ΔK̄_l ΔK̄_lᵀ with
  * ΔK̄_l = K̄_l(1) − K̄_l(0), a (d_l × n_L) matrix (d_l weights of the cut, n_L outputs). We estimate
@@ -59,7 +59,7 @@ export function deltaKbar(spec: NetworkSpec, p: Params<number>, set: EvalSet, sa
           const v = c * input[j]!;
           if (v === 0) continue;
           const r = (i * b.in + j) * nOut;
-          for (let k = 0; k < nOut; k++) a[r + k] += Jb[k * b.out + i]! * v;
+          for (let k = 0; k < nOut; k++) a[r + k] = a[r + k]! + Jb[k * b.out + i]! * v;
         }
       }
     }
@@ -85,8 +85,8 @@ export function operatorEstimate(spec: NetworkSpec, p: Params<number>, set: Eval
         for (let a = 0; a < nOut; a++) {
           const ma = M[r * nOut + a]!;
           if (ma === 0) continue;
-          u[a] += ma * w[r]!;
-          for (let b = 0; b < nOut; b++) gram[a * nOut + b] += ma * M[r * nOut + b]!;
+          u[a] = u[a]! + ma * w[r]!;
+          for (let b = 0; b < nOut; b++) gram[a * nOut + b] = gram[a * nOut + b]! + ma * M[r * nOut + b]!;
         }
       }
     }
@@ -129,14 +129,14 @@ function jacobians(spec: NetworkSpec, p: Params<number>, g: readonly (readonly n
           const jv = Jc[a * cb.out + i]!;
           if (jv === 0) continue;
           const row = i * cb.in + c.offset;
-          for (let u = 0; u < b.out; u++) Jb[a * b.out + u] += jv * W[row + u]!;
+          for (let u = 0; u < b.out; u++) Jb[a * b.out + u] = Jb[a * b.out + u]! + jv * W[row + u]!;
         }
       }
     }
     const gk = g[k]!;
     for (let u = 0; u < b.out; u++) {
       const d = activateDerivative(F64, spec.activation, gk[u]!);
-      for (let a = 0; a < nOut; a++) Jb[a * b.out + u] *= d;
+      for (let a = 0; a < nOut; a++) Jb[a * b.out + u] = Jb[a * b.out + u]! * d;
     }
   }
 }
@@ -147,12 +147,12 @@ export function lambdaMax(A: Float64Array, n: number): number {
   let lambda = 0;
   for (let it = 0; it < 500; it++) {
     const w = new Float64Array(n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[i] += A[i * n + j]! * v[j]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[i] = w[i]! + A[i * n + j]! * v[j]!;
     let norm = 0;
     for (let i = 0; i < n; i++) norm += w[i]! * w[i]!;
     norm = Math.sqrt(norm);
     if (norm === 0) return 0;
-    for (let i = 0; i < n; i++) w[i] /= norm;
+    for (let i = 0; i < n; i++) w[i] = w[i]! / norm;
     const prev = lambda;
     lambda = norm;
     v = w;

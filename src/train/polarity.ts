@@ -1,5 +1,5 @@
 /**
- * The random HLTM of a training run (THEORY.md §1.1, the official code's sampling): a complete
+ * The random HLTM of a training run (docs/theory.md §1.1, the official code's sampling): a complete
  * tree whose every edge has |ρ| ~ U[δ_lower, δ_upper] and a random sign, drawn once per tree.
  * Draw order: non-root nodes breadth-first, per node u = uniform() then the sign (uniform() < ½ →
  * negative), |ρ| = δ_lower + (δ_upper − δ_lower)·u. The same seed gives the same u and signs for

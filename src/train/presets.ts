@@ -1,5 +1,5 @@
 /**
- * Training presets (THEORY.md, "The official HLTM protocol").
+ * Training presets (docs/theory.md, "The official HLTM protocol").
  *  - official: what facebookresearch/luckmatters ssl/hltm trains by default: depth 5, binary tree,
  *    hid 10, batch 128, 64 000 fresh samples per epoch, 20 epochs, plain SGD lr 0.1,
  *    |ρ| ~ U[0.7, 1], official_nce τ = 0.01, H = 1, output normalisation ε = 1e-4, PyTorch default

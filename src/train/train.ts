@@ -1,5 +1,5 @@
 /**
- * SimCLR-style training of the tree-matched network on an HLTM (THEORY.md §1, claims C11, C12), the
+ * SimCLR-style training of the tree-matched network on an HLTM (docs/theory.md §1, claims C11, C12), the
  * official protocol by default (presets.ts).
  *
  * Seeded streams (numeric/random.ts deriveSeed(seed, label)): 'tree' (polarities), 'init'

@@ -242,7 +242,11 @@ export class F32Network {
       for (let s = 0; s < S; s++) {
         const zb = (s0 + s) * nI;
         tables.allCodes(s, codes);
-        for (let t = 0; t < codes.length; t++) hist[t]![2 * codes[t]! + set.z[zb + plan.nodes[t]!.k]!]++;
+        for (let t = 0; t < codes.length; t++) {
+          const h = hist[t]!;
+          const bin = 2 * codes[t]! + set.z[zb + plan.nodes[t]!.k]!;
+          h[bin] = h[bin]! + 1;
+        }
       }
     }
     plan.nodes.forEach((n, t) => {
@@ -251,13 +255,13 @@ export class F32Network {
         const n0 = h[2 * c]!;
         const n1 = h[2 * c + 1]!;
         if (n0 + n1 === 0) continue;
-        acc.sz[n.k] += n1;
+        acc.sz[n.k] = acc.sz[n.k]! + n1;
         for (let i = 0; i < n.out; i++) {
           const u = n.gpos + i;
           const g = tables.TG[n.tOff + c * n.out + i]! - shift[u]!;
-          acc.sg[u] += (n0 + n1) * g;
-          acc.sgg[u] += (n0 + n1) * g * g;
-          acc.szg[u] += n1 * g;
+          acc.sg[u] = acc.sg[u]! + (n0 + n1) * g;
+          acc.sgg[u] = acc.sgg[u]! + (n0 + n1) * g * g;
+          acc.szg[u] = acc.szg[u]! + n1 * g;
         }
       }
     });

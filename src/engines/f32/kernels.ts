@@ -3,7 +3,7 @@
  * a range of samples. Specialised per (in, out, activation, bias) by code generation: the `out`
  * accumulators live in local variables (registers), inputs are a loop. Layout: layout.ts.
  *
- * Forward, node μ, sample s (THEORY.md §1.2):
+ * Forward, node μ, sample s (docs/theory.md §1.2):
  *   g_μ = b_μ + Σ_j W_μ[:, j]·v_j   (v = the children's values; v_j = 0 columns are skipped:
  *                                    ReLU outputs are ~half zeros, leaves are 0/1)
  *   G ← g_μ;  V ← ψ(g_μ) (the root: V ← g_L, the output layer is linear)

@@ -1,5 +1,5 @@
 /**
- * Memory layout of the hand-written float32 engine for a tree-matched network (THEORY.md §1.2).
+ * Memory layout of the hand-written float32 engine for a tree-matched network (docs/theory.md §1.2).
  *
  * Per sample s (row-major, sample-major):
  *   V[s·Vw + vpos(ν) + i]  value of node ν: a leaf's x (width 1) or an internal node's ψ(g) (width

@@ -1,6 +1,6 @@
 /**
  * The loss stage of the f32 engine: from the raw outputs g_L of all S = B(2+H) rows to the loss
- * value and ∂L/∂g_L of every row (THEORY.md §1.4; the same formulas as network/batchGradient.ts).
+ * value and ∂L/∂g_L of every row (docs/theory.md §1.4; the same formulas as network/batchGradient.ts).
  *
  *   out = g/(‖g‖+ε) (normalisation) or g;   r_b+ = ½‖o_b − o_b+‖²,  r_bk− = ½‖o_b − o_bk−‖²
  *   β from the loss (losses/*: every loss of the core, 'mean' reduction), then
@@ -68,7 +68,7 @@ export function lossStage(opts: {
         const p = B + b;
         for (let i = 0; i < d; i++) {
           const t = bp * (out[b * d + i]! - out[p * d + i]!);
-          delta[b * d + i] += t;
+          delta[b * d + i] = delta[b * d + i]! + t;
           delta[p * d + i] = -t;
         }
         for (let h = 0; h < H; h++) {
@@ -76,7 +76,7 @@ export function lossStage(opts: {
           const q = 2 * B + b * H + h;
           for (let i = 0; i < d; i++) {
             const t = bn * (out[b * d + i]! - out[q * d + i]!);
-            delta[b * d + i] += t;
+            delta[b * d + i] = delta[b * d + i]! + t;
             delta[q * d + i] = -t;
           }
         }

@@ -384,7 +384,7 @@ export class Tables {
           const v = inp[j]!;
           if (v === 0) continue;
           const w = pOff + j * out;
-          for (let i = 0; i < out; i++) acc[i] += P[w + i]! * v;
+          for (let i = 0; i < out; i++) acc[i] = acc[i]! + P[w + i]! * v;
         }
         const base = n.tOff + c * out;
         for (let i = 0; i < out; i++) {
@@ -410,7 +410,7 @@ export class Tables {
             const v = TV[src + u]!;
             if (v === 0) continue;
             const w = pOff + (ch.slot + u) * out;
-            for (let i = 0; i < out; i++) PT[dst + i] += P[w + i]! * v;
+            for (let i = 0; i < out; i++) PT[dst + i] = PT[dst + i]! + P[w + i]! * v;
           }
         }
       }
@@ -487,9 +487,9 @@ export class Tables {
         const base = n.tOff + codes[s * nF + f]! * out;
         const dv = vb + n.vpos;
         if (relu && !n.isRoot) {
-          for (let i = 0; i < out; i++) if (TG[base + i]! > 0) bins[base + i] += dV[dv + i]!;
+          for (let i = 0; i < out; i++) if (TG[base + i]! > 0) bins[base + i] = bins[base + i]! + dV[dv + i]!;
         } else {
-          for (let i = 0; i < out; i++) bins[base + i] += this.gate(n.isRoot, TG[base + i]!, dV[dv + i]!);
+          for (let i = 0; i < out; i++) bins[base + i] = bins[base + i]! + this.gate(n.isRoot, TG[base + i]!, dV[dv + i]!);
         }
       }
     }
@@ -512,9 +512,9 @@ export class Tables {
           let any = false;
           for (let i = 0; i < out; i++) if (PB[pb + i] !== 0) any = true;
           if (!any) continue;
-          if (ci === 0 && this.bias) for (let i = 0; i < out; i++) GR[pOff + I * out + i] += PB[pb + i]!;
+          if (ci === 0 && this.bias) for (let i = 0; i < out; i++) GR[pOff + I * out + i] = GR[pOff + I * out + i]! + PB[pb + i]!;
           if (ch.t < 0) {
-            if (k === 1) for (let i = 0; i < out; i++) GR[pOff + ch.slot * out + i] += PB[pb + i]!;
+            if (k === 1) for (let i = 0; i < out; i++) GR[pOff + ch.slot * out + i] = GR[pOff + ch.slot * out + i]! + PB[pb + i]!;
             continue;
           }
           const tv = plan.nodes[ch.t]!.tOff + k * ch.width;
@@ -522,9 +522,9 @@ export class Tables {
             const w = pOff + (ch.slot + u) * out;
             const v = TV[tv + u]!;
             let s = 0;
-            if (v !== 0) for (let i = 0; i < out; i++) GR[w + i] += PB[pb + i]! * v;
+            if (v !== 0) for (let i = 0; i < out; i++) GR[w + i] = GR[w + i]! + PB[pb + i]! * v;
             for (let i = 0; i < out; i++) s += P[w + i]! * PB[pb + i]!;
-            bins[tv + u] += this.gated(TG[tv + u]!, s);
+            bins[tv + u] = bins[tv + u]! + this.gated(TG[tv + u]!, s);
           }
         }
       });
@@ -543,9 +543,9 @@ export class Tables {
           const v = inp[j]!;
           if (v === 0) continue;
           const w = pOff + j * out;
-          for (let i = 0; i < out; i++) GR[w + i] += bins[base + i]! * v;
+          for (let i = 0; i < out; i++) GR[w + i] = GR[w + i]! + bins[base + i]! * v;
         }
-        if (this.bias) for (let i = 0; i < out; i++) GR[pOff + I * out + i] += bins[base + i]!;
+        if (this.bias) for (let i = 0; i < out; i++) GR[pOff + I * out + i] = GR[pOff + I * out + i]! + bins[base + i]!;
         let rem = c;
         for (const ch of n.children) {
           if (ch.kind === 'leaf') {
@@ -559,7 +559,7 @@ export class Tables {
             const w = pOff + (ch.slot + u) * out;
             let s = 0;
             for (let i = 0; i < out; i++) s += P[w + i]! * bins[base + i]!;
-            bins[cb + u] += this.gated(TG[cb + u]!, s);
+            bins[cb + u] = bins[cb + u]! + this.gated(TG[cb + u]!, s);
           }
         }
       }

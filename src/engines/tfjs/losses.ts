@@ -1,5 +1,5 @@
 /**
- * The losses of src/losses/* as TensorFlow.js ops (THEORY.md §1.4), so autograd differentiates
+ * The losses of src/losses/* as TensorFlow.js ops (docs/theory.md §1.4), so autograd differentiates
  * them. Rows of `out` [S, d]: anchors [0, B), positives [B, 2B), negatives 2B + b·H + h.
  *   r_b+ = ½‖o_b − o_b+‖²,  r_bh = ½‖o_b − o_bh‖²                       ([B], [B, H])
  *   simp               mean_b (r_b+ − mean_h r_bh)

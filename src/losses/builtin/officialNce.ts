@@ -1,5 +1,5 @@
 /**
- * `official_nce`, what the official HLTM script trains (THEORY.md §1.4): a batch-level loss.
+ * `official_nce`, what the official HLTM script trains (docs/theory.md §1.4): a batch-level loss.
  * p, n are batch-mean MSEs of the positive and negative views: p = 2·Σ_b r_b+/(B·d),
  * n = 2·Σ_bk r_bk−/(B·H·d) (with reduction "sum" the B is dropped); loss = −σ((n − p)/τ).
  */

@@ -1,5 +1,5 @@
 /**
- * `official_subtract` = p − n over batch-mean MSEs (THEORY.md §1.4), a batch-level rational loss.
+ * `official_subtract` = p − n over batch-mean MSEs (docs/theory.md §1.4), a batch-level rational loss.
  */
 import { definePlugin } from '../plugin.js';
 

@@ -1,5 +1,5 @@
 /**
- * L_simp = r_+ − mean_k r_k− (THEORY.md §1.4) as a loss plugin. Rational: it runs in exact arithmetic.
+ * L_simp = r_+ − mean_k r_k− (docs/theory.md §1.4) as a loss plugin. Rational: it runs in exact arithmetic.
  * Copy this file to start a plugin of your own (docs/plugins.md); the import is optional.
  */
 import { definePlugin } from '../plugin.js';

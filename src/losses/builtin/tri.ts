@@ -1,5 +1,5 @@
 /**
- * The soft-triplet loss L_tri(τ, r_0) = τ·log(1 + exp((r_+ − r_− + r_0)/τ)) (THEORY.md §1.4), H = 1,
+ * The soft-triplet loss L_tri(τ, r_0) = τ·log(1 + exp((r_+ − r_− + r_0)/τ)) (docs/theory.md §1.4), H = 1,
  * written with the stable softplus; τ = 0 is the hinge max(0, r_+ − r_− + r_0).
  */
 import { definePlugin } from '../plugin.js';
