@@ -16,7 +16,7 @@ import { forward } from '../src/network/forward.js';
 import { F64 } from '../src/numeric/arith.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
-import { gradientTolerance, LOSSES, roundParams } from '../properties/claims/C2-tfjs.js';
+import { gradientTolerance, ENGINE_LOSSES as LOSSES, roundParams } from '../properties/claims/C2/index.js';
 import { flatOptimizer } from '../src/train/optim.js';
 import { loadBackend } from '../src/engines/backend.js';
 import { correlations, correlationsFromSums, drawEvalSet, sumsFromPre } from '../src/train/evaluate.js';

@@ -10,19 +10,19 @@
  * G groups (G − 1 degrees of freedom), Bonferroni over the d coordinates: false-failure rate α.
  * The same test with negatives forced to x_0' ≠ x_0 (E[∇] = −4·OP·w, docs/theory.md) must fail: power.
  */
-import { F64 } from '../../src/numeric/arith.js';
-import { Rng } from '../../src/numeric/random.js';
-import { meanSd, tCritical } from '../../src/numeric/stats.js';
-import type { CheckResult, CustomCheck, RunOptions } from '../../src/runner/check.js';
-import { augment } from '../../src/hltm/augmentation.js';
-import { leavesOf, sampleNodes } from '../../src/hltm/sampler.js';
-import { completeTree, type Tree } from '../../src/hltm/tree.js';
-import { treeArchitecture, type NetworkSpec, type Params } from '../../src/network/architecture.js';
-import { batchLoss } from '../../src/network/batchGradient.js';
-import { connectionTransposeTimes } from '../../src/network/connection.js';
-import { monteCarloMean } from '../../src/theory/monteCarlo.js';
-import { initParams } from '../../src/network/init.js';
-import { simpleLoss } from '../../src/losses/simple.js';
+import { F64 } from '../../../src/numeric/arith.js';
+import { Rng } from '../../../src/numeric/random.js';
+import { meanSd, tCritical } from '../../../src/numeric/stats.js';
+import type { CheckResult, CustomCheck, RunOptions } from '../../../src/runner/check.js';
+import { augment } from '../../../src/hltm/augmentation.js';
+import { leavesOf, sampleNodes } from '../../../src/hltm/sampler.js';
+import { completeTree, type Tree } from '../../../src/hltm/tree.js';
+import { treeArchitecture, type NetworkSpec, type Params } from '../../../src/network/architecture.js';
+import { batchLoss } from '../../../src/network/batchGradient.js';
+import { connectionTransposeTimes } from '../../../src/network/connection.js';
+import { monteCarloMean } from '../../../src/theory/monteCarlo.js';
+import { initParams } from '../../../src/network/init.js';
+import { simpleLoss } from '../../../src/losses/simple.js';
 
 const ALPHA = 1e-4;
 const ROOT = { base: { kind: 'root' }, flip: 0 } as const;

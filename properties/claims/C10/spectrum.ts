@@ -8,18 +8,18 @@
  * the backward-error bound of a symmetric eigensolver, from the tolerance table.
  */
 import { eigs } from 'mathjs';
-import { F64 } from '../../src/numeric/arith.js';
-import { Rng } from '../../src/numeric/random.js';
-import { tolerance } from '../../src/numeric/tolerance.js';
-import type { CheckResult, CustomCheck, RunOptions } from '../../src/runner/check.js';
-import { parseAugmentation } from '../../src/hltm/augmentation.js';
-import { leafDistribution } from '../../src/hltm/exactDistribution.js';
-import { completeTree } from '../../src/hltm/tree.js';
-import { treeArchitecture, type NetworkSpec } from '../../src/network/architecture.js';
-import { initParams } from '../../src/network/init.js';
-import { conditionalMeans } from '../../src/theory/conditionalMeans.js';
-import { operatorMatrix } from '../../src/theory/covarianceOperator.js';
-import { linePlot } from '../../src/report/plot.js';
+import { F64 } from '../../../src/numeric/arith.js';
+import { Rng } from '../../../src/numeric/random.js';
+import { tolerance } from '../../../src/numeric/tolerance.js';
+import type { CheckResult, CustomCheck, RunOptions } from '../../../src/runner/check.js';
+import { parseAugmentation } from '../../../src/hltm/augmentation.js';
+import { leafDistribution } from '../../../src/hltm/exactDistribution.js';
+import { completeTree } from '../../../src/hltm/tree.js';
+import { treeArchitecture, type NetworkSpec } from '../../../src/network/architecture.js';
+import { initParams } from '../../../src/network/init.js';
+import { conditionalMeans } from '../../../src/theory/conditionalMeans.js';
+import { operatorMatrix } from '../../../src/theory/covarianceOperator.js';
+import { linePlot } from '../../../src/report/plot.js';
 
 const AUGS = ['root', 'level(1)', 'level(2)', 'identity'];
 

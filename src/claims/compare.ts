@@ -2,9 +2,9 @@
  * Comparing two computations of the same quantity: `===` in rationals, a derived tolerance in
  * float64/float32 (src/numeric/tolerance.ts).
  */
-import type { Arith } from '../../src/numeric/arith.js';
-import type { Measurement } from '../../src/runner/check.js';
-import type { Tolerance } from '../../src/numeric/tolerance.js';
+import type { Arith } from '../numeric/arith.js';
+import type { Measurement } from '../runner/check.js';
+import type { Tolerance } from '../numeric/tolerance.js';
 
 /** Largest |a_i − b_i| as a float64. */
 export function maxAbsDiff<T>(A: Arith<T>, a: readonly T[], b: readonly T[]): number {
