@@ -1,6 +1,6 @@
 /**
  * The mutation self-check's catalogue: injected bugs, each a small wrapper around a correct loss,
- * gradient engine or tuple law. The checks of properties/claims/mutants.ts run against a
+ * gradient engine or tuple law. The checks of properties/mutants (with properties/lossChecks.ts) run against a
  * `Pipeline`; the correct pipeline is CORRECT, each mutant is a pipeline with one bug. Every mutant
  * must make at least one claim check fail (npm test asserts it; the verify report shows which).
  *
