@@ -25,7 +25,8 @@ import { resolveLossSpec } from '../losses/plugin.js';
 import type { CheckResult, ClaimId, CustomCheck, Measurement, Verdict } from '../runner/check.js';
 import { fmt } from '../runner/run.js';
 import { prettyJson } from '../report/json.js';
-import { canonicalJson, contentHash, type CaseJson } from './caseJson.js';
+import type { NestedCaseJson } from '../case/schema.js';
+import { canonicalJson, contentHash } from './contentHash.js';
 import { evaluate } from './search.js';
 import { HUNT_TARGETS, type HuntTarget } from './targets.js';
 
@@ -43,13 +44,13 @@ export interface CounterexampleFile {
   readonly path: string;
   readonly versions: Readonly<Record<string, string>>;
   readonly measurement: { readonly error: number | string; readonly tolerance: number; readonly note?: string };
-  readonly case: CaseJson;
+  readonly case: NestedCaseJson;
 }
 
 /** Builds the file content of a counterexample. */
 export function counterexampleFile(o: {
   target: HuntTarget;
-  json: CaseJson;
+  json: NestedCaseJson;
   measurement: Measurement;
   seed: number;
   path: string;

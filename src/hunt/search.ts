@@ -21,18 +21,9 @@ import { InputError } from '../errors.js';
 import type { Loss } from '../losses/loss.js';
 import { Rng } from '../numeric/random.js';
 import type { Measurement } from '../runner/check.js';
-import {
-  arbCaseJson,
-  cloneCase,
-  dyadic,
-  mutateCase,
-  numberComplexity,
-  numberSlots,
-  projectCase,
-  shapeOf,
-  type CaseDomain,
-  type CaseJson,
-} from './caseJson.js';
+import type { NestedCaseJson } from '../case/schema.js';
+import { arbCaseJson, type CaseDomain } from './caseDomain.js';
+import { cloneCase, dyadic, mutateCase, numberComplexity, numberSlots, projectCase, shapeOf } from './caseMoves.js';
 import { ratioOf, type HuntTarget } from './targets.js';
 
 export interface HuntOptions {
@@ -62,7 +53,7 @@ export interface HuntProgress {
 }
 
 export interface Evaluated {
-  readonly json: CaseJson;
+  readonly json: NestedCaseJson;
   readonly measurement: Measurement;
   readonly ratio: number;
 }
@@ -87,14 +78,14 @@ export interface HuntResult {
 }
 
 /** Parses a case JSON for a target, with the hunt loss when given. */
-export function parseForTarget(json: CaseJson, loss: Loss | undefined): { parsed: ParsedCase; loss: Loss } {
+export function parseForTarget(json: NestedCaseJson, loss: Loss | undefined): { parsed: ParsedCase; loss: Loss } {
   // A plugin loss is not a case-format loss name: parse with simp and substitute.
   const parsed = parseCase(loss ? { ...json, loss: { name: 'simp' } } : json);
   return { parsed, loss: loss ?? parsed.loss };
 }
 
 /** Evaluates a case; a failure to evaluate (plugin error, size) is returned as an error string. */
-export function evaluate(target: HuntTarget, json: CaseJson, loss: Loss | undefined): Evaluated | { error: string } {
+export function evaluate(target: HuntTarget, json: NestedCaseJson, loss: Loss | undefined): Evaluated | { error: string } {
   try {
     const { parsed, loss: l } = parseForTarget(json, loss);
     const m = target.measure(parsed, l);
@@ -140,7 +131,7 @@ export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly
   let worstPath = '';
   let errors = 0;
   let firstError: string | undefined;
-  let chunk: CaseJson[] = [];
+  let chunk: NestedCaseJson[] = [];
   let chunkIndex = 0;
   let sampleIndex = 0;
   let lastReport = 0;
@@ -151,7 +142,7 @@ export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly
     o.onProgress({ phase, evaluations, mutationsKept, worstRatio: worst?.ratio ?? 0, worstError: worst?.measurement.error ?? 0, elapsedMs: now - t0 });
   };
   while (evaluations < runs && performance.now() < deadline) {
-    let json: CaseJson;
+    let json: NestedCaseJson;
     let from: string;
     const mutate = worst !== null && worst.ratio > 0 && rng.uniform() < 0.5;
     if (mutate) {
@@ -213,7 +204,7 @@ export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly
 export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefined, deadline = Number.POSITIVE_INFINITY, tick: () => void = () => {}): { result: Evaluated; steps: number } {
   let best = start;
   let steps = 0;
-  const tryCandidate = (json: CaseJson): boolean => {
+  const tryCandidate = (json: NestedCaseJson): boolean => {
     const r = evaluate(target, json, loss);
     tick();
     if (isEval(r) && violates(r)) {
@@ -239,7 +230,7 @@ export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefi
   return { result: best, steps };
 }
 
-function* structuralCandidates(c: CaseJson): Generator<CaseJson> {
+function* structuralCandidates(c: NestedCaseJson): Generator<NestedCaseJson> {
   const s = shapeOf(c);
   const project = (to: Partial<typeof s>, opt: Parameters<typeof projectCase>[2] = {}) => {
     try {
@@ -248,7 +239,7 @@ function* structuralCandidates(c: CaseJson): Generator<CaseJson> {
       return null;
     }
   };
-  const cands: (CaseJson | null)[] = [];
+  const cands: (NestedCaseJson | null)[] = [];
   if (s.depth > 1) cands.push(project({ depth: s.depth - 1 }));
   if (s.children > 1) cands.push(project({ children: s.children - 1 }));
   if (s.hid > 1 && s.depth > 1) cands.push(project({ hid: s.hid - 1 }));
@@ -288,7 +279,7 @@ function simplerValues(v: number, kind: string): number[] {
 }
 
 /** One numeric pass; returns whether anything changed. */
-function numericPass(start: CaseJson, tryCandidate: (c: CaseJson) => boolean, current: () => CaseJson, deadline: number): boolean {
+function numericPass(start: NestedCaseJson, tryCandidate: (c: NestedCaseJson) => boolean, current: () => NestedCaseJson, deadline: number): boolean {
   let changed = false;
   // Whole matrices to zero first (fast when most of the network does not matter).
   for (const name of Object.keys(start.weights)) {

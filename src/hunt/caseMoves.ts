@@ -1,30 +1,13 @@
 /**
- * Cases in the case format (docs/case-format.md) as plain JSON, for hunting: generation, numeric
- * mutation and structural projection (fewer nodes, smaller hid, smaller batch) that keep a case
- * valid. Every number the generator draws is dyadic, and shrinking moves numbers towards short
- * dyadic fractions, so a saved minimal case replays exactly in float64 (and in rationals).
+ * Moves on hunted cases (docs/case-format.md, negatives [B][H][leaves]): their shape, every number
+ * in a stable order, a random numeric mutation (targeted search) and the projection onto a smaller
+ * shape (fewer nodes, smaller hid, smaller batch) that keeps a case valid (structural shrinking), and
+ * how simple a number is (numeric shrinking moves towards short dyadic fractions).
  */
-import * as fc from 'fast-check';
 import { completeTree } from '../hltm/tree.js';
-import { treeArchitecture } from '../network/architecture.js';
 import type { Rng } from '../numeric/random.js';
-
-/** A case as JSON (the fields of docs/case-format.md). */
-export interface CaseJson {
-  depth: number;
-  children: number;
-  polarities?: Record<string, number>;
-  root_prior?: number;
-  weights: Record<string, number[][]>;
-  biases?: Record<string, number[]>;
-  activation?: string;
-  normalize?: boolean;
-  eps?: number;
-  batch: { x: number[][]; x_pos: number[][]; x_neg: number[][][] };
-  loss: Record<string, unknown>;
-  reduction?: 'mean' | 'sum';
-  mode?: 'grad' | 'expect';
-}
+import type { NestedCaseJson } from '../case/schema.js';
+import { blockShapes, edgeNames } from './caseDomain.js';
 
 /** The structure of a case. */
 export interface CaseShape {
@@ -36,93 +19,16 @@ export interface CaseShape {
   readonly H: number;
 }
 
-/** What a hunt target draws: activations, switches, sizes. */
-export interface CaseDomain {
-  readonly activations: readonly string[];
-  readonly bias: boolean;
-  readonly normalize: boolean;
-  readonly mode: 'grad' | 'expect';
-  readonly loss: Record<string, unknown>;
-  readonly maxDepth: number;
-  readonly maxChildren: number;
-  readonly maxHid: number;
-  readonly maxOut: number;
-  readonly maxB: number;
-  readonly maxH: number;
-  readonly minH?: number;
-  /** Leaf limit (the exact enumeration of mode 'expect'). */
-  readonly maxLeaves: number;
-}
-
-/** Node names and matrix shapes of a complete tree network (case-format order). */
-export function blockShapes(depth: number, children: number, hid: number, out: number): { name: string; rows: number; cols: number }[] {
-  const tree = completeTree(depth, children, () => 0);
-  const arch = treeArchitecture(tree, hid, out);
-  return arch.blocks.map((b) => ({ name: b.name, rows: b.out, cols: b.in })).reverse();
-}
-
-/** Non-root node names of a complete tree (for polarities). */
-export function edgeNames(depth: number, children: number): string[] {
-  return completeTree(depth, children, () => 0).nodes.filter((n) => n.parent >= 0).map((n) => n.name);
-}
-
-export function shapeOf(c: CaseJson): CaseShape {
+export function shapeOf(c: NestedCaseJson): CaseShape {
   const names = Object.keys(c.weights);
   const nonRoot = names.filter((n) => n !== 's');
   const hid = nonRoot.length > 0 ? c.weights[nonRoot[0]!]!.length : c.weights.s!.length;
   return { depth: c.depth, children: c.children, hid, out: c.weights.s!.length, B: c.batch.x.length, H: c.batch.x_neg[0]?.length ?? 1 };
 }
 
-/** A dyadic value k/8, |k| ≤ 16 (weights), shrinking to 0. */
-const weight = fc.integer({ min: -16, max: 16 }).map((k) => k / 8);
-const bit = fc.integer({ min: 0, max: 1 });
-const polarity = fc.integer({ min: -8, max: 8 }).map((k) => k / 8);
-
-/** Random cases of a domain (fast-check, so `fc.sample` with a seed is reproducible). */
-export function arbCaseJson(d: CaseDomain): fc.Arbitrary<CaseJson> {
-  return fc
-    .record({
-      depth: fc.integer({ min: 1, max: d.maxDepth }),
-      children: fc.integer({ min: 1, max: d.maxChildren }),
-      hid: fc.integer({ min: 1, max: d.maxHid }),
-      out: fc.integer({ min: 1, max: d.maxOut }),
-      B: fc.integer({ min: 1, max: d.maxB }),
-      H: fc.integer({ min: d.minH ?? 1, max: d.maxH }),
-      activation: fc.constantFrom(...d.activations),
-    })
-    .filter((s) => s.children ** s.depth <= d.maxLeaves)
-    .chain((s) => {
-      const blocks = blockShapes(s.depth, s.children, s.hid, s.out);
-      const L = s.children ** s.depth;
-      const mat = (rows: number, cols: number) => fc.array(fc.array(weight, { minLength: cols, maxLength: cols }), { minLength: rows, maxLength: rows });
-      const vec = (n: number) => fc.array(bit, { minLength: n, maxLength: n });
-      const weights = fc.record(Object.fromEntries(blocks.map((b) => [b.name, mat(b.rows, b.cols)])) as Record<string, fc.Arbitrary<number[][]>>);
-      const biases = fc.record(Object.fromEntries(blocks.map((b) => [b.name, fc.array(weight, { minLength: b.rows, maxLength: b.rows })])) as Record<string, fc.Arbitrary<number[]>>);
-      const edges = edgeNames(s.depth, s.children);
-      const polarities = fc.record(Object.fromEntries(edges.map((e) => [e, polarity])) as Record<string, fc.Arbitrary<number>>);
-      return fc.record({
-        weights,
-        biases: d.bias ? biases : fc.constant(undefined),
-        polarities: d.mode === 'expect' ? polarities : fc.constant(undefined),
-        batch: fc.record({
-          x: fc.array(vec(L), { minLength: s.B, maxLength: s.B }),
-          x_pos: fc.array(vec(L), { minLength: s.B, maxLength: s.B }),
-          x_neg: fc.array(fc.array(vec(L), { minLength: s.H, maxLength: s.H }), { minLength: s.B, maxLength: s.B }),
-        }),
-      }).map((v) => {
-        const c: CaseJson = { depth: s.depth, children: s.children, weights: v.weights, activation: s.activation, batch: v.batch, loss: { ...d.loss } };
-        if (v.biases) c.biases = v.biases;
-        if (v.polarities) c.polarities = v.polarities;
-        if (d.normalize) c.normalize = true;
-        if (d.mode === 'expect') c.mode = 'expect';
-        return c;
-      });
-    });
-}
-
 /** A deep copy. */
-export function cloneCase(c: CaseJson): CaseJson {
-  return JSON.parse(JSON.stringify(c)) as CaseJson;
+export function cloneCase(c: NestedCaseJson): NestedCaseJson {
+  return JSON.parse(JSON.stringify(c)) as NestedCaseJson;
 }
 
 /** A reference to one number of a case. */
@@ -134,7 +40,7 @@ export interface NumberSlot {
 }
 
 /** Every number of a case (weights, biases, polarities, batch inputs), in a stable order. */
-export function numberSlots(c: CaseJson): NumberSlot[] {
+export function numberSlots(c: NestedCaseJson): NumberSlot[] {
   const out: NumberSlot[] = [];
   for (const [name, m] of Object.entries(c.weights)) {
     m.forEach((row, i) => row.forEach((_, j) => out.push({ kind: 'weight', label: `weights.${name}[${i}][${j}]`, get: () => row[j]!, set: (v) => (row[j] = v) })));
@@ -158,7 +64,7 @@ export function dyadic(v: number, bits: number): number {
 }
 
 /** One random numeric mutation of a copy of c (targeted search). */
-export function mutateCase(c: CaseJson, rng: Rng): CaseJson {
+export function mutateCase(c: NestedCaseJson, rng: Rng): NestedCaseJson {
   const next = cloneCase(c);
   const slots = numberSlots(next);
   const numeric = slots.filter((s) => s.kind !== 'input');
@@ -190,7 +96,7 @@ export function mutateCase(c: CaseJson, rng: Rng): CaseJson {
  * kept children's kept units (a child that became a leaf contributes its first unit's column).
  * `dropFirstTuple` removes the first tuple instead of the last when B shrinks.
  */
-export function projectCase(c: CaseJson, to: CaseShape, options: { dropFirstTuple?: boolean; dropFirstNegative?: boolean } = {}): CaseJson {
+export function projectCase(c: NestedCaseJson, to: CaseShape, options: { dropFirstTuple?: boolean; dropFirstNegative?: boolean } = {}): NestedCaseJson {
   const from = shapeOf(c);
   const oldBlocks = new Map(blockShapes(from.depth, from.children, from.hid, from.out).map((b) => [b.name, b]));
   const next = cloneCase(c);
@@ -245,31 +151,6 @@ export function projectCase(c: CaseJson, to: CaseShape, options: { dropFirstTupl
   return next;
 }
 
-/** JSON with sorted object keys (arrays keep their order): the identity of a case. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
-  if (v !== null && typeof v === 'object') {
-    return `{${Object.keys(v as object)
-      .sort()
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
-
-/** A short content hash (FNV-1a 64 as hex). */
-export function contentHash(s: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193);
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
-  }
-  return ((h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0')).slice(0, 12);
-}
-
 /** How complex a number is (0 simplest): 0, then ±1, then short dyadics, then the rest. */
 export function numberComplexity(v: number): number {
   if (v === 0) return 0;
@@ -282,7 +163,7 @@ export function numberComplexity(v: number): number {
 }
 
 /** The case's size for reporting: depth, children, hid, B, H. */
-export function sizeText(c: CaseJson): string {
+export function sizeText(c: NestedCaseJson): string {
   const s = shapeOf(c);
   return `depth ${s.depth}, children ${s.children}, hid ${s.hid}, out ${s.out}, B ${s.B}, H ${s.H}`;
 }
