@@ -2,7 +2,7 @@
  * The hand-written f32 engine (src/engines/f32/*) against the float64 reference
  * (network/batchGradient.ts) on HLTM batches of the official network shape: every loss, bias and
  * normalisation on and off, ReLU and a smooth activation, every kernel mode, pattern tables on and
- * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2-tfjs.ts.
+ * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2/engines/tolerance.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { completeTree, buildTree } from '../src/hltm/tree.js';

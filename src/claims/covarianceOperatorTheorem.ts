@@ -28,7 +28,7 @@ export type OperatorForm = 'cov' | 'cross-cov' | 'own-node-only';
  * Expectation tolerance: n = the longest chain + the configurations summed, scale = 4·K̄·M over the
  * first 64 configurations (Σ_c p·K·δ with |δ| ≤ 2M; M = 1 with normalisation, |f| ≤ 1).
  */
-export function expectationTolerance(spec: NetworkSpec, params: Params<number>, nConfigs: number): Tolerance {
+function expectationTolerance(spec: NetworkSpec, params: Params<number>, nConfigs: number): Tolerance {
   let scale = 0;
   let ops = 0;
   for (let c = 0; c < Math.min(nConfigs, 64); c++) {

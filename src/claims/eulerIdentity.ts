@@ -19,7 +19,7 @@ import { magnitude } from '../network/magnitude.js';
 import { compareIn } from './compare.js';
 
 /** f_L(x) and Σ_{ν∈cut} K_ν(x)ᵀ w_ν, in the arithmetic A. */
-export function eulerSides<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x: readonly T[], cut: readonly number[]): { lhs: T[]; rhs: T[] } {
+function eulerSides<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x: readonly T[], cut: readonly number[]): { lhs: T[]; rhs: T[] } {
   const trace = forward(A, spec, params, x);
   const rhs = new Array<T>(spec.arch.nOut).fill(A.zero);
   for (const K of connections(A, spec, params, trace, cut)) {
@@ -29,7 +29,7 @@ export function eulerSides<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>,
 }
 
 /** tol = c·n·ε·scale with n, scale from the path-sum bound of x (network/magnitude.ts); ×1/ε after normalisation. */
-export function eulerTolerance(spec: NetworkSpec, params: Params<number>, x: readonly number[]): Tolerance {
+function eulerTolerance(spec: NetworkSpec, params: Params<number>, x: readonly number[]): Tolerance {
   const m = magnitude(spec, params, x);
   const scale = spec.normalize ? Math.max(1, m.scale / spec.eps) : m.scale;
   return tolerance('float64', 'identity', m.ops, scale);

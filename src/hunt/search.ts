@@ -4,7 +4,7 @@
  * Search (like Hypothesis's `target()`): cases are drawn from the target's fast-check arbitrary
  * (`fc.sample` with the seed, in chunks, so a run is reproducible); once a case with a positive
  * violation score (error/tolerance) is known, half of the further evaluations mutate the worst case
- * so far (a few numbers moved, see caseJson.mutateCase) and keep the mutant when it is worse. The
+ * so far (a few numbers moved, see caseMoves.mutateCase) and keep the mutant when it is worse. The
  * budget is a number of evaluations (--runs) or a wall-clock time (--time).
  *
  * Shrinking (of a case that violates, ratio > 1): greedy passes, restarted after every success:

@@ -317,7 +317,7 @@ export function withinCovariance<T>(M: PairwiseModel<T>): T[][] {
 /** OP^ξ_l·w_l = ½·Σ_{i,j} p_i p_j ξ(i,j) ΔK̄ (ΔK̄ᵀ w), matrix-free (`v` replaces w when given). */
 export function pairwiseOperatorTimes<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[], v: readonly T[] = M.w): T[] {
   const { A, d, nOut } = M;
-  return halfPairwiseSum(M, xi, (_i, _j, dK) => {
+  return halfPairwiseSum(M, xi, (dK) => {
     const u = new Array<T>(nOut).fill(A.zero);
     for (let r = 0; r < d; r++) {
       if (A.sign(v[r]!) === 0) continue;
@@ -327,15 +327,8 @@ export function pairwiseOperatorTimes<T>(M: PairwiseModel<T>, xi: readonly (read
   });
 }
 
-/** The cross-covariance analogue ½·E[ξ ΔK̄ Δf̄] (equal to OP^ξ w when C1 holds for the cut). */
-export function pairwiseCrossCovariance<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[]): T[] {
-  const { A } = M;
-  const { fbar } = conditionalTables(M);
-  return halfPairwiseSum(M, xi, (i, j) => fbar[i]!.map((x, k) => A.sub(x, fbar[j]![k]!)));
-}
-
-/** ½·Σ_{i≠j} p_i p_j ξ_ij ΔK̄_ij·rhs(i, j), ΔK̄_ij = K̄(i) − K̄(j) (flat d × nOut), rhs ∈ R^{nOut}. */
-function halfPairwiseSum<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[], rhs: (i: number, j: number, dK: readonly T[]) => readonly T[]): T[] {
+/** ½·Σ_{i≠j} p_i p_j ξ_ij ΔK̄_ij·rhs(ΔK̄_ij), ΔK̄_ij = K̄(i) − K̄(j) (flat d × nOut), rhs ∈ R^{nOut}. */
+function halfPairwiseSum<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[], rhs: (dK: readonly T[]) => readonly T[]): T[] {
   const { A, d, nOut, p } = M;
   const { Kbar } = conditionalTables(M);
   const out = new Array<T>(d).fill(A.zero);
@@ -346,7 +339,7 @@ function halfPairwiseSum<T>(M: PairwiseModel<T>, xi: readonly (readonly T[])[], 
       const weight = A.mul(half, A.mul(A.mul(p[i]!, p[j]!), xi[i]![j]!));
       if (A.sign(weight) === 0) continue;
       const dK = Kbar[i]!.map((x, r) => A.sub(x, Kbar[j]![r]!));
-      const u = rhs(i, j, dK);
+      const u = rhs(dK);
       for (let r = 0; r < d; r++) {
         let s = A.zero;
         for (let k = 0; k < nOut; k++) s = A.add(s, A.mul(dK[r * nOut + k]!, u[k]!));

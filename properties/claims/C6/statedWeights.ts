@@ -37,7 +37,7 @@ function statedWeights(c: StatedCase): number[] {
 }
 
 export const PLUGIN_NCE = pluginFamily(BUILTIN_PLUGINS.nce!, 'builtin:nce');
-export const PLUGIN_TRI = pluginFamily(BUILTIN_PLUGINS.tri!, 'builtin:tri');
+const PLUGIN_TRI = pluginFamily(BUILTIN_PLUGINS.tri!, 'builtin:tri');
 
 export const statedCheck: PropertyCheck<StatedCase> = {
   type: 'property',
