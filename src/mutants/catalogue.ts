@@ -18,7 +18,7 @@ import type { DistanceBatch, Loss, LossValue, Reduction } from '../losses/loss.j
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { accumulateGrads, zeroGrads } from '../network/backward.js';
 import { batchLoss, type Batch, type BatchResult } from '../network/batchGradient.js';
-import { THEORY_LAW, type TupleLaw } from '../theory/pairwiseOperator.js';
+import { THEORY_LAW, type TupleLaw } from '../theory/pairwiseModel.js';
 import { definePlugin, pluginLoss } from '../losses/plugin.js';
 
 /** The batch loss and its parameter gradient (src/network/batchGradient.ts's batchLoss, or a mutant). */

@@ -1,6 +1,6 @@
 /**
  * C3 under a pipeline (src/mutants/catalogue.ts): E[∇L_simp] by joint enumeration of the tuple law
- * (x, x_+, x_1−, x_2−) with the pipeline's law and its version of L_simp (theory/pairwiseOperator.ts)
+ * (x, x_+, x_1−, x_2−) with the pipeline's law and its version of L_simp (theory/expectedLossGradient.ts)
  * must equal −2·OP·w, exactly in rationals. The mutation self-check runs it against every mutant.
  */
 import * as fc from 'fast-check';
@@ -12,7 +12,8 @@ import { simpleLoss } from '../../../src/losses/index.js';
 import { leafDistribution } from '../../../src/hltm/exactDistribution.js';
 import { conditionalMeans } from '../../../src/theory/conditionalMeans.js';
 import { operatorTimes } from '../../../src/theory/covarianceOperator.js';
-import { expectedLossGradient, pairwiseModel } from '../../../src/theory/pairwiseOperator.js';
+import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.js';
+import { pairwiseModel } from '../../../src/theory/pairwiseModel.js';
 import type { Pipeline } from '../../../src/mutants/catalogue.js';
 import { arbModel, describeModel, type Model } from '../../generators/model.js';
 import { record } from './record.js';

@@ -1,5 +1,5 @@
 /**
- * C7 with a loss's own weights: E[∇L] by joint enumeration (src/theory/pairwiseOperator.ts), its
+ * C7 with a loss's own weights: E[∇L] by joint enumeration (src/theory/expectedLossGradient.ts), its
  * residue θ = E[∇L] + 2·OP^ξ·w against 0 (identity augmentation, float64) or against its closed form
  * (rational losses with constant weights, where unbalanced losses fail). Check factories over a loss
  * under test.
@@ -10,7 +10,9 @@ import { tolerance } from '../../../src/numeric/tolerance.js';
 import type { Measurement, PropertyCheck } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
 import type { Params } from '../../../src/losses/plugin.js';
-import { expectedLossGradient, modelMagnitudes, norm2, residue, residueClosedForm, type PairwiseModel } from '../../../src/theory/pairwiseOperator.js';
+import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.js';
+import { modelMagnitudes, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
+import { norm2, residue, residueClosedForm } from '../../../src/theory/pairwiseOperator.js';
 import { CORRECT } from '../../../src/mutants/catalogue.js';
 import { arbModel, describeModel, type Model, type ModelConstraints } from '../../generators/model.js';
 import { idSuffix, negativesRange, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';

@@ -1,6 +1,6 @@
 /**
  * C7's models: tiny trees whose joint tuple law can be enumerated (≤ 4 leaves), the pairwise model of
- * every cut (src/theory/pairwiseOperator.ts), and the fixed seeded model the trends are measured on.
+ * every cut (src/theory/pairwiseModel.ts), and the fixed seeded model the trends are measured on.
  */
 import { F64, type Arith } from '../../../src/numeric/arith.js';
 import { Rng } from '../../../src/numeric/random.js';
@@ -11,7 +11,9 @@ import { leafDistribution } from '../../../src/hltm/exactDistribution.js';
 import type { Augmentation } from '../../../src/hltm/augmentation.js';
 import { completeTree, type Tree } from '../../../src/hltm/tree.js';
 import type { Loss } from '../../../src/losses/loss.js';
-import { expectedLossGradient, pairwiseModel, residueRatio, type PairwiseModel } from '../../../src/theory/pairwiseOperator.js';
+import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.js';
+import { pairwiseModel, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
+import { residueRatio } from '../../../src/theory/pairwiseOperator.js';
 import { CORRECT } from '../../../src/mutants/catalogue.js';
 import type { Model, ModelConstraints } from '../../generators/model.js';
 import type { LossUnderTest } from '../../lossUnderTest.js';

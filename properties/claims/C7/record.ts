@@ -1,7 +1,7 @@
 /**
  * C7 (exact / expectation / asymptotic trend): for a balanced loss E[∇L] = −2·OP^ξ_l·w_l + θ_l with
  * ξ(x_0, x_0') = H·E[−β_1 | x_0, x_0'_1 = x_0'] and θ_l the residue (docs/theory.md §1.5). Decided by exact
- * enumeration of the joint law of (x, x_+, x_1−..x_H−) on tiny trees (src/theory/pairwiseOperator.ts):
+ * enumeration of the joint law of (x, x_+, x_1−..x_H−) on tiny trees (src/theory/pairwiseModel.ts, expectedLossGradient.ts, pairwiseOperator.ts):
  *   closed-form        weights −β_k = φ(x_0, x_0'_k) of the base samples: θ = E[ξ·(C(x_0) − C(x_0'))],
  *                      ξ = H·φ, C(x_0) = Cov[K_l, f_L | x_0] (rationals, ===);
  *   symmetric-weights  φ symmetric ⇒ θ = 0 exactly; a non-symmetric φ on depth 2 is expected-fail;
