@@ -94,6 +94,21 @@ const completeOf = (t: Tree) => {
   return t.complete;
 };
 
+/** A field with two allowed strings, the first the default. */
+function choice<V extends string>(name: keyof CaseJson, values: readonly [V, V], meaning: string, set: (p: CaseParts, v: V) => void, get: (c: ParsedCase) => V): CaseField {
+  return {
+    name,
+    required: false,
+    meaning,
+    read: (v, p) => {
+      const value = v ?? values[0];
+      if (!values.includes(value as V)) throw new InputError(name, `expected "${values[0]}" or "${values[1]}", got ${describe(value)}`);
+      set(p, value as V);
+    },
+    write: (c) => (get(c) === values[0] ? undefined : get(c)),
+  };
+}
+
 export const CASE_FIELDS: readonly CaseField[] = [
   {
     name: 'depth',
@@ -112,17 +127,7 @@ export const CASE_FIELDS: readonly CaseField[] = [
     },
     write: (c) => completeOf(c.tree).children,
   },
-  {
-    name: 'mode',
-    required: false,
-    meaning: '"grad" (default: the batch loss and its gradients) or "expect" (exact expectation of L_simp)',
-    read: (v, p) => {
-      const mode = v ?? 'grad';
-      if (mode !== 'grad' && mode !== 'expect') throw new InputError('mode', `expected "grad" or "expect", got ${describe(mode)}`);
-      p.mode = mode;
-    },
-    write: (c) => (c.mode === 'grad' ? undefined : c.mode),
-  },
+  choice('mode', ['grad', 'expect'], '"grad" (default: the batch loss and its gradients) or "expect" (exact expectation of L_simp)', (p, v) => (p.mode = v), (c) => c.mode),
   {
     name: 'root_prior',
     required: false,
@@ -175,17 +180,7 @@ export const CASE_FIELDS: readonly CaseField[] = [
     },
     write: (c) => (c.spec.eps === EPS ? undefined : c.spec.eps),
   },
-  {
-    name: 'reduction',
-    required: false,
-    meaning: '"mean" (default) or "sum" over the batch',
-    read: (v, p) => {
-      const reduction = v ?? 'mean';
-      if (reduction !== 'mean' && reduction !== 'sum') throw new InputError('reduction', `expected "mean" or "sum", got ${describe(reduction)}`);
-      p.reduction = reduction;
-    },
-    write: (c) => (c.reduction === 'mean' ? undefined : c.reduction),
-  },
+  choice('reduction', ['mean', 'sum'], '"mean" (default) or "sum" over the batch', (p, v) => (p.reduction = v), (c) => c.reduction),
   {
     name: 'weights',
     required: true,

@@ -20,6 +20,16 @@ export function exactEqual<T>(A: Arith<T>, a: readonly T[], b: readonly T[], not
   return { ok, error: ok ? 0 : maxAbsDiff(A, a, b), tolerance: 0, derivation: 'rational arithmetic: exact equality', ...(note ? { note } : {}) };
 }
 
+/**
+ * Rationals: the first entry where a ≠ b as a failed measurement (error |a_i − b_i| as a float64,
+ * `note(i)` saying where), or null when a = b entry by entry.
+ */
+export function firstMismatch<T>(A: Arith<T>, a: readonly T[], b: readonly T[], note: (i: number) => string): Measurement | null {
+  const i = a.findIndex((v, r) => !A.eq(v, b[r]!));
+  if (i < 0) return null;
+  return { ok: false, error: Math.abs(A.toNumber(A.sub(a[i]!, b[i]!))), tolerance: 0, derivation: 'rational arithmetic: exact equality', note: note(i) };
+}
+
 /** Floats: max |a_i − b_i| ≤ tol. */
 export function withinTolerance(a: readonly number[], b: readonly number[], t: Tolerance, note?: string): Measurement {
   if (a.length !== b.length) return { ok: false, error: Number.POSITIVE_INFINITY, tolerance: t.tol, note: `lengths ${a.length} ≠ ${b.length}` };

@@ -5,20 +5,15 @@
 import * as fc from 'fast-check';
 import type { Activation } from '../../../src/network/activation.js';
 import type { Batch } from '../../../src/network/batchGradient.js';
-import { parseLoss, type Loss } from '../../../src/losses/index.js';
+import type { Loss } from '../../../src/losses/index.js';
+import { builtinLosses } from '../../generators/losses.js';
 import { arbBatch, arbInputPool, arbNetwork, describeNetwork, poolSizes, type GeneratedNetwork, type NetworkConstraints } from '../../generators/network.js';
 
 export const HOMOGENEOUS: Activation[] = [{ kind: 'relu' }, { kind: 'leaky_relu', slope: 0.25 }, { kind: 'linear' }];
 export const ANY: Activation[] = [...HOMOGENEOUS, { kind: 'tanh' }, { kind: 'softplus' }, { kind: 'gelu' }];
 
 /** The built-in losses C2's batch checks draw from, by the name shown in reports. */
-export const LOSSES: Record<string, Loss> = {
-  simp: parseLoss({ name: 'simp' }),
-  'tri(τ=0.5,r0=0.25)': parseLoss({ name: 'tri', tau: 0.5, r0: 0.25 }),
-  'nce(τ=0.5)': parseLoss({ name: 'nce', tau: 0.5 }),
-  'official_nce(τ=0.1)': parseLoss({ name: 'official_nce', tau: 0.1 }),
-  official_subtract: parseLoss({ name: 'official_subtract' }),
-};
+export const LOSSES: Record<string, Loss> = builtinLosses({ officialNceTau: 0.1 });
 
 export interface PairCase {
   readonly net: GeneratedNetwork;

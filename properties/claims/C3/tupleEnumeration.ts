@@ -16,6 +16,7 @@ import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.j
 import { pairwiseModel } from '../../../src/theory/pairwiseModel.js';
 import type { Pipeline } from '../../../src/mutants/catalogue.js';
 import { arbModel, describeModel, type Model } from '../../generators/model.js';
+import { firstMismatch } from '../../../src/claims/compare.js';
 import { record } from './record.js';
 
 interface TupleCase {
@@ -38,16 +39,8 @@ function measureTuples(p: Pipeline, c: TupleCase): Measurement {
     const e = expectedLossGradient(M, loss, H, p.law);
     const op = operatorTimes(A, spec, cm, layer.blocks, params.W);
     const want = layer.blocks.flatMap((nu) => op.get(nu)!.map((v) => A.mul(A.from(-2), v)));
-    const bad = e.grad.findIndex((v, r) => !A.eq(v, want[r]!));
-    if (bad >= 0) {
-      return {
-        ok: false,
-        error: Math.abs(A.toNumber(A.sub(e.grad[bad]!, want[bad]!))),
-        tolerance: 0,
-        derivation: 'rational arithmetic: exact equality',
-        note: `layer ${layer.name}: E[∇L_simp][${bad}] = ${A.toNumber(e.grad[bad]!)} by enumeration of the tuple law, −2·OP·w gives ${A.toNumber(want[bad]!)}`,
-      };
-    }
+    const bad = firstMismatch(A, e.grad, want, (i) => `layer ${layer.name}: E[∇L_simp][${i}] = ${A.toNumber(e.grad[i]!)} by enumeration of the tuple law, −2·OP·w gives ${A.toNumber(want[i]!)}`);
+    if (bad) return bad;
   }
   return { ok: true, error: 0, tolerance: 0, derivation: 'rational arithmetic: exact equality' };
 }

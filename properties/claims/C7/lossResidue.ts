@@ -17,6 +17,7 @@ import { CORRECT } from '../../../src/mutants/catalogue.js';
 import { arbModel, describeModel, type Model, type ModelConstraints } from '../../generators/model.js';
 import { idSuffix, negativesRange, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
 import { models, TINY } from './models.js';
+import { firstMismatch } from '../../../src/claims/compare.js';
 import { record } from './record.js';
 
 interface LossCase {
@@ -43,16 +44,8 @@ function measureLossResidue<T>(A: Arith<T>, u: LossUnderTest, c: LossCase, targe
     const { theta } = residue(M, e);
     const want = target === 'closed-form' ? residueClosedForm(M, e.xi) : theta.map(() => A.zero);
     if (A.exact) {
-      const bad = theta.findIndex((v, r) => !A.eq(v, want[r]!));
-      if (bad >= 0) {
-        return {
-          ok: false,
-          error: Math.abs(A.toNumber(A.sub(theta[bad]!, want[bad]!))),
-          tolerance: 0,
-          derivation: 'rational arithmetic: exact equality',
-          note: `cut [${M.cut.join(', ')}]: θ[${bad}] = ${A.toNumber(theta[bad]!)}, the covariance form says ${A.toNumber(want[bad]!)} (‖θ‖ = ${fmt(norm2(A, theta))})`,
-        };
-      }
+      const bad = firstMismatch(A, theta, want, (i) => `cut [${M.cut.join(', ')}]: θ[${i}] = ${A.toNumber(theta[i]!)}, the covariance form says ${A.toNumber(want[i]!)} (‖θ‖ = ${fmt(norm2(A, theta))})`);
+      if (bad) return bad;
       continue;
     }
     let err = 0;

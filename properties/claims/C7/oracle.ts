@@ -11,6 +11,7 @@ import { oracleExpectedGradient } from '../../../src/theory/expectedLossGradient
 import { norm2, residue, residueClosedForm } from '../../../src/theory/pairwiseOperator.js';
 import { arbModel, describeModel, type Model, type ModelConstraints } from '../../generators/model.js';
 import { models } from './models.js';
+import { firstMismatch } from '../../../src/claims/compare.js';
 import { record } from './record.js';
 
 interface OracleCase {
@@ -46,16 +47,8 @@ function measureOracle(c: OracleCase, mode: OracleMode): Measurement {
     const grad = oracleExpectedGradient(M, phi, c.H);
     const { theta } = residue(M, { grad, xi });
     const want = mode === 'closed-form' ? residueClosedForm(M, xi) : mode === 'closed-form-literal' ? residueClosedForm(M, phi) : theta.map(() => A.zero);
-    const bad = theta.findIndex((v, r) => !A.eq(v, want[r]!));
-    if (bad >= 0) {
-      return {
-        ok: false,
-        error: Math.abs(A.toNumber(A.sub(theta[bad]!, want[bad]!))),
-        tolerance: 0,
-        derivation: 'rational arithmetic: exact equality',
-        note: `cut [${M.cut.join(', ')}], ${M.p.length} values of x_0: θ[${bad}] = ${theta[bad]} but ${mode === 'closed-form' ? `E[ξ(C − C')] gives ${want[bad]}` : 'the claim says 0'} (‖θ‖ = ${fmt(norm2(A, theta))})`,
-      };
-    }
+    const bad = firstMismatch(A, theta, want, (i) => `cut [${M.cut.join(', ')}], ${M.p.length} values of x_0: θ[${i}] = ${theta[i]} but ${mode === 'closed-form' ? `E[ξ(C − C')] gives ${want[i]}` : 'the claim says 0'} (‖θ‖ = ${fmt(norm2(A, theta))})`);
+    if (bad) return bad;
   }
   return { ok: true, error: 0, tolerance: 0, derivation: 'rational arithmetic: exact equality' };
 }
