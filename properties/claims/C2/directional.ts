@@ -31,7 +31,13 @@ const SMOOTH: Activation[] = [{ kind: 'tanh' }, { kind: 'softplus' }];
  * biases U(−½, ½), inputs U(0, 1)), so that outputs, distances and gradients are not degenerate;
  * H within the family's range (≤ 3), B ≤ 2, v uniform in [−1, 1]^n.
  */
-export function arbDirectionalCase(u: LossUnderTest, normalize: boolean): fc.Arbitrary<DirectionalCase> {
+export interface DirectionalConstraints {
+  /** Output normalisation f/(‖f‖ + 1/4) (default false). */
+  readonly normalize?: boolean;
+}
+
+export function arbDirectionalCase(u: LossUnderTest, c: DirectionalConstraints = {}): fc.Arbitrary<DirectionalCase> {
+  const normalize = c.normalize ?? false;
   const [lo, hi] = negativesRange(u.family, 3);
   return fc
     .record({
@@ -70,7 +76,7 @@ export function fdCheck(u: LossUnderTest, o: { normalize: boolean; id?: string; 
     expect: 'hold',
     arithmetic: 'float64',
     runs: { ci: o.runs ?? 25, full: (o.runs ?? 25) * 10 },
-    arbitrary: () => arbDirectionalCase(u, o.normalize),
+    arbitrary: () => arbDirectionalCase(u, { normalize: o.normalize }),
     measure: (c) => {
       const loss = pipelineLoss(u, c.params);
       if (!loss) return NOT_APPLICABLE;

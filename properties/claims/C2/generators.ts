@@ -22,8 +22,8 @@ export interface PairCase {
   readonly cut: readonly number[];
 }
 
-/** A network, two binary inputs x, x′ and one of its layers as the cut. */
-export const arbPair = (nc: NetworkConstraints): fc.Arbitrary<PairCase> => {
+/** A network (constraints: the network generator's), two binary inputs x, x′ and one of its layers as the cut. */
+export const arbPair = (nc: NetworkConstraints = {}): fc.Arbitrary<PairCase> => {
   const n = poolSizes(nc).inputs;
   return fc.record({ net: arbNetwork(nc), x: arbInputPool(n), xp: arbInputPool(n), pick: fc.nat() }).map(({ net, x, xp, pick }) => {
     const { arch } = net.spec;
@@ -38,9 +38,16 @@ export interface BatchCase {
   readonly loss: string;
 }
 
-/** A network, a loss of `losses` (keys of LOSSES) and a batch (H = 1 for tri, else ≤ 2). */
-export const arbBatchCase = (nc: NetworkConstraints, losses: string[]): fc.Arbitrary<BatchCase> =>
-  fc.record({ net: arbNetwork(nc), loss: fc.constantFrom(...losses) }).chain(({ net, loss }) =>
+export interface BatchCaseConstraints {
+  /** The network (default: the network generator's defaults). */
+  readonly network?: NetworkConstraints;
+  /** Keys of LOSSES to draw from (default: all). */
+  readonly losses?: readonly string[];
+}
+
+/** A network, a loss and a batch of B ≤ 3 tuples (H = 1 for tri, else ≤ 2). */
+export const arbBatchCase = (c: BatchCaseConstraints = {}): fc.Arbitrary<BatchCase> =>
+  fc.record({ net: arbNetwork(c.network ?? {}), loss: fc.constantFrom(...(c.losses ?? Object.keys(LOSSES))) }).chain(({ net, loss }) =>
     fc.record({ net: fc.constant(net), batch: arbBatch(net.spec.arch.nInputs, { maxH: loss.startsWith('tri') ? 1 : 2 }), loss: fc.constant(loss) }),
   );
 

@@ -61,9 +61,10 @@ function measureLossResidue<T>(A: Arith<T>, u: LossUnderTest, c: LossCase, targe
   return worst;
 }
 
-function arbLossCase(u: LossUnderTest, c: ModelConstraints, maxH: number): fc.Arbitrary<LossCase> {
-  const [lo, hi] = negativesRange(u.family, maxH);
-  return fc.record({ model: arbModel(c), params: u.params ?? fc.constant(u.family.params), H: fc.integer({ min: lo, max: hi }) });
+/** A model (constraints `model`), the loss's parameters and H within its range, at most maxH. */
+function arbLossCase(u: LossUnderTest, c: { readonly model: ModelConstraints; readonly maxH: number }): fc.Arbitrary<LossCase> {
+  const [lo, hi] = negativesRange(u.family, c.maxH);
+  return fc.record({ model: arbModel(c.model), params: u.params ?? fc.constant(u.family.params), H: fc.integer({ min: lo, max: hi }) });
 }
 
 /** C7 identity: with `identity` augmentation θ = 0 for the loss (float64), any allowed H ≤ 2. */
@@ -78,7 +79,7 @@ export function identityCheck(u: LossUnderTest, o: { id?: string; runs?: number 
     expect: 'hold',
     arithmetic: 'enumeration',
     runs: { ci: o.runs ?? 20, full: (o.runs ?? 20) * 10 },
-    arbitrary: () => arbLossCase(u, constraints, 2),
+    arbitrary: () => arbLossCase(u, { model: constraints, maxH: 2 }),
     measure: (c) => measureLossResidue(F64, u, c, 'zero'),
     describe: (c) => ({ ...describeModel(c.model), params: c.params, H: c.H }),
   };
@@ -99,7 +100,7 @@ export function covarianceFormCheck(u: LossUnderTest, o: { id: string; expect: '
     expect: o.expect,
     arithmetic: 'rational',
     runs: { ci: o.runs ?? 30, full: (o.runs ?? 30) * 10 },
-    arbitrary: () => arbLossCase(u, constraints, 1),
+    arbitrary: () => arbLossCase(u, { model: constraints, maxH: 1 }),
     measure: (c) => measureLossResidue(EXACT, u, c, 'closed-form'),
     describe: (c) => ({ ...describeModel(c.model), params: c.params, H: c.H }),
   };

@@ -21,11 +21,19 @@ interface OracleCase {
   readonly H: number;
 }
 
-const arbOracle = (c: ModelConstraints, minH = 1): fc.Arbitrary<OracleCase> =>
+interface OracleConstraints {
+  /** The model (tiny trees: the joint enumeration costs C^(2+H)). */
+  readonly model: ModelConstraints;
+  /** Negatives H from minH (default 1) to 2. */
+  readonly minH?: number;
+}
+
+/** A model, a weight table and H. */
+const arbOracle = (c: OracleConstraints): fc.Arbitrary<OracleCase> =>
   fc.record({
-    model: arbModel(c),
+    model: arbModel(c.model),
     table: fc.array(fc.integer({ min: 0, max: 16 }), { minLength: 31, maxLength: 31 }),
-    H: fc.integer({ min: minH, max: 2 }),
+    H: fc.integer({ min: c.minH ?? 1, max: 2 }),
   });
 
 function phiTable<T>(A: Arith<T>, c: OracleCase, n0: number, symmetric: boolean): T[][] {
@@ -63,7 +71,7 @@ export function oracleCheck(id: string, mode: OracleMode, variant: string, expec
     expect,
     arithmetic: 'rational',
     runs: { ci: runs, full: runs * 10 },
-    arbitrary: () => arbOracle(constraints, minH),
+    arbitrary: () => arbOracle({ model: constraints, minH }),
     measure: (c) => measureOracle(c, mode),
     describe: (c) => ({ ...describeModel(c.model), phiTable: c.table, H: c.H }),
   };

@@ -28,9 +28,9 @@ export function roundParams(p: Params<number>): Params<number> {
   return { W: p.W.map((w) => w.map(Math.fround)), b: p.b ? p.b.map((b) => b.map(Math.fround)) : null };
 }
 
-/** A network (rounded to float32), a loss of `losses` and a batch of B ≤ 4 tuples (H = 1 for tri, else ≤ 2). */
-export const arbEngineCase = (nc: NetworkConstraints, losses: readonly string[] = Object.keys(LOSSES)): fc.Arbitrary<EngineCase> =>
-  fc.record({ net: arbNetwork(nc), loss: fc.constantFrom(...losses) }).chain(({ net, loss }) =>
+/** A network (rounded to float32; constraints: the network generator's), a loss of LOSSES and a batch of B ≤ 4 tuples (H = 1 for tri, else ≤ 2). */
+export const arbEngineCase = (nc: NetworkConstraints = {}): fc.Arbitrary<EngineCase> =>
+  fc.record({ net: arbNetwork(nc), loss: fc.constantFrom(...Object.keys(LOSSES)) }).chain(({ net, loss }) =>
     fc.record({
       net: fc.constant({ ...net, params: roundParams(net.params) }),
       batch: arbBatch(net.spec.arch.nInputs, { maxH: loss.startsWith('tri') ? 1 : 2, maxB: 4 }),
