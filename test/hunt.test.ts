@@ -16,16 +16,8 @@ import { arbCaseJson } from '../src/hunt/caseDomain.js';
 import { projectCase, shapeOf } from '../src/hunt/caseMoves.js';
 import { hunt, parseDuration } from '../src/hunt/search.js';
 import { HUNT_TARGETS } from '../src/hunt/targets.js';
-import {
-  CORPUS_DIR,
-  corpusChecks,
-  corpusDuplicates,
-  counterexampleFile,
-  readCounterexampleFile,
-  replayCorpus,
-  replayFile,
-  saveCounterexample,
-} from '../src/hunt/corpus.js';
+import { CORPUS_DIR, corpusChecks, replayCorpus, replayFile } from '../src/hunt/corpus.js';
+import { corpusDuplicates, counterexampleFile, readCounterexampleFile, saveCounterexample } from '../src/hunt/counterexampleFile.js';
 import { runCheck } from '../src/runner/run.js';
 import { runCli as runCliIn } from './support/runCli.js';
 
