@@ -1,0 +1,60 @@
+/**
+ * The pool task that runs one check by id (`verify --jobs N`): a check is code (closures, fast-check
+ * arbitraries), so what crosses to the worker is where to find the list (a module URL and an export:
+ * an array of checks, or a function of JSON arguments returning one, e.g. the registry handed to the
+ * CLI, or the loss checks of a plugin) and the check's id. Each worker builds the list once and runs
+ * the check through runCheck with the seed of its identity, taskSeed(--seed, id): the same
+ * CheckResult as in-process, whichever worker runs it.
+ */
+import { runCheck } from '../runner/run.js';
+import type { Check, CheckResult, RunOptions } from '../runner/check.js';
+import type { TaskContext, TaskSpec } from './task.js';
+
+/** Where a worker finds the checks: module URL, export (Check[] or (args) => Check[] | Promise), args. */
+export interface CheckSource {
+  readonly module: string;
+  readonly export: string;
+  readonly args?: unknown;
+}
+
+export interface CheckTaskArgs {
+  readonly source: CheckSource;
+  readonly id: string;
+  /** Run options other than the seed (taken from the task's identity) and progress (the pool's). */
+  readonly options: Omit<RunOptions, 'seed' | 'onProgress'>;
+}
+
+/** This module's URL: the `module` of a check task. */
+export const CHECK_TASK_MODULE = import.meta.url;
+
+const lists = new Map<string, Promise<readonly Check[]>>();
+
+/** TaskFunction: runs check `id` of the source with seed ctx.seed. */
+export async function runCheckById(args: CheckTaskArgs, ctx: TaskContext): Promise<CheckResult> {
+  const checks = await checksOf(args.source);
+  const check = checks.find((c) => c.id === args.id);
+  if (!check) throw new Error(`no check ${JSON.stringify(args.id)} in ${args.source.module}#${args.source.export}`);
+  return runCheck(check, { ...args.options, seed: ctx.seed, onProgress: (f, m) => ctx.progress(f, m) });
+}
+
+/** The task of one check: key = the check id, so its seed is taskSeed(run seed, id). */
+export function checkTask(source: CheckSource, id: string, options: CheckTaskArgs['options'], cost?: number): TaskSpec<CheckTaskArgs> {
+  return { key: id, module: CHECK_TASK_MODULE, export: 'runCheckById', args: { source, id, options }, ...(cost !== undefined ? { cost } : {}) };
+}
+
+function checksOf(source: CheckSource): Promise<readonly Check[]> {
+  const k = JSON.stringify([source.module, source.export, source.args ?? null]);
+  let p = lists.get(k);
+  if (!p) {
+    p = (async () => {
+      const mod = (await import(source.module)) as Record<string, unknown>;
+      const x = mod[source.export];
+      const list = typeof x === 'function' ? await (x as (a: unknown) => unknown)(source.args) : x;
+      if (!Array.isArray(list)) throw new Error(`${source.module}#${source.export} is not a list of checks nor a function returning one`);
+      return list as readonly Check[];
+    })();
+    lists.set(k, p);
+    p.catch(() => lists.delete(k));
+  }
+  return p;
+}
