@@ -35,8 +35,6 @@ export interface PoolOptions {
   readonly timeoutMs?: number;
   /** Aggregated progress over every task submitted (tasks as units). */
   readonly onProgress?: PoolProgress;
-  /** Seconds an idle worker is kept for the next task (default 10). */
-  readonly idleSeconds?: number;
 }
 
 /** This process's V8 heap limit in MB (the default per-worker limit: a worker may use what we may). */
@@ -107,9 +105,10 @@ export class WorkerPool {
   private async runInWorker(request: TaskRequest): Promise<Settled> {
     const pool = (this.piscina ??= new Piscina({
       filename: threadEntryUrl(),
-      minThreads: 0,
+      // min = max: piscina replaces a worker that died (exit, out of memory, time limit) only up to
+      // minThreads; with fewer, queued tasks could wait for a worker that never comes.
+      minThreads: this.jobs,
       maxThreads: this.jobs,
-      idleTimeout: (this.options.idleSeconds ?? 10) * 1000,
       atomics: 'disabled',
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
     }));
