@@ -16,17 +16,18 @@ export function timeoutFailure(key: string, timeoutMs: number): TaskFailure {
   return { kind: 'timeout', message: `task ${key} ran past its time limit of ${timeoutMs} ms and was terminated` };
 }
 
-export function memoryFailure(key: string, memoryMb: number, what = 'heap'): TaskFailure {
-  return { kind: 'out-of-memory', message: `worker for task ${key} ran out of memory (limit ${memoryMb} MB ${what})` };
+/** `who` names where the task ran: "worker for task K", "isolated process of task K". */
+export function memoryFailure(who: string, memoryMb: number, what = 'heap'): TaskFailure {
+  return { kind: 'out-of-memory', message: `${who} ran out of memory (limit ${memoryMb} MB ${what})` };
 }
 
-export function exitFailure(key: string, code: number | null, signal: string | null = null): TaskFailure {
+export function exitFailure(who: string, code: number | null, signal: string | null = null): TaskFailure {
   const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
-  return { kind: 'exit', message: `worker for task ${key} ${how} before returning a result (process.exit or a crash in the task?)` };
+  return { kind: 'exit', message: `${who} ${how} before returning a result (process.exit or a crash in the task?)` };
 }
 
-export function crashFailure(key: string, detail: string): TaskFailure {
-  return { kind: 'crash', message: `worker for task ${key} crashed: ${detail}` };
+export function crashFailure(who: string, detail: string): TaskFailure {
+  return { kind: 'crash', message: `${who} crashed: ${detail}` };
 }
 
 /** Piscina's rejection for a worker thread that exited during a task (pinned by test/pool.test.ts). */
@@ -37,10 +38,11 @@ export function threadFailure(key: string, e: unknown, limits: { readonly memory
   if (limits.timedOut && limits.timeoutMs !== null) return timeoutFailure(key, limits.timeoutMs);
   const err = e as { code?: unknown; message?: unknown };
   const message = typeof err?.message === 'string' ? err.message : String(e);
-  if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') return memoryFailure(key, limits.memoryMb);
+  const who = `worker for task ${key}`;
+  if (err?.code === 'ERR_WORKER_OUT_OF_MEMORY') return memoryFailure(who, limits.memoryMb);
   const exit = PISCINA_EXIT.exec(message);
-  if (exit) return exitFailure(key, Number(exit[1]));
-  return crashFailure(key, message);
+  if (exit) return exitFailure(who, Number(exit[1]));
+  return crashFailure(who, message);
 }
 
 /** A failed task as an exception (programmatic callers that want a value or a throw). */

@@ -29,6 +29,8 @@ export interface IsolationOptions {
   /** The run's seed (ctx.seed = taskSeed(seed, key)); default 0. */
   readonly seed?: number;
   readonly onProgress?: (fraction: number, label?: string) => void;
+  /** Also limit the resident size (Linux; default true). False leaves the heap limit alone, as elsewhere. */
+  readonly watchResident?: boolean;
 }
 
 /** How long a child that has replied may take to exit before it is killed. */
@@ -58,6 +60,7 @@ export function isolationError(subject: string, failure: TaskFailure): Isolation
 export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationOptions): Promise<TaskOutcome<R>> {
   const key = spec.key;
   const request: TaskRequest = { key, seed: taskSeed(options.seed ?? 0, key), module: spec.module, export: spec.export, args: spec.args };
+  const who = `isolated process of task ${key}`;
   const entry = childEntry();
   const t0 = performance.now();
   return new Promise((resolve) => {
@@ -79,7 +82,7 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
       stderr = (stderr + d.toString('utf8')).slice(-STDERR_KEEP);
     });
     const timer = setTimeout(() => kill(timeoutFailure(key, options.timeoutMs)), options.timeoutMs);
-    const stopWatch = child.pid === undefined ? () => {} : watchResidentMemory(child.pid, options.memoryMb, (mb) => kill(memoryFailure(key, options.memoryMb, `resident; reached ${Math.round(mb)} MB`)));
+    const stopWatch = child.pid === undefined || options.watchResident === false ? () => {} : watchResidentMemory(child.pid, options.memoryMb, (mb) => kill(memoryFailure(who, options.memoryMb, `resident; reached ${Math.round(mb)} MB`)));
     let graceTimer: NodeJS.Timeout | null = null;
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'progress') options.onProgress?.(m.fraction, m.label);
@@ -89,7 +92,7 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
         graceTimer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
       }
     });
-    child.on('error', (e) => kill(crashFailure(key, `could not start or talk to the child process: ${e.message}`)));
+    child.on('error', (e) => kill(crashFailure(who, `could not start or talk to the child process: ${e.message}`)));
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);
@@ -102,7 +105,7 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
         resolve(r.ok ? { key, ok: true, value: r.value as R, ms } : { key, ok: false, failure: thrownFailure(key, r.error), ms });
         return;
       }
-      const failure = verdict ?? (oom ? memoryFailure(key, options.memoryMb) : exitFailure(key, code, signal));
+      const failure = verdict ?? (oom ? memoryFailure(who, options.memoryMb) : exitFailure(who, code, signal));
       resolve({ key, ok: false, failure, ms });
     });
     child.send({ request });
