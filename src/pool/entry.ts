@@ -7,6 +7,11 @@
  */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
+/** Whether this is the compiled package (entries are .js files beside this one). */
+export function entryIsCompiled(): boolean {
+  return !FROM_SOURCE;
+}
+
 /** The argument that tells sourceEntry.mjs it runs as an isolated child. */
 export const CHILD_FLAG = '--covcheck-child';
 

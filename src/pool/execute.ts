@@ -14,19 +14,23 @@ const TSX_FLAG = Symbol.for('covcheck.pool.tsxRegistered');
 
 export interface ExecuteOptions {
   /**
-   * Register tsx's ESM loader before the first import (workers and children: Node starts them
-   * without the host's loaders, and task modules or the loss plugins they load may be TypeScript).
-   * False in-process: the host (vitest, bin/covcheck.js) already loads TypeScript its own way.
+   * When to register tsx's ESM loader (Node starts workers and children without the host's loaders;
+   * registering costs about 0.3–0.5 s, so only where TypeScript may be loaded):
+   * 'always': isolated children, which load users' .ts loss plugins; 'ts-modules': pool workers,
+   * only for a .ts task module (covcheck's own modules run from its sources; compiled ones are .js);
+   * 'never': in-process, where the host (vitest, bin/covcheck.js) loads TypeScript its own way.
    */
-  readonly typescript: boolean;
+  readonly typescript: 'always' | 'ts-modules' | 'never';
 }
+
+const TS_MODULE = /\.[cm]?tsx?$/;
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 /** Runs the request; never throws (a throw of the task is the reply's error). */
 export async function executeTask(request: TaskRequest, post: (p: ProgressMessage) => void, options: ExecuteOptions): Promise<TaskReply> {
   try {
-    if (options.typescript) await registerTypeScript();
+    if (options.typescript === 'always' || (options.typescript === 'ts-modules' && TS_MODULE.test(request.module))) await registerTypeScript();
     const mod = await importOnce(request.module);
     const fn = mod[request.export];
     if (typeof fn !== 'function') throw new Error(`task module ${request.module} exports no function '${request.export}'`);

@@ -15,7 +15,7 @@ export interface ThreadMessage {
 export default async function handle(message: ThreadMessage): Promise<TaskReply> {
   try {
     message.port.postMessage(STARTED); // the task's time limit starts now, not while it queued
-    return await executeTask(message.request, (p) => message.port.postMessage(p), { typescript: true });
+    return await executeTask(message.request, (p) => message.port.postMessage(p), { typescript: 'ts-modules' });
   } finally {
     message.port.close();
   }

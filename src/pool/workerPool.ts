@@ -97,7 +97,7 @@ export class WorkerPool {
   }
 
   private runHere(request: TaskRequest): Promise<Settled> {
-    const next = this.serial.then(() => executeTask(request, (p) => this.progress.update(request.key, p.fraction, p.label), { typescript: false }));
+    const next = this.serial.then(() => executeTask(request, (p) => this.progress.update(request.key, p.fraction, p.label), { typescript: 'never' }));
     this.serial = next.catch(() => undefined);
     return next.then((reply) => this.fromReply(request.key, reply));
   }
