@@ -13,7 +13,7 @@
  *    (first negative of each tuple only, so that the trials are independent).
  */
 import { keptCount, type Augmentation } from './augmentation.js';
-import type { Counter } from './frequencyTest.js';
+import type { Counter } from '../stats/binomial.js';
 import { F64 } from '../numeric/arith.js';
 import { latentGivenRoot } from './pathPolarity.js';
 import type { Tree } from './tree.js';

@@ -6,12 +6,12 @@
  */
 import { reportJson } from '../report/json.js';
 import { slug } from '../report/write.js';
-import { errorBarPlot, type ErrorBarSeries } from '../stats/plot.js';
-import { num } from '../stats/report.js';
-import { summarize, tQuantileUpper } from '../stats/tests.js';
+import { errorBarPlot, type ErrorBarSeries } from '../report/errorBarPlot.js';
+import { num, summarize, tHalfWidth } from '../stats/index.js';
 import type { Grid, SweepTraining } from './grid.js';
 import { stateText, STATE_FILE, type CellRecord, type SweepState } from './state.js';
-import { gains, pooledGain, type SweepLoss } from './trainFn.js';
+import { gains, pooledGain } from './gains.js';
+import type { SweepLoss } from './trainFn.js';
 
 export interface Stat {
   readonly mean: number;
@@ -37,7 +37,7 @@ export interface GroupSummary {
 
 function stat(xs: readonly number[]): Stat {
   const s = summarize(xs);
-  return { mean: s.mean, sd: s.sd, ci95: s.n >= 2 ? tQuantileUpper(0.025, s.n - 1) * s.se : Number.NaN };
+  return { mean: s.mean, sd: s.sd, ci95: tHalfWidth(s) };
 }
 
 export function summarizeGroups(records: readonly CellRecord[]): GroupSummary[] {
