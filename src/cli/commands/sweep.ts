@@ -19,7 +19,8 @@ import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweep
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
 import { runSweep } from '../../sweep/run.js';
 import { STATE_FILE } from '../../sweep/state.js';
-import { summarizeGroups, sweepReportFiles } from '../../sweep/report.js';
+import { sweepReportFiles } from '../../sweep/report.js';
+import { summarizeGroups } from '../../sweep/summary.js';
 import type { TrainFn } from '../../sweep/trainFn.js';
 
 export interface SweepRawOptions {
