@@ -36,43 +36,59 @@ export interface PartOutcome {
   readonly plots: Readonly<Record<string, string>>;
 }
 
-export interface StatisticalCheckSpec<C> {
+/** What a part's decision gets: the scale's configuration, the runs, the run options and the check id. */
+export interface PartContext<C> {
+  readonly cfg: C;
+  readonly cache: RunCache;
+  readonly options: RunOptions;
   readonly id: string;
+}
+
+/** The checks of a statistical training claim, one per part. */
+export interface StatisticalClaimSpec<P extends string, C> {
   readonly claim: ClaimId;
-  readonly title: string;
+  readonly parts: readonly P[];
+  readonly ids: Readonly<Record<P, string>>;
+  readonly titles: Readonly<Record<P, string>>;
+  /** The part's α (its share of the claim's budget), stated in `statistic.alpha` when it gives no verdict. */
+  readonly alpha: (part: P) => number;
   /** The configuration of each scale, and its one-line description (the check's variant). */
   readonly configs: Readonly<Record<Scale, C>>;
   readonly variant: (cfg: C) => string;
-  /** The part's α, stated in `statistic.alpha` when it gives no verdict. */
-  readonly alpha: number;
   readonly source: CacheSource;
-  /** A reason to answer `inconclusive` without training at this scale (and the statistic that says so), or null. */
-  readonly notRunAt?: (cfg: C, options: RunOptions) => { readonly statistic: Statistic; readonly message: string } | null;
+  /** A reason to answer `inconclusive` without training (and the statistic that says so), or null. */
+  readonly notRunAt?: (part: P, cfg: C, options: RunOptions) => { readonly statistic: Statistic; readonly message: string } | null;
   /** Trains what the part needs (from the cache) and decides its tests. */
-  readonly decide: (cfg: C, cache: RunCache, options: RunOptions) => Promise<PartOutcome>;
+  readonly decide: (part: P, ctx: PartContext<C>) => Promise<PartOutcome>;
 }
 
 const NO_RATIO = { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN } as const;
 
-/** A CustomCheck running one part of a statistical training claim. */
-export function statisticalCheck<C>(spec: StatisticalCheckSpec<C>): CustomCheck {
+/** One CustomCheck per part of a statistical training claim. */
+export function statisticalChecks<P extends string, C>(spec: StatisticalClaimSpec<P, C>): CustomCheck[] {
+  return spec.parts.map((part) => partCheck(spec, part));
+}
+
+function partCheck<P extends string, C>(spec: StatisticalClaimSpec<P, C>, part: P): CustomCheck {
+  const id = spec.ids[part];
+  const alpha = spec.alpha(part);
   return {
     type: 'custom',
-    id: spec.id,
+    id,
     claim: spec.claim,
-    title: spec.title,
+    title: spec.titles[part],
     variant: `CI: ${spec.variant(spec.configs.ci)}`,
     expect: 'hold',
     arithmetic: 'statistical',
     async run(options: RunOptions): Promise<Omit<CheckResult, 'ms'>> {
       const cfg = spec.configs[options.scale];
-      const base = { check: spec.id, claim: spec.claim, expect: 'hold' as const, arithmetic: 'statistical', variant: spec.variant(cfg), seed: options.seed };
-      const inconclusive = (statistic: Statistic, message: string): Omit<CheckResult, 'ms'> => ({ ...base, verdict: 'inconclusive', cases: 0, worst: NO_RATIO, statistic: { alpha: spec.alpha, ...statistic }, message });
-      const skip = spec.notRunAt?.(cfg, options);
+      const base = { check: id, claim: spec.claim, expect: 'hold' as const, arithmetic: 'statistical', variant: spec.variant(cfg), seed: options.seed };
+      const inconclusive = (statistic: Statistic, message: string): Omit<CheckResult, 'ms'> => ({ ...base, verdict: 'inconclusive', cases: 0, worst: NO_RATIO, statistic: { alpha, ...statistic }, message });
+      const skip = spec.notRunAt?.(part, cfg, options);
       if (skip) return inconclusive(skip.statistic, skip.message);
       const cache = await spec.source();
       if (!('run' in cache)) return inconclusive({ unavailable: cache.unavailable }, `no verdict: ${cache.unavailable}`);
-      const o = await spec.decide(cfg, cache, options);
+      const o = await spec.decide(part, { cfg, cache, options, id });
       return { ...base, ...resultParts(o.tests, o.header, o.extra), cases: o.cases, plots: o.plots };
     },
   };
