@@ -12,7 +12,7 @@ import { withPool } from '../src/pool/workerPool.js';
 import { trainTask } from '../src/pool/trainTask.js';
 import type { TaskSpec } from '../src/pool/task.js';
 import { C11_CI, lossSetting } from '../properties/claims/C11.js';
-import { experimentSeeds } from '../src/sweep/trainFn.js';
+import { experimentSeeds } from '../src/sweep/experiment.js';
 
 const TASKS = new URL('./poolTasks.ts', import.meta.url).href;
 
