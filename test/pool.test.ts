@@ -101,6 +101,25 @@ describe('the worker pool', () => {
     expect(strip(inWorker)).toEqual(strip(here));
   });
 
+  it('gives report.json bytes identical to in-process for checks run in workers (counterexamples included)', async () => {
+    const { checks, record } = await import('../properties/claims/C1.js');
+    const { buildVerifyReport } = await import('../src/report/verify.js');
+    const { reportJson } = await import('../src/report/json.js');
+    // One check of each kind: rational, float64, and the expected-fail variants with their counterexamples.
+    const picked = [...new Map(checks.map((c) => [`${c.arithmetic}/${c.expect}`, c])).values()];
+    expect(picked.some((c) => c.expect === 'fail')).toBe(true);
+    const source = { module: pathToFileURL(resolve('properties/claims/C1.ts')).href, export: 'checks' };
+    const options = { baseSeed: 7, scale: 'ci' as const, numRuns: 12 };
+    const info = { version: 'x', node: 'x', backend: 'x', seed: 7, scale: 'ci' as const, runs: 12, filters: { claims: null, check: null }, claims: [record] };
+    const report = (results: CheckResult[]) => reportJson(buildVerifyReport(info, results.map((result, i) => ({ check: picked[i], result }))));
+    const here: CheckResult[] = [];
+    for (const c of picked) here.push(await runCheck(c, { ...options, seed: taskSeed(7, c.id) }));
+    const there = await withPool({ jobs: 2, seed: 7 }, (p) => p.runAll<CheckResult>(picked.map((c) => checkTask(source, c.id, options))));
+    expect(there.every((o) => o.ok)).toBe(true);
+    expect(report(there.map((o) => (o.ok ? o.value : (null as never))))).toBe(report(here));
+    expect(report(here)).toMatch(/"counterexample"/);
+  });
+
   it('pins the piscina message it reads for a worker that exits', () => {
     const f = threadFailure('k', new Error('worker exited with code: 3'), { memoryMb: 1, timeoutMs: null, timedOut: false });
     expect(f).toEqual({ kind: 'exit', message: 'worker for task k exited with code 3 before returning a result (process.exit or a crash in the task?)' });

@@ -7,6 +7,7 @@
  * CheckResult as in-process, whichever worker runs it.
  */
 import { runCheck } from '../runner/run.js';
+import { jsonSafe } from '../report/json.js';
 import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import type { TaskContext, TaskSpec } from './task.js';
 
@@ -34,7 +35,17 @@ export async function runCheckById(args: CheckTaskArgs, ctx: TaskContext): Promi
   const checks = await checksOf(args.source);
   const check = checks.find((c) => c.id === args.id);
   if (!check) throw new Error(`no check ${JSON.stringify(args.id)} in ${args.source.module}#${args.source.export}`);
-  return runCheck(check, { ...args.options, seed: ctx.seed, onProgress: (f, m) => ctx.progress(f, m) });
+  return crossable(await runCheck(check, { ...args.options, seed: ctx.seed, onProgress: (f, m) => ctx.progress(f, m) }));
+}
+
+/**
+ * The result as it may cross a thread or process boundary: a counterexample's value becomes the
+ * JSON data the report makes of it (jsonSafe). A structured clone keeps an object's fields but not
+ * its class, so a value holding a Rational (whose toJSON writes "p/q") would otherwise reach the
+ * report as {num, den} from a worker and as "p/q" in-process.
+ */
+function crossable(r: CheckResult): CheckResult {
+  return r.counterexample ? { ...r, counterexample: { ...r.counterexample, value: jsonSafe(r.counterexample.value) } } : r;
 }
 
 /** The task of one check: key = the check id, so its seed is taskSeed(run seed, id). */
