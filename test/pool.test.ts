@@ -118,6 +118,15 @@ describe('the worker pool', () => {
     expect(there.every((o) => o.ok)).toBe(true);
     expect(report(there.map((o) => (o.ok ? o.value : (null as never))))).toBe(report(here));
     expect(report(here)).toMatch(/"counterexample"/);
+    // A counterexample holding a class with toJSON (Rational): the report must not see the clone's bare fields.
+    const { checks: rationalChecks } = await import('./fixtures/pool/checks.js');
+    const rc = rationalChecks[0]!;
+    const rsource = { module: pathToFileURL(resolve('test/fixtures/pool/checks.ts')).href, export: 'checks' };
+    const [ro] = await withPool({ jobs: 2, seed: 7 }, (p) => p.runAll<CheckResult>([checkTask(rsource, rc.id, options)]));
+    const rhere = await runCheck(rc, { ...options, seed: taskSeed(7, rc.id) });
+    const one = (r: CheckResult) => reportJson(buildVerifyReport(info, [{ check: rc, result: r }]));
+    expect(ro!.ok && one(ro!.value)).toBe(one(rhere));
+    expect(one(rhere)).toMatch(/"third": "\d\/3"/);
   });
 
   it('pins the piscina message it reads for a worker that exits', () => {
