@@ -11,7 +11,7 @@
  * Limits: time from the child's start (loading included) to its reply; memory as the child's V8
  * heap (--max-old-space-size) and, on Linux, its resident size (residentMemory.ts).
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { childEntry } from './entry.js';
 import { crashFailure, exitFailure, IsolationError, memoryFailure, thrownFailure, timeoutFailure } from './failure.js';
@@ -56,6 +56,20 @@ export function isolationError(subject: string, failure: TaskFailure): Isolation
   return new IsolationError(subject, failure.kind, text);
 }
 
+/** Children still running, killed if this process exits first (an endless loop would outlive us). */
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function track(child: ChildProcess): void {
+  live.add(child);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+}
+
 /** Runs the task in a child process; never rejects (a failure is the outcome). */
 export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationOptions): Promise<TaskOutcome<R>> {
   const key = spec.key;
@@ -64,6 +78,13 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
   const entry = childEntry();
   const t0 = performance.now();
   return new Promise((resolve) => {
+    let settled = false;
+    const settle = (o: TaskOutcome<R>): void => {
+      if (settled) return;
+      settled = true;
+      live.delete(child);
+      resolve(o);
+    };
     const child = fork(fileURLToPath(entry.url), [...entry.argv], {
       execArgv: [`--max-old-space-size=${options.memoryMb}`],
       serialization: 'advanced',
@@ -71,6 +92,7 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
     });
     let reply: TaskReply | null = null;
     let verdict: TaskFailure | null = null; // a limit the parent enforced (timeout, resident memory)
+    let channelError: string | null = null;
     let stderr = '';
     const kill = (why: TaskFailure): void => {
       verdict ??= why;
@@ -82,8 +104,16 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
       stderr = (stderr + d.toString('utf8')).slice(-STDERR_KEEP);
     });
     const timer = setTimeout(() => kill(timeoutFailure(key, options.timeoutMs)), options.timeoutMs);
-    const stopWatch = child.pid === undefined || options.watchResident === false ? () => {} : watchResidentMemory(child.pid, options.memoryMb, (mb) => kill(memoryFailure(who, options.memoryMb, `resident; reached ${Math.round(mb)} MB`)));
+    const stopWatch =
+      child.pid === undefined || options.watchResident === false
+        ? () => {}
+        : watchResidentMemory(child.pid, options.memoryMb, (mb) => kill(memoryFailure(who, options.memoryMb, `resident; reached ${Math.round(mb)} MB`)));
     let graceTimer: NodeJS.Timeout | null = null;
+    const cleanUp = (): void => {
+      clearTimeout(timer);
+      if (graceTimer) clearTimeout(graceTimer);
+      stopWatch();
+    };
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'progress') options.onProgress?.(m.fraction, m.label);
       else if (m.type === 'reply' && reply === null) {
@@ -92,22 +122,34 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
         graceTimer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
       }
     });
-    child.on('error', (e) => kill(crashFailure(who, `could not start or talk to the child process: ${e.message}`)));
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (graceTimer) clearTimeout(graceTimer);
-      stopWatch();
+    child.on('error', (e) => {
+      if (child.pid === undefined) {
+        // Never started: no 'close' follows.
+        cleanUp();
+        settle({ key, ok: false, failure: crashFailure(who, `could not start a child process: ${e.message}`), ms: Math.round(performance.now() - t0) });
+        return;
+      }
+      channelError ??= e.message;
+      child.kill('SIGKILL');
+    });
+    // 'close', not 'exit': stderr is complete then (the heap-out-of-memory report is read from it).
+    child.on('close', (code, signal) => {
+      cleanUp();
       const ms = Math.round(performance.now() - t0);
       const oom = V8_HEAP_OOM.test(stderr);
       if (!oom && stderr !== '') process.stderr.write(stderr);
       if (reply !== null && verdict === null) {
         const r: TaskReply = reply;
-        resolve(r.ok ? { key, ok: true, value: r.value as R, ms } : { key, ok: false, failure: thrownFailure(key, r.error), ms });
+        settle(r.ok ? { key, ok: true, value: r.value as R, ms } : { key, ok: false, failure: thrownFailure(key, r.error), ms });
         return;
       }
-      const failure = verdict ?? (oom ? memoryFailure(who, options.memoryMb) : exitFailure(who, code, signal));
-      resolve({ key, ok: false, failure, ms });
+      const failure =
+        verdict ?? (oom ? memoryFailure(who, options.memoryMb) : channelError !== null ? crashFailure(who, `lost its channel to covcheck (${channelError})`) : exitFailure(who, code, signal));
+      settle({ key, ok: false, failure, ms });
     });
-    child.send({ request });
+    if (child.pid !== undefined) {
+      track(child);
+      child.send({ request });
+    }
   });
 }
