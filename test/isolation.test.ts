@@ -12,6 +12,8 @@ import { runIsolated, isolatedOutcome } from '../src/pool/isolate.js';
 import { IsolationError } from '../src/pool/failure.js';
 import { InputError } from '../src/errors.js';
 import type { TaskSpec } from '../src/pool/task.js';
+import type { CheckResult } from '../src/runner/check.js';
+import { CHECK_TASK_MODULE, runChecksByIds } from '../src/pool/checkTask.js';
 
 const LOSS_TASK = pathToFileURL(resolve('test/fixtures/pool/lossTask.ts')).href;
 const DIR = resolve('test/fixtures/plugins-faulty');
@@ -92,6 +94,20 @@ describe('a loss plugin run isolated', () => {
       expect(error.message).toMatch(message);
       expect(error.field).toMatch(/^loss plugin "faulty_/);
     }
+  });
+
+  it('runs the loss checks of a plugin in one child, with the results of an in-process run', async () => {
+    const source = { module: pathToFileURL(resolve('test/fixtures/pool/lossChecks.ts')).href, export: 'lossChecksFor', args: { spec: 'builtin:nce:tau=0.5', cwd: DIR } };
+    const { lossChecksFor } = await import('./fixtures/pool/lossChecks.js');
+    const ids = (await lossChecksFor(source.args)).slice(0, 3).map((c) => c.id);
+    const args = { source, ids, options: { baseSeed: 42, scale: 'ci' as const, numRuns: 5 } };
+    const t0 = performance.now();
+    const there = await runIsolated<CheckResult[]>({ key: 'loss checks', module: CHECK_TASK_MODULE, export: 'runChecksByIds', args }, { subject: 'loss builtin:nce', timeoutMs: 60_000, memoryMb: 1024 });
+    measured.push(`${'3 loss checks of builtin:nce'.padEnd(34)} ${'ok'.padEnd(14)} ${String(Math.round(performance.now() - t0)).padStart(6)} ms  ${there.map((r) => r.verdict).join(', ')}`);
+    const here = await runChecksByIds(args, { key: 'loss checks', seed: 0, progress: () => {} });
+    const noMs = (rs: CheckResult[]) => rs.map((r) => ({ ...r, ms: 0 }));
+    expect(there.map((r) => r.check)).toEqual(ids);
+    expect(noMs(there)).toEqual(noMs(here));
   });
 
   it('reports a failure as an outcome too, with the time it took', async () => {

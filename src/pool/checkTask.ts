@@ -4,12 +4,14 @@
  * an array of checks, or a function of JSON arguments returning one, e.g. the registry handed to the
  * CLI, or the loss checks of a plugin) and the check's id. Each worker builds the list once and runs
  * the check through runCheck with the seed of its identity, taskSeed(--seed, id): the same
- * CheckResult as in-process, whichever worker runs it.
+ * CheckResult as in-process, whichever worker runs it. `runChecksByIds` runs several in one task
+ * (an isolated child with a user's loss plugin loaded once).
  */
 import { runCheck } from '../runner/run.js';
 import { jsonSafe } from '../report/json.js';
 import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import type { TaskContext, TaskSpec } from './task.js';
+import { taskSeed } from './taskSeed.js';
 
 /** Where a worker finds the checks: module URL, export (Check[] or (args) => Check[] | Promise), args. */
 export interface CheckSource {
@@ -46,6 +48,30 @@ export async function runCheckById(args: CheckTaskArgs, ctx: TaskContext): Promi
  */
 function crossable(r: CheckResult): CheckResult {
   return r.counterexample ? { ...r, counterexample: { ...r.counterexample, value: jsonSafe(r.counterexample.value) } } : r;
+}
+
+export interface ChecksTaskArgs {
+  readonly source: CheckSource;
+  readonly ids: readonly string[];
+  /** Run options; baseSeed is required: each check's seed is taskSeed(baseSeed, id), as in a pool. */
+  readonly options: Omit<RunOptions, 'seed' | 'onProgress'> & { readonly baseSeed: number };
+}
+
+/**
+ * TaskFunction: several checks of one source in this thread or process, in the order given, each
+ * with the seed of its own id: the unit of an isolated child (the loss checks of one plugin, loaded
+ * once). Progress is the fraction of checks done. A check that throws rejects the whole task.
+ */
+export async function runChecksByIds(args: ChecksTaskArgs, ctx: TaskContext): Promise<CheckResult[]> {
+  const checks = await checksOf(args.source);
+  const out: CheckResult[] = [];
+  for (const [i, id] of args.ids.entries()) {
+    const check = checks.find((c) => c.id === id);
+    if (!check) throw new Error(`no check ${JSON.stringify(id)} in ${args.source.module}#${args.source.export}`);
+    const onProgress = (f: number) => ctx.progress((i + f) / args.ids.length, id);
+    out.push(crossable(await runCheck(check, { ...args.options, seed: taskSeed(args.options.baseSeed, id), onProgress })));
+  }
+  return out;
 }
 
 /** The task of one check: key = the check id, so its seed is taskSeed(run seed, id). */

@@ -9,7 +9,7 @@ export { WorkerPool, withPool, processHeapLimitMb, type PoolOptions } from './wo
 export type { PoolProgress } from './progress.js';
 export { TaskError, IsolationError, valueOf, failureLines } from './failure.js';
 export { runIsolated, isolatedOutcome, isolationError, type IsolationOptions } from './isolate.js';
-export { checkTask, runCheckById, CHECK_TASK_MODULE, type CheckSource, type CheckTaskArgs } from './checkTask.js';
+export { checkTask, runCheckById, runChecksByIds, CHECK_TASK_MODULE, type CheckSource, type CheckTaskArgs, type ChecksTaskArgs } from './checkTask.js';
 export { trainTask, trainRun, trainKey, poolTrainFn, TRAIN_TASK_MODULE, type TrainTaskArgs } from './trainTask.js';
 export { parseShard, shardOf, shardAssignment, MAX_SHARDS, type Shard } from './shard.js';
 export { readShardFile, writeShardFile, shardFileText, SHARD_FORMAT, SHARD_FORMAT_VERSION, type ShardFile, type ShardRun, type StoredOutcome } from './shardFile.js';
