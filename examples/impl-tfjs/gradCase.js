@@ -1,0 +1,90 @@
+// One grad request: loss, outputs f and gradients of a case (covcheck's case format), by autograd.
+//
+// All rows go through the network at once: x (B), x_pos (B), then the explicit negatives (B·H).
+// Explicit negatives: anchor b has positive x_pos[b] and negatives x_neg[b][k].
+// In-batch negatives: the 2B views in the order x_0, x_pos_0, x_1, x_pos_1, …; anchor i's negatives
+// are the 2B − 2 views of the other samples, in that order. With loss.symmetric each sample is
+// anchor twice (x_i with positive x_pos_i, and x_pos_i with positive x_i); the loss averages (or sums)
+// over all anchors. ntxent is NT-Xent on cosine similarities (always symmetric, in-batch).
+import { forward, normalizeRows } from './network.js';
+import { distanceLoss, ntxent } from './losses.js';
+
+/** Indices of anchor i's in-batch negatives among the 2B interleaved views. */
+function inBatchNegatives(B) {
+  return Array.from({ length: B }, (_, i) => Array.from({ length: 2 * B }, (_, j) => j).filter((j) => j >> 1 !== i));
+}
+
+const halfSq = (tf, d, axis) => tf.mul(0.5, tf.sum(tf.square(d), axis));
+
+/**
+ * The batch loss as a function of the outputs z [N, d] (rows as in the module comment).
+ * `bug`: "detach-negative" takes the negatives off the graph (as `neg.detach()` would).
+ */
+function caseLoss(tf, c, z, B, H, bug) {
+  const d = z.shape[1];
+  const reduction = c.reduction ?? 'mean';
+  const detach = (t) => (bug === 'detach-negative' ? tf.tensor(t.dataSync(), t.shape) : t);
+  const a = tf.slice(z, [0, 0], [B, d]);
+  const p = tf.slice(z, [B, 0], [B, d]);
+  if ((c.negatives ?? 'explicit') === 'explicit') {
+    const n = detach(tf.reshape(tf.slice(z, [2 * B, 0], [B * H, d]), [B, H, d]));
+    const rPos = halfSq(tf, tf.sub(a, p), 1);
+    const rNeg = halfSq(tf, tf.sub(tf.expandDims(a, 1), n), 2);
+    return distanceLoss(tf, c.loss, rPos, rNeg, reduction, d);
+  }
+  const views = tf.reshape(tf.stack([a, p], 1), [2 * B, d]);
+  if (c.loss.name === 'ntxent') return ntxent(tf, views, c.loss.tau ?? 1, reduction, bug === 'detach-negative');
+  const idx = tf.tensor2d(inBatchNegatives(B), [B, 2 * B - 2], 'int32');
+  const symmetric = c.loss.symmetric === true;
+  const anchors = symmetric ? tf.concat([a, p], 0) : a;
+  const positives = symmetric ? tf.concat([p, a], 0) : p;
+  const negatives = detach(tf.gather(views, symmetric ? tf.concat([idx, idx], 0) : idx));
+  const rPos = halfSq(tf, tf.sub(anchors, positives), 1);
+  const rNeg = halfSq(tf, tf.sub(tf.expandDims(anchors, 1), negatives), 2);
+  return distanceLoss(tf, c.loss, rPos, rNeg, reduction, d);
+}
+
+/** The answer to {"op": "grad", "case": c}: {loss, f, grads, grads_bias?}. */
+export function gradCase(tf, c, bug) {
+  const names = Object.keys(c.weights);
+  const bias = c.biases !== undefined;
+  const B = c.batch.x.length;
+  const explicit = (c.negatives ?? 'explicit') === 'explicit';
+  const flat = explicit && !Array.isArray(c.batch.x_neg[0][0]);
+  const negRows = explicit ? (flat ? c.batch.x_neg : c.batch.x_neg.flat()) : [];
+  const H = explicit ? negRows.length / B : 0;
+  return tf.tidy(() => {
+    const X = tf.tensor2d([...c.batch.x, ...c.batch.x_pos, ...negRows]);
+    const params = [...names.map((n) => tf.tensor2d(c.weights[n])), ...(bias ? names.map((n) => tf.tensor1d(c.biases[n])) : [])];
+    let out;
+    const { value, grads } = tf.valueAndGrads((...ps) => {
+      const W = Object.fromEntries(names.map((n, i) => [n, ps[i]]));
+      const b = bias ? Object.fromEntries(names.map((n, i) => [n, ps[names.length + i]])) : null;
+      const raw = forward(tf, c, { W, b }, X);
+      out = tf.keep(c.normalize ? normalizeRows(tf, raw, c.normalize_form, c.eps ?? 1e-4) : raw);
+      return caseLoss(tf, c, out, B, H, bug);
+    })(params);
+    const scale = bug === 'half-grad' ? 0.5 : 1;
+    const g = grads.map((t) => (scale === 1 ? t : tf.mul(t, scale)).arraySync());
+    const rows = out.arraySync();
+    out.dispose();
+    const f = { x: rows.slice(0, B), x_pos: rows.slice(B, 2 * B) };
+    if (explicit) {
+      const neg = rows.slice(2 * B);
+      f.x_neg = flat ? neg : Array.from({ length: B }, (_, b) => neg.slice(b * H, (b + 1) * H));
+    }
+    const answer = { loss: value.dataSync()[0], f, grads: Object.fromEntries(names.map((n, i) => [n, g[i]])) };
+    if (bias) answer.grads_bias = Object.fromEntries(names.map((n, i) => [n, g[names.length + i]]));
+    return answer;
+  });
+}
+
+/** The answer to a distances request: the loss of r and β = ∂loss/∂r. */
+export function gradDistances(tf, req) {
+  return tf.tidy(() => {
+    const rPos = tf.tensor1d(req.r_pos);
+    const rNeg = tf.tensor2d(req.r_neg);
+    const { value, grads } = tf.valueAndGrads((rp, rn) => distanceLoss(tf, req.loss, rp, rn, req.reduction ?? 'mean', req.dim))([rPos, rNeg]);
+    return { loss: value.dataSync()[0], beta_pos: grads[0].arraySync(), beta_neg: grads[1].arraySync() };
+  });
+}
