@@ -1,12 +1,12 @@
 // One grad request: loss, outputs f and gradients of a case (covcheck's case format), by autograd.
 //
-// All rows go through the network at once: x (B), x_pos (B), then the explicit negatives (B·H).
+// All samples go through the network at once: x (B), x_pos (B), then the explicit negatives (B·H).
 // Explicit negatives: anchor b has positive x_pos[b] and negatives x_neg[b][k].
 // In-batch negatives: the 2B views in the order x_0, x_pos_0, x_1, x_pos_1, …; anchor i's negatives
 // are the 2B − 2 views of the other samples, in that order. With loss.symmetric each sample is
 // anchor twice (x_i with positive x_pos_i, and x_pos_i with positive x_i); the loss averages (or sums)
 // over all anchors. ntxent is NT-Xent on cosine similarities (always symmetric, in-batch).
-import { forward, normalizeRows } from './network.js';
+import { forward, levels, normalizeRows } from './network.js';
 import { distanceLoss, ntxent } from './losses.js';
 
 /** Indices of anchor i's in-batch negatives among the 2B interleaved views. */
@@ -46,7 +46,7 @@ function caseLoss(tf, c, z, B, H, bug) {
 
 /** The answer to {"op": "grad", "case": c}: {loss, f, grads, grads_bias?}. */
 export function gradCase(tf, c, bug) {
-  const names = Object.keys(c.weights);
+  const lv = levels(c.depth, c.children);
   const bias = c.biases !== undefined;
   const B = c.batch.x.length;
   const explicit = (c.negatives ?? 'explicit') === 'explicit';
@@ -54,27 +54,30 @@ export function gradCase(tf, c, bug) {
   const negRows = explicit ? (flat ? c.batch.x_neg : c.batch.x_neg.flat()) : [];
   const H = explicit ? negRows.length / B : 0;
   return tf.tidy(() => {
-    const X = tf.tensor2d([...c.batch.x, ...c.batch.x_pos, ...negRows]);
-    const params = [...names.map((n) => tf.tensor2d(c.weights[n])), ...(bias ? names.map((n) => tf.tensor1d(c.biases[n])) : [])];
+    const rows = [...c.batch.x, ...c.batch.x_pos, ...negRows];
+    const XT = tf.tensor2d(rows[0].map((_, leaf) => rows.map((r) => r[leaf])));
+    // One tensor per level: the stacked weights [nodes, out, in] (and biases [nodes, out, 1]).
+    const W = lv.map((names) => tf.tensor3d(names.map((n) => c.weights[n])));
+    const b = bias ? lv.map((names) => tf.tensor3d(names.map((n) => c.biases[n].map((v) => [v])))) : null;
     let out;
     const { value, grads } = tf.valueAndGrads((...ps) => {
-      const W = Object.fromEntries(names.map((n, i) => [n, ps[i]]));
-      const b = bias ? Object.fromEntries(names.map((n, i) => [n, ps[names.length + i]])) : null;
-      const raw = forward(tf, c, { W, b }, X);
+      const params = { W: ps.slice(0, lv.length), b: bias ? ps.slice(lv.length) : null };
+      const raw = forward(tf, c, params, XT);
       out = tf.keep(c.normalize ? normalizeRows(tf, raw, c.normalize_form, c.eps ?? 1e-4) : raw);
       return caseLoss(tf, c, out, B, H, bug);
-    })(params);
+    })([...W, ...(b ?? [])]);
     const scale = bug === 'half-grad' ? 0.5 : 1;
     const g = grads.map((t) => (scale === 1 ? t : tf.mul(t, scale)).arraySync());
-    const rows = out.arraySync();
+    const fRows = out.arraySync();
     out.dispose();
-    const f = { x: rows.slice(0, B), x_pos: rows.slice(B, 2 * B) };
+    const f = { x: fRows.slice(0, B), x_pos: fRows.slice(B, 2 * B) };
     if (explicit) {
-      const neg = rows.slice(2 * B);
-      f.x_neg = flat ? neg : Array.from({ length: B }, (_, b) => neg.slice(b * H, (b + 1) * H));
+      const neg = fRows.slice(2 * B);
+      f.x_neg = flat ? neg : Array.from({ length: B }, (_, i) => neg.slice(i * H, (i + 1) * H));
     }
-    const answer = { loss: value.dataSync()[0], f, grads: Object.fromEntries(names.map((n, i) => [n, g[i]])) };
-    if (bias) answer.grads_bias = Object.fromEntries(names.map((n, i) => [n, g[names.length + i]]));
+    const byName = (perLevel, leaf) => Object.fromEntries(lv.flatMap((names, d) => names.map((n, k) => [n, leaf(perLevel[d][k])])));
+    const answer = { loss: value.dataSync()[0], f, grads: byName(g, (m) => m) };
+    if (bias) answer.grads_bias = byName(g.slice(lv.length), (m) => m.flat());
     return answer;
   });
 }

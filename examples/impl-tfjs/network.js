@@ -54,21 +54,25 @@ export function normalizeRows(tf, f, form = 'plus', eps = 1e-4) {
 }
 
 /**
- * f for every row of X [N, leaves]: params.W[name] is [out, in], params.b[name] is [out] or absent.
- * Returns [N, n_out] (before normalisation).
+ * f for every sample, one level of the tree at a time. XT is [leaves, N] (one column per sample).
+ * params.W[d] stacks the weights of level d's nodes (in the order of levels()): [nodes, out, in];
+ * params.b[d] their biases [nodes, out, 1], or params.b is null.
+ *
+ * The children of the k-th node of a level are nodes k·C … k·C + C − 1 of the level below, so a
+ * level's outputs [nodes, out, N] reshaped to [nodes / C, C·out, N] are exactly the inputs of the
+ * level above (children's activations concatenated in child order), and the leaves [leaves, N]
+ * reshaped to [nodes, C, N] are the inputs of the last level. One batched matMul per level.
+ * Returns f as [N, n_out] rows (before normalisation).
  */
-export function forward(tf, c, params, X) {
+export function forward(tf, c, params, XT) {
   const psi = activationFn(tf, c.activation);
   const C = c.children;
   const lv = levels(c.depth, C);
-  const act = new Map();
+  let h = tf.reshape(XT, [lv[lv.length - 1].length, C, -1]);
   for (let d = lv.length - 1; d >= 0; d--) {
-    lv[d].forEach((name, j) => {
-      const input = d === lv.length - 1 ? tf.slice(X, [0, j * C], [-1, C]) : tf.concat(Array.from({ length: C }, (_, i) => act.get(`${name}${i}`)), 1);
-      let g = tf.matMul(input, params.W[name], false, true);
-      if (params.b) g = tf.add(g, params.b[name]);
-      act.set(name, d === 0 ? g : psi(g));
-    });
+    let g = tf.matMul(params.W[d], h);
+    if (params.b) g = tf.add(g, params.b[d]);
+    h = d === 0 ? g : tf.reshape(psi(g), [lv[d - 1].length, -1, g.shape[2]]);
   }
-  return act.get('s');
+  return tf.transpose(tf.reshape(h, h.shape.slice(1)));
 }
