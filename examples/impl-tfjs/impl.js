@@ -53,7 +53,8 @@ send({
 let served = 0;
 /** Applies the fault mode to the answer of request number `served`; returns false to send nothing. */
 function injectFault(answer) {
-  if (served !== faultAt) return true;
+  if (served !== faultAt || fault === '') return true;
+  console.error(`impl-tfjs: fault mode ${fault} on request ${answer.id}`);
   switch (fault) {
     case 'garbage':
       process.stdout.write('this line is not JSON\n');
@@ -66,10 +67,8 @@ function injectFault(answer) {
       else answer.loss = Number.NaN;
       return true;
     case 'timeout':
-      console.error(`impl-tfjs: fault mode timeout: request ${answer.id} is never answered`);
-      return false;
+      return false; // never answered
     case 'crash-midway':
-      console.error(`impl-tfjs: fault mode crash-midway: crashing on request ${answer.id}`);
       console.error(new Error('simulated crash').stack);
       process.exit(1);
     default:

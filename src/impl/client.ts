@@ -28,8 +28,10 @@ export const DEFAULT_IMPL_TIMEOUT_MS = 30_000;
 export interface ImplOptions {
   /** Folder the command runs in; default the current one. */
   readonly cwd?: string;
-  /** Per-request timeout (the handshake's too), ms; default 30 000 (`--impl-timeout`). */
+  /** Per-request timeout, ms; default 30 000 (`--impl-timeout`). */
   readonly implTimeoutMs?: number;
+  /** Timeout of the handshake (start-up: imports, model loading), ms; default implTimeoutMs. */
+  readonly handshakeTimeoutMs?: number;
   /** Environment of the process; default covcheck's. */
   readonly env?: NodeJS.ProcessEnv;
   /** Characters of standard error kept (the tail shown with faults); default 16 384. */
@@ -58,6 +60,7 @@ export class ImplClient {
   private hs: ImplHandshake | null = null;
   private readonly tail: TextTail;
   private readonly timeoutMs: number;
+  private readonly handshakeTimeoutMs: number;
 
   private constructor(
     private readonly command: string,
@@ -65,6 +68,7 @@ export class ImplClient {
     options: ImplOptions,
   ) {
     this.timeoutMs = options.implTimeoutMs ?? DEFAULT_IMPL_TIMEOUT_MS;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? this.timeoutMs;
     this.tail = new TextTail(options.stderrTailChars ?? 16_384);
     proc.child.stderr.on('data', (chunk: Buffer) => this.tail.push(chunk));
     readLines(proc.child.stdout, options.maxLineChars ?? 64 * 1024 * 1024, {
@@ -91,6 +95,11 @@ export class ImplClient {
   /** The implementation's name (the command line until the handshake has come). */
   get name(): string {
     return this.hs?.name ?? (this.command.length > 80 ? `${this.command.slice(0, 77)}…` : this.command);
+  }
+
+  /** The process id of the shell that runs COMMAND (the leader of its process group). */
+  get pid(): number | undefined {
+    return this.proc.child.pid;
   }
 
   /** The last lines of the implementation's standard error. */
@@ -174,7 +183,8 @@ export class ImplClient {
     this.timer = null;
     const head = this.pending[0];
     if (!head) return;
-    this.timer = setTimeout(() => this.fail(head.ref, 'timeout', `no answer within ${this.timeoutMs} ms (the process was killed)`), this.timeoutMs);
+    const ms = head.ref.op === 'handshake' ? this.handshakeTimeoutMs : this.timeoutMs;
+    this.timer = setTimeout(() => this.fail(head.ref, 'timeout', `no ${head.ref.op === 'handshake' ? 'handshake' : 'answer'} within ${ms} ms (the process was killed)`), ms);
   }
 
   private headRef(): ImplRequestRef {
