@@ -355,27 +355,29 @@ describe('agreement: the TF.js example (float32) equals covcheck float64 within 
 });
 
 // ---------------------------------------------------------------------------------------------
-/** The first Python with torch: $COVCHECK_PYTHON, python3, /usr/bin/python3 (Debian's python3-torch). */
+/** $COVCHECK_PYTHON if set, else the first of python3, /usr/bin/python3 (Debian's python3-torch) that imports torch. */
 function pythonWithTorch(): string | null {
-  for (const py of [process.env.COVCHECK_PYTHON, 'python3', '/usr/bin/python3']) {
-    if (py && spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0) return py;
+  const candidates = process.env.COVCHECK_PYTHON ? [process.env.COVCHECK_PYTHON] : ['python3', '/usr/bin/python3'];
+  for (const py of candidates) {
+    if (spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 }).status === 0) return py;
   }
   return null;
 }
 const PYTHON = pythonWithTorch();
 
-describe('the PyTorch adapter (examples/impl-pytorch/adapter.py)', () => {
-  it.skipIf(PYTHON === null)('skipped where torch is missing: python3 -c "import torch" fails (Debian: apt-get install python3-torch)', () => {
-    expect(PYTHON).not.toBeNull();
-  });
+const TORCH = PYTHON === null ? 'SKIPPED: torch is not importable (python3 -c "import torch" fails; Debian: apt-get install python3-torch)' : `with ${PYTHON}`;
+
+describe(`the PyTorch adapter (examples/impl-pytorch/adapter.py), ${TORCH}`, () => {
   const torchIt = it.skipIf(PYTHON === null);
   let impl: ImplClient | undefined;
+  beforeAll(async () => {
+    if (PYTHON !== null) impl = await ImplClient.start(`${JSON.stringify(PYTHON)} ${JSON.stringify(ADAPTER)}`, SLOW_START);
+  });
   afterAll(async () => impl?.close());
-  torchIt('handshake: float64, both negatives, ntxent, distances', async () => {
-    impl = await ImplClient.start(`${JSON.stringify(PYTHON)} ${JSON.stringify(ADAPTER)}`, SLOW_START);
-    expect(impl.handshake.dtype).toBe('float64');
-    expect(impl.handshake.supports.negatives).toEqual(['explicit', 'in-batch']);
-    expect(impl.handshake.supports.losses).toContain('ntxent');
+  torchIt('handshake: float64, both negatives, ntxent, distances', () => {
+    expect(impl!.handshake.dtype).toBe('float64');
+    expect(impl!.handshake.supports.negatives).toEqual(['explicit', 'in-batch']);
+    expect(impl!.handshake.supports.losses).toContain('ntxent');
   });
   for (const name of gradCaseNames) {
     torchIt(`${name}: agrees with covcheck float64`, async () => {
@@ -424,13 +426,28 @@ function inBatchCase(name: string, loss: Json): ImplCase {
   return { ...c, negatives: 'in-batch', batch: { x: batch.x, x_pos: batch.x_pos }, loss } as unknown as ImplCase;
 }
 
+interface Expansion {
+  /** A case covcheck's reference reads: explicit negatives, normalize_form "plus". */
+  readonly explicit: Json;
+  /** ntxent: the reference's loss and gradients are divided by τ. */
+  readonly divideBy: number;
+  /** B of the original case (the expansion of a symmetric case has 2B rows). */
+  readonly rows: number;
+  /** normalize_form "max": its eps, for judge() to check that every ‖f‖ exceeds it. */
+  readonly maxEps?: number;
+}
+
 /**
  * The explicit case an in-batch case stands for (docs/case-format.md): anchor i's negatives are
  * the views x_0, x_pos_0, x_1, … of the other samples; symmetric: every row twice, x and x_pos
  * swapped. ntxent becomes symmetric nce (its value and gradients are nce's divided by τ).
+ * normalize_form "max" becomes "plus" with eps 0: f/max(‖f‖, eps) = f/‖f‖ wherever ‖f‖ > eps.
  */
-function explicitExpansion(c: Json): { explicit: Json; divideBy: number; rows: number } {
-  if (c.negatives !== 'in-batch') return { explicit: c, divideBy: 1, rows: (c.batch as { x: unknown[] }).x.length };
+function explicitExpansion(c: Json): Expansion {
+  const { negatives: _n, normalize_form: form, ...rest } = c;
+  const maxEps = form === 'max' ? { maxEps: Number(c.eps ?? 1e-4) } : {};
+  if (form === 'max') rest.eps = 0;
+  if (c.negatives !== 'in-batch') return { explicit: rest, divideBy: 1, rows: (c.batch as { x: unknown[] }).x.length, ...maxEps };
   const { x, x_pos } = c.batch as { x: number[][]; x_pos: number[][] };
   const views = x.flatMap((v, j) => [v, x_pos[j]!]);
   const negs = x.map((_, i) => views.filter((_, k) => k >> 1 !== i));
@@ -439,9 +456,8 @@ function explicitExpansion(c: Json): { explicit: Json; divideBy: number; rows: n
   const symmetric = ntxent || loss.symmetric === true;
   delete loss.symmetric;
   if (ntxent) loss.name = 'nce';
-  const { negatives: _n, normalize_form: _f, ...rest } = c;
   const batch = symmetric ? { x: [...x, ...x_pos], x_pos: [...x_pos, ...x], x_neg: [...negs, ...negs] } : { x, x_pos, x_neg: negs };
-  return { explicit: { ...rest, batch, loss }, divideBy: ntxent ? Number(loss.tau ?? 1) : 1, rows: x.length };
+  return { explicit: { ...rest, batch, loss }, divideBy: ntxent ? Number(loss.tau ?? 1) : 1, rows: x.length, ...maxEps };
 }
 
 /** Every number rounded to float32 (what a float32 implementation holds). */
@@ -460,12 +476,16 @@ function maxAbsDiff(a: unknown, b: unknown): number {
  */
 function judge(c: Json, got: GradAnswer, dtype: 'float32' | 'float64' = 'float32') {
   const rounded = (dtype === 'float32' ? fround(c) : c) as Json;
-  const { explicit, divideBy, rows } = explicitExpansion(rounded);
+  const { explicit, divideBy, rows, maxEps } = explicitExpansion(rounded);
   const parsed = parseCase(explicit);
   const ref = evaluateCase(parsed) as { loss: number; f: { x: number[][]; x_pos: number[][]; x_neg: unknown }; grads: Json; grads_bias?: Json };
   const result = batchLoss(F64, parsed.spec, parsed.params, parsed.batch, parsed.loss, parsed.reduction);
   const t = agreementTolerance(dtype, parsed.spec, parsed.params, parsed.batch, parsed.loss, result);
   const inBatch = c.negatives === 'in-batch';
+  if (maxEps !== undefined) {
+    const norms = [...result.traces.x, ...result.traces.pos, ...result.traces.neg.flat()].map((t) => t.norm ?? 0);
+    expect(Math.min(...norms), 'normalize_form max judged as f/‖f‖ needs every ‖f‖ > eps').toBeGreaterThan(maxEps);
+  }
   if (c.loss && (c.loss as Json).name === 'ntxent') {
     // ntxent = nce/τ only where no output is all zero (normalised, 0 stays 0).
     expect(result.f.x.concat(result.f.pos).every((o) => o.some((v) => v !== 0)), 'ntxent reference needs nonzero outputs').toBe(true);
