@@ -53,33 +53,35 @@ export function gradCase(tf, c, bug) {
   const flat = explicit && !Array.isArray(c.batch.x_neg[0][0]);
   const negRows = explicit ? (flat ? c.batch.x_neg : c.batch.x_neg.flat()) : [];
   const H = explicit ? negRows.length / B : 0;
-  return tf.tidy(() => {
+  // Tensors only inside tidy (it walks whatever it returns: plain arrays would be walked too).
+  const { value, grads, out } = tf.tidy(() => {
     const rows = [...c.batch.x, ...c.batch.x_pos, ...negRows];
     const XT = tf.tensor2d(rows[0].map((_, leaf) => rows.map((r) => r[leaf])));
     // One tensor per level: the stacked weights [nodes, out, in] (and biases [nodes, out, 1]).
     const W = lv.map((names) => tf.tensor3d(names.map((n) => c.weights[n])));
     const b = bias ? lv.map((names) => tf.tensor3d(names.map((n) => c.biases[n].map((v) => [v])))) : null;
-    let out;
-    const { value, grads } = tf.valueAndGrads((...ps) => {
+    let f;
+    const vg = tf.valueAndGrads((...ps) => {
       const params = { W: ps.slice(0, lv.length), b: bias ? ps.slice(lv.length) : null };
       const raw = forward(tf, c, params, XT);
-      out = tf.keep(c.normalize ? normalizeRows(tf, raw, c.normalize_form, c.eps ?? 1e-4) : raw);
-      return caseLoss(tf, c, out, B, H, bug);
+      f = tf.keep(c.normalize ? normalizeRows(tf, raw, c.normalize_form, c.eps ?? 1e-4) : raw);
+      return caseLoss(tf, c, f, B, H, bug);
     })([...W, ...(b ?? [])]);
-    const scale = bug === 'half-grad' ? 0.5 : 1;
-    const g = grads.map((t) => (scale === 1 ? t : tf.mul(t, scale)).arraySync());
-    const fRows = out.arraySync();
-    out.dispose();
-    const f = { x: fRows.slice(0, B), x_pos: fRows.slice(B, 2 * B) };
-    if (explicit) {
-      const neg = fRows.slice(2 * B);
-      f.x_neg = flat ? neg : Array.from({ length: B }, (_, i) => neg.slice(i * H, (i + 1) * H));
-    }
-    const byName = (perLevel, leaf) => Object.fromEntries(lv.flatMap((names, d) => names.map((n, k) => [n, leaf(perLevel[d][k])])));
-    const answer = { loss: value.dataSync()[0], f, grads: byName(g, (m) => m) };
-    if (bias) answer.grads_bias = byName(g.slice(lv.length), (m) => m.flat());
-    return answer;
+    return { value: vg.value, grads: bug === 'half-grad' ? vg.grads.map((t) => tf.mul(t, 0.5)) : vg.grads, out: f };
   });
+  const g = grads.map((t) => t.arraySync());
+  const fRows = out.arraySync();
+  const loss = value.dataSync()[0];
+  tf.dispose([value, out, ...grads]);
+  const f = { x: fRows.slice(0, B), x_pos: fRows.slice(B, 2 * B) };
+  if (explicit) {
+    const neg = fRows.slice(2 * B);
+    f.x_neg = flat ? neg : Array.from({ length: B }, (_, i) => neg.slice(i * H, (i + 1) * H));
+  }
+  const byName = (perLevel, leaf) => Object.fromEntries(lv.flatMap((names, d) => names.map((n, k) => [n, leaf(perLevel[d][k])])));
+  const answer = { loss, f, grads: byName(g, (m) => m) };
+  if (bias) answer.grads_bias = byName(g.slice(lv.length), (m) => m.flat());
+  return answer;
 }
 
 /** The answer to a distances request: the loss of r and β = ∂loss/∂r. */
