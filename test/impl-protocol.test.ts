@@ -163,6 +163,14 @@ describe('faults of the protocol: each an ImplError naming implementation, reque
     expect(err.message).toContain(err.stderrTail);
   });
 
+  it('a command that does not exist, or a folder that does not: no-handshake with the reason', async () => {
+    const missing = await implFault(ImplClient.start('no-such-command-for-covcheck'), 'no-handshake');
+    expect(missing.message).toMatch(/exited with status 127 before its handshake/);
+    expect(missing.stderrTail).toMatch(/no-such-command-for-covcheck: not found/);
+    const noDir = await implFault(ImplClient.start('true', { cwd: join(tmpdir(), 'covcheck-no-such-folder') }), 'no-handshake');
+    expect(noDir.message).toMatch(/could not be started in .*covcheck-no-such-folder/);
+  });
+
   it('a malformed handshake names the field', async () => {
     const bad = JSON.stringify({ ...handshake('x'), dtype: 'float16' });
     const err = await implFault(ImplClient.start(`echo '${bad}'; sleep 30`), 'bad-handshake');

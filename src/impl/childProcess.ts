@@ -16,6 +16,8 @@ export interface ImplProcess {
   kill(): void;
   /** Resolves once the process has exited and its output streams are closed. */
   readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Why the shell could not be started (a missing folder), if so. */
+  readonly spawnError: () => string | null;
 }
 
 const live = new Set<ImplProcess>();
@@ -33,7 +35,9 @@ export function startProcess(command: string, cwd: string, env: NodeJS.ProcessEn
   installExitHook();
   const child = spawn(command, { shell: true, cwd, env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let killed = false;
+  let spawnError: string | null = null;
   const proc: ImplProcess = {
+    spawnError: () => spawnError,
     child,
     kill() {
       if (killed || child.exitCode !== null || child.signalCode !== null) return;
@@ -49,8 +53,8 @@ export function startProcess(command: string, cwd: string, env: NodeJS.ProcessEn
         live.delete(proc);
         resolve({ code, signal });
       });
-      // A spawn failure (no shell): 'close' follows 'error' with code -2; keep it from being thrown.
-      child.on('error', () => undefined);
+      // A spawn failure (no shell, no such folder): 'close' follows 'error'; kept for the message.
+      child.on('error', (e) => (spawnError = e.message));
     }),
   };
   live.add(proc);

@@ -64,6 +64,7 @@ export class ImplClient {
 
   private constructor(
     private readonly command: string,
+    private readonly cwd: string,
     private readonly proc: ImplProcess,
     options: ImplOptions,
   ) {
@@ -81,7 +82,8 @@ export class ImplClient {
 
   /** Starts COMMAND through the shell and waits for its handshake. */
   static async start(command: string, options: ImplOptions = {}): Promise<ImplClient> {
-    const client = new ImplClient(command, startProcess(command, options.cwd ?? process.cwd(), options.env ?? process.env), options);
+    const cwd = options.cwd ?? process.cwd();
+    const client = new ImplClient(command, cwd, startProcess(command, cwd, options.env ?? process.env), options);
     client.hs = await client.enqueue<ImplHandshake>({ op: 'handshake' }, parseHandshake);
     client.state = 'open';
     return client;
@@ -235,7 +237,8 @@ export class ImplClient {
     const ref = this.headRef();
     const fault: ImplFault = this.state === 'handshake' ? 'no-handshake' : 'exited';
     const what = this.state === 'handshake' ? 'before its handshake' : this.pending.length > 0 ? 'before answering' : 'between requests';
-    this.fail(ref, fault, `the process ${exitText(code, signal)} ${what}`);
+    const spawnError = this.proc.spawnError();
+    this.fail(ref, fault, spawnError !== null ? `the command could not be started in ${this.cwd}: ${spawnError}` : `the process ${exitText(code, signal)} ${what}`);
   }
 
   private error(ref: ImplRequestRef, fault: ImplFault, detail: string): ImplError {
