@@ -63,6 +63,10 @@ export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: 
     gradScale += bound * (l1(deltas[s]!) + kappa * betaAbs[s]! * obar);
     outScale += l1(deltas[s]!) * obar;
   });
+  if (!Number.isFinite(gradScale) || !Number.isFinite(outScale)) {
+    // A normalised all-zero output with eps 0 (0/0): no finite tolerance, so no agreement verdict.
+    throw new Error('agreement tolerance: an output is normalised with ‖g_L‖ + eps = 0; the case cannot be judged');
+  }
   const lossStage = ref.betaPos.reduce((a, p, b) => a + Math.abs(p) * rPos[b]! + ref.betaNeg[b]!.reduce((q, v, k) => q + Math.abs(v) * rNeg[b]![k]!, 0), 0) + Math.abs(ref.value);
   return {
     loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + H + 8, outScale + lossStage),
