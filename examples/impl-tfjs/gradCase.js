@@ -14,7 +14,14 @@ function inBatchNegatives(B) {
   return Array.from({ length: B }, (_, i) => Array.from({ length: 2 * B }, (_, j) => j).filter((j) => j >> 1 !== i));
 }
 
-const halfSq = (tf, d, axis) => tf.mul(0.5, tf.sum(tf.square(d), axis));
+/**
+ * r = ½‖u − v‖² along the last axis. tf.squaredDifference is one kernel instead of two, but its
+ * gradient does not sum over broadcast axes (TF.js 4.22): with broadcasting, sub then square.
+ */
+const halfSq = (tf, u, v) => {
+  const sq = u.shape.every((n, i) => n === v.shape[i]) ? tf.squaredDifference(u, v) : tf.square(tf.sub(u, v));
+  return tf.mul(0.5, tf.sum(sq, -1));
+};
 
 /**
  * The batch loss as a function of the outputs z [N, d] (rows as in the module comment).
@@ -28,8 +35,8 @@ function caseLoss(tf, c, z, B, H, bug) {
   const p = tf.slice(z, [B, 0], [B, d]);
   if ((c.negatives ?? 'explicit') === 'explicit') {
     const n = detach(tf.reshape(tf.slice(z, [2 * B, 0], [B * H, d]), [B, H, d]));
-    const rPos = halfSq(tf, tf.sub(a, p), 1);
-    const rNeg = halfSq(tf, tf.sub(tf.expandDims(a, 1), n), 2);
+    const rPos = halfSq(tf, a, p);
+    const rNeg = halfSq(tf, tf.expandDims(a, 1), n);
     return distanceLoss(tf, c.loss, rPos, rNeg, reduction, d);
   }
   const views = tf.reshape(tf.stack([a, p], 1), [2 * B, d]);
@@ -39,8 +46,8 @@ function caseLoss(tf, c, z, B, H, bug) {
   const anchors = symmetric ? tf.concat([a, p], 0) : a;
   const positives = symmetric ? tf.concat([p, a], 0) : p;
   const negatives = detach(tf.gather(views, symmetric ? tf.concat([idx, idx], 0) : idx));
-  const rPos = halfSq(tf, tf.sub(anchors, positives), 1);
-  const rNeg = halfSq(tf, tf.sub(tf.expandDims(anchors, 1), negatives), 2);
+  const rPos = halfSq(tf, anchors, positives);
+  const rNeg = halfSq(tf, tf.expandDims(anchors, 1), negatives);
   return distanceLoss(tf, c.loss, rPos, rNeg, reduction, d);
 }
 
