@@ -4,9 +4,8 @@
  * binary inputs), so a saved minimal case replays exactly in float64 (and in rationals).
  */
 import * as fc from 'fast-check';
-import { completeTree } from '../hltm/tree.js';
-import { treeArchitecture } from '../network/architecture.js';
 import type { NestedCaseJson } from '../case/schema.js';
+import { blockShapes, edgeNames } from '../case/names.js';
 
 /** What a hunt target draws: activations, switches, sizes. */
 export interface CaseDomain {
@@ -24,18 +23,6 @@ export interface CaseDomain {
   readonly minH?: number;
   /** Leaf limit (the exact enumeration of mode 'expect'). */
   readonly maxLeaves: number;
-}
-
-/** Node names and matrix shapes of a complete tree network (case-format order). */
-export function blockShapes(depth: number, children: number, hid: number, out: number): { name: string; rows: number; cols: number }[] {
-  const tree = completeTree(depth, children, () => 0);
-  const arch = treeArchitecture(tree, hid, out);
-  return arch.blocks.map((b) => ({ name: b.name, rows: b.out, cols: b.in })).reverse();
-}
-
-/** Non-root node names of a complete tree (for polarities). */
-export function edgeNames(depth: number, children: number): string[] {
-  return completeTree(depth, children, () => 0).nodes.filter((n) => n.parent >= 0).map((n) => n.name);
 }
 
 /** A dyadic value k/8, |k| ≤ 16 (weights), shrinking to 0. */

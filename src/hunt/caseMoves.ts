@@ -7,7 +7,7 @@
 import { completeTree } from '../hltm/tree.js';
 import type { Rng } from '../numeric/random.js';
 import type { NestedCaseJson } from '../case/schema.js';
-import { blockShapes, edgeNames } from './caseDomain.js';
+import { blockShapes, edgeNames } from '../case/names.js';
 
 /** The structure of a case. */
 export interface CaseShape {
