@@ -17,7 +17,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Rng } from '../src/numeric/random.js';
-import { blockShapes, type CaseJson } from '../src/hunt/caseJson.js';
+import { blockShapes } from '../src/case/names.js';
+import type { CaseJson } from '../src/case/schema.js';
 import { parseCase } from '../src/case/parseCase.js';
 import { evaluateCase } from '../src/case/evaluateCase.js';
 import { ImplClient } from '../src/impl/index.js';

@@ -12,15 +12,15 @@ import { deriveSeed } from '../src/numeric/random.js';
 const DIST = resolve('dist/src/pool/workerPool.js');
 const url = (p: string) => pathToFileURL(resolve(p)).href;
 
-describe.runIf(existsSync(DIST) && existsSync(resolve('dist/properties/claims/C1.js')))('the compiled pool', () => {
+describe.runIf(existsSync(DIST) && existsSync(resolve('dist/properties/claims/C1/index.js')))('the compiled pool', () => {
   it('runs a compiled check in a worker with the in-process result, and a .ts task module through tsx', async () => {
     const { withPool } = (await import(url('dist/src/pool/workerPool.js'))) as typeof import('../src/pool/workerPool.js');
     const { checkTask } = (await import(url('dist/src/pool/checkTask.js'))) as typeof import('../src/pool/checkTask.js');
     const { entryIsCompiled } = (await import(url('dist/src/pool/entry.js'))) as typeof import('../src/pool/entry.js');
     expect(entryIsCompiled()).toBe(true);
-    const { checks } = await import('../properties/claims/C1.js');
+    const { checks } = await import('../properties/claims/C1/index.js');
     const id = checks.find((c) => c.arithmetic === 'float64')!.id;
-    const source = { module: url('dist/properties/claims/C1.js'), export: 'checks' };
+    const source = { module: url('dist/properties/claims/C1/index.js'), export: 'checks' };
     const [inWorker, tsTask] = await withPool({ jobs: 2, seed: 42 }, (p) =>
       p.runAll([checkTask(source, id, { baseSeed: 42, scale: 'ci', numRuns: 10 }), { key: 'ts', module: url('test/fixtures/pool/tasks.ts'), export: 'meanOfUniforms', args: { n: 10 } }]),
     );

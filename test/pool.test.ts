@@ -90,9 +90,9 @@ describe('the worker pool', () => {
   });
 
   it('runs a real check in a worker with the same result as in-process (seed from its id)', async () => {
-    const { checks: CHECKS } = await import('../properties/claims/C1.js');
+    const { checks: CHECKS } = await import('../properties/claims/C1/index.js');
     const id = CHECKS.find((c) => c.id.startsWith('C1/') && c.arithmetic === 'float64')!.id;
-    const source = { module: pathToFileURL(resolve('properties/claims/C1.ts')).href, export: 'checks' };
+    const source = { module: pathToFileURL(resolve('properties/claims/C1/index.ts')).href, export: 'checks' };
     const [o] = await withPool({ jobs: 2, seed: 42 }, (p) => p.runAll([checkTask(source, id, { baseSeed: 42, scale: 'ci', numRuns: 20 })]));
     expect(o!.ok).toBe(true);
     const inWorker = o!.ok ? (o!.value as CheckResult) : null;
@@ -102,13 +102,13 @@ describe('the worker pool', () => {
   });
 
   it('gives report.json bytes identical to in-process for checks run in workers (counterexamples included)', async () => {
-    const { checks, record } = await import('../properties/claims/C1.js');
+    const { checks, record } = await import('../properties/claims/C1/index.js');
     const { buildVerifyReport } = await import('../src/report/verify.js');
     const { reportJson } = await import('../src/report/json.js');
     // One check of each kind: rational, float64, and the expected-fail variants with their counterexamples.
     const picked = [...new Map(checks.map((c) => [`${c.arithmetic}/${c.expect}`, c])).values()];
     expect(picked.some((c) => c.expect === 'fail')).toBe(true);
-    const source = { module: pathToFileURL(resolve('properties/claims/C1.ts')).href, export: 'checks' };
+    const source = { module: pathToFileURL(resolve('properties/claims/C1/index.ts')).href, export: 'checks' };
     const options = { baseSeed: 7, scale: 'ci' as const, numRuns: 12 };
     const info = { version: 'x', node: 'x', backend: 'x', seed: 7, scale: 'ci' as const, runs: 12, filters: { claims: null, check: null }, claims: [record] };
     const report = (results: CheckResult[]) => reportJson(buildVerifyReport(info, results.map((result, i) => ({ check: picked[i], result }))));
