@@ -215,12 +215,12 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   if (o.reportDir) {
     const files = await sweepReportFiles({ version: ctx.version, command: o.command, grid: o.grid, training: o.training, engine: { engine: o.extras.engine ?? 'f32', ...(o.extras.backend ? { backend: o.extras.backend } : {}) }, records: outcome.records, state: outcome.state });
     try {
-      const written = await writeRunFolder(o.reportDir, o.name, files);
+      const written = await writeRunFolder(o.reportDir, o.name, files, { command: 'sweep' });
       human.write(`report: ${written.dir}\n`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code})`);
+      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the results above stand, no report was kept`);
     }
     if (raw.json) ctx.stdout.write(files['report.json']!);
   } else if (raw.json) {

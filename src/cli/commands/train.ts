@@ -179,12 +179,12 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
   if (reportDir) {
     try {
       const files = await trainReportFiles(result, ctx.version);
-      const written = await writeRunFolder(reportDir, trainRunName(result, overrides), files);
+      const written = await writeRunFolder(reportDir, trainRunName(result, overrides), files, { command: 'train' });
       human.write(`report: ${written.dir}\n`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${reportDir} (${code})`);
+      throw new InputError('--report-dir', `cannot write the report under ${reportDir} (${code}); the results above stand, no report was kept`);
     }
   }
   if (result.divergence) {
