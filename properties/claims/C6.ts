@@ -20,7 +20,7 @@ import type { Check, CheckResult, ClaimRecord, CustomCheck, Measurement, Propert
 import { fmt } from '../../src/runner/run.js';
 import type { Loss } from '../../src/losses/loss.js';
 import { parseLoss } from '../../src/losses/index.js';
-import { familyOf, pluginFamily, type LossFamily, type Params } from '../../src/losses/plugin.js';
+import { familyOf, pluginFamily, type LossFamily, type Params } from '../../src/losses/plugin/index.js';
 import { F32 } from '../../src/losses/dual.js';
 import { BUILTIN_PLUGINS } from '../../src/losses/builtin/index.js';
 import { treeArchitecture, type NetworkSpec } from '../../src/network/architecture.js';

@@ -25,7 +25,7 @@ import { parseAugmentation, type Augmentation } from '../../src/hltm/augmentatio
 import { completeTree, type Tree } from '../../src/hltm/tree.js';
 import type { Loss } from '../../src/losses/loss.js';
 import { parseLoss } from '../../src/losses/index.js';
-import { familyOf, pluginFamily, type Params } from '../../src/losses/plugin.js';
+import { familyOf, pluginFamily, type Params } from '../../src/losses/plugin/index.js';
 import { BUILTIN_PLUGINS } from '../../src/losses/builtin/index.js';
 import {
   expectedLossGradient,

@@ -21,7 +21,7 @@ import { initParams, toArith } from '../../src/network/init.js';
 import { forward } from '../../src/network/forward.js';
 import type { Batch } from '../../src/network/batchGradient.js';
 import { parseLoss, simpleLoss } from '../../src/losses/index.js';
-import { familyOf, type LossFamily, type Params } from '../../src/losses/plugin.js';
+import { familyOf, type LossFamily, type Params } from '../../src/losses/plugin/index.js';
 import { leafDistribution } from '../../src/hltm/exactDistribution.js';
 import { conditionalMeans } from '../../src/theory/conditionalMeans.js';
 import { operatorTimes } from '../../src/theory/covarianceOperator.js';

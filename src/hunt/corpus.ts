@@ -21,7 +21,7 @@ import { basename, join, resolve } from 'node:path';
 import * as fc from 'fast-check';
 import { InputError, describe } from '../errors.js';
 import type { Loss } from '../losses/loss.js';
-import { resolveLossSpec } from '../losses/plugin.js';
+import { resolveLossSpec } from '../losses/plugin/index.js';
 import type { CheckResult, ClaimId, CustomCheck, Measurement, Verdict } from '../runner/check.js';
 import { fmt } from '../runner/run.js';
 import { prettyJson } from '../report/json.js';
