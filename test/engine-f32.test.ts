@@ -9,7 +9,7 @@ import { completeTree, buildTree } from '../src/hltm/tree.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { allocBatch, sampleBatch, type Batch as HBatch } from '../src/hltm/batch.js';
 import { treeArchitecture, type NetworkSpec, type Params } from '../src/network/architecture.js';
-import { RELU, type Activation } from '../src/network/activation.js';
+import { ACTIVATIONS, parseActivation, RELU, type Activation } from '../src/network/activation.js';
 import { initParams } from '../src/network/init.js';
 import { batchLoss, type Batch } from '../src/network/batchGradient.js';
 import { forward } from '../src/network/forward.js';
@@ -95,6 +95,17 @@ describe('f32 engine gradient = float64 reference', () => {
 });
 
 describe('f32 engine forward and steps', () => {
+  it('pattern tables give the kernels\' pre-activations bit for bit, for every activation (one kernel source per activation)', () => {
+    const rng = new Rng(12);
+    for (const kind of Object.keys(ACTIVATIONS)) {
+      const activation = parseActivation(kind === 'leaky_relu' ? 'leaky_relu:0.2' : kind);
+      const { spec, params } = setup(tree, { activation });
+      const S = 24;
+      const x = Float32Array.from({ length: S * spec.arch.nInputs }, () => rng.int(2));
+      const pre = (tableMax: number) => Array.from(new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1, tableMax, partialMax: 0 }).forwardPre(x, S));
+      expect(pre(32), kind).toEqual(pre(0));
+    }
+  });
   it('forwardPre gives the float64 pre-activations (tables on binary inputs, kernels otherwise)', () => {
     const { spec, params } = setup();
     const e = new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1 });
