@@ -17,6 +17,7 @@ import { dualOps, F32 } from '../src/losses/dual.js';
 import { parseLoss } from '../src/losses/index.js';
 import { familyOf, pluginLoss, resolveLossSpec, splitLossSpec, type LossPlugin } from '../src/losses/plugin/index.js';
 import { tfLossOfDistances } from '../src/engines/tfjs/losses.js';
+import { loadBackend } from '../src/engines/backend.js';
 import { BUILTIN_PLUGINS } from '../src/losses/builtin/index.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { treeArchitecture, type NetworkSpec } from '../src/network/architecture.js';
@@ -174,9 +175,7 @@ describe('loss plugins', () => {
   });
 
   it('nce stays finite down to τ = 1e-3 in float64 and float32 (emulated and TensorFlow.js)', async () => {
-    const tf = await import('@tensorflow/tfjs');
-    const previous = tf.getBackend();
-    await tf.setBackend('cpu');
+    const tf = await loadBackend('cpu');
     const rPos = [0.3, 5, 0.001];
     const rNeg = [[0.2, 1.7], [0.1, 40], [30, 0.0005]];
     for (const tau of [1, 0.1, 1e-2, 1e-3]) {
@@ -190,7 +189,7 @@ describe('loss plugins', () => {
       for (const v of [ref.value, f32.value, ...refBeta, ...f32.betaPos, ...f32.betaNeg.flat(), ...tfBeta]) expect(Number.isFinite(v), `τ = ${tau}`).toBe(true);
       tfBeta.forEach((b, i) => expect(Math.abs(b - refBeta[i]!), `τ = ${tau} β${i}`).toBeLessThan(1e-6));
     }
-    await tf.setBackend(previous);
+    await loadBackend('wasm'); // the default backend, for whatever runs next in this worker
     // The literal quotient (a mutant) is NaN at small τ in float64: the check that catches it is C6 small-tau.
     const literal: LossPlugin = { name: 'literal', params: { tau: 1e-3 }, loss: (o, r, p) => o.mul(-p.tau!, o.log(o.div(o.exp(o.div(o.neg(r.pos), p.tau!)), o.add(o.exp(o.div(o.neg(r.pos), p.tau!)), o.sum(r.neg.map((n) => o.exp(o.div(o.neg(n), p.tau!)))))))) };
     expect(() => pluginLoss(literal, 'mutant').evaluate(F64, batch([5], [[6]]))).toThrow(/returned (NaN|Infinity)/);
