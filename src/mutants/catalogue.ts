@@ -162,7 +162,3 @@ export const MUTANTS: readonly Mutant[] = [
     expectedCatchers: ['C2'],
   },
 ];
-
-export function mutantById(id: string): Mutant | undefined {
-  return MUTANTS.find((m) => m.id === id);
-}

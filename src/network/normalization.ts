@@ -32,8 +32,6 @@ export const NORMALIZATIONS = {
   },
 } as const satisfies Readonly<Record<string, NormalizationForm>>;
 
-export type NormalizationName = keyof typeof NORMALIZATIONS;
-
 /** ‖f‖ (the sum of squares in index order, then the square root). */
 export function outputNorm<T>(A: Arith<T>, f: ArrayLike<T>): T {
   let sq = A.zero;

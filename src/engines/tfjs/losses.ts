@@ -16,7 +16,7 @@ import { F64 } from '../../numeric/arith.js';
 import { columns, elements, tfLossOps } from './lossOps.js';
 
 /** Distances r_+ [B] and r_− [B, H] of the rows of `out`. */
-export function tfDistances(tf: typeof tfType, out: tfType.Tensor2D, B: number, H: number): { rPos: tfType.Tensor1D; rNeg: tfType.Tensor2D } {
+function tfDistances(tf: typeof tfType, out: tfType.Tensor2D, B: number, H: number): { rPos: tfType.Tensor1D; rNeg: tfType.Tensor2D } {
   const d = out.shape[1];
   const oa = tf.slice(out, [0, 0], [B, d]);
   const op = tf.slice(out, [B, 0], [B, d]);

@@ -16,9 +16,8 @@
  *   family.ts      a loss with free parameters, and its label
  *   errors.ts      PluginError and the texts of its messages
  */
-export { definePlugin, negativesRange, type BatchDistances, type BatchLossPlugin, type LossOps, type LossPlugin, type Params, type TupleLossPlugin } from './define.js';
+export { definePlugin, type BatchDistances, type BatchLossPlugin, type LossOps, type LossPlugin, type Params, type TupleLossPlugin } from './define.js';
 export { PluginError } from './errors.js';
 export { pluginLoss, isPluginLoss, type PluginLoss } from './pluginLoss.js';
-export { importPluginFile } from './load.js';
 export { BUILTIN_SPEC_HELP, resolveLossSpec, splitLossSpec } from './spec.js';
 export { familyOf, lossLabel, pluginFamily, type LossFamily } from './family.js';
