@@ -17,9 +17,10 @@ import { F64 } from '../src/numeric/arith.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
 import { gradientTolerance, LOSSES, roundParams } from '../properties/claims/C2-tfjs.js';
-import { flatOptimizer } from '../src/train/optim.js';
+import { flatOptimizer } from '../src/engines/optimizer.js';
 import { loadBackend } from '../src/engines/backend.js';
-import { correlations, correlationsFromSums, drawEvalSet, sumsFromPre } from '../src/train/evaluate.js';
+import { correlations, correlationsFromSums, drawEvalSet } from '../src/train/evaluate.js';
+import { sumsFromPre } from '../src/engines/unitSums.js';
 import { TfEngine } from '../src/engines/tfjs/engine.js';
 
 const tree = completeTree(4, 2, (name) => (name.length % 2 ? 0.8 : -0.9));

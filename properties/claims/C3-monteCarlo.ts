@@ -12,7 +12,7 @@
  */
 import { F64 } from '../../src/numeric/arith.js';
 import { Rng } from '../../src/numeric/random.js';
-import { meanSd, tCritical } from '../../src/numeric/stats.js';
+import { summarize, tQuantileUpper } from '../../src/stats/index.js';
 import type { CheckResult, CustomCheck, RunOptions } from '../../src/runner/check.js';
 import { augment } from '../../src/hltm/augmentation.js';
 import { leavesOf, sampleNodes } from '../../src/hltm/sampler.js';
@@ -76,10 +76,10 @@ function runMonteCarlo(options: RunOptions, forceDifferent: boolean): Omit<Check
     }
     diffs.push(lhs.map((v, i) => v - rhs[i]!));
   }
-  const crit = tCritical(ALPHA / d, G - 1);
+  const crit = tQuantileUpper(ALPHA / d / 2, G - 1); // two-sided
   let worst = { t: 0, coord: -1, mean: 0, se: 0 };
   for (let i = 0; i < d; i++) {
-    const { mean, sd } = meanSd(diffs.map((row) => row[i]!));
+    const { mean, sd } = summarize(diffs.map((row) => row[i]!));
     const se = sd / Math.sqrt(G);
     const t = se > 0 ? Math.abs(mean) / se : mean === 0 ? 0 : Number.POSITIVE_INFINITY;
     if (t > worst.t) worst = { t, coord: i, mean, se };

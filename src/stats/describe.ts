@@ -1,15 +1,11 @@
 /**
- * Turning test results into the parts of a CheckResult: verdict, flat `statistic`, one-line
- * messages and the worst p/α (or interval/margin) ratio.
+ * Test results in words and flat numbers: the one-line message of a test, its flat `statistic`
+ * (for a CheckResult or a report) and the worst p/α (or interval/margin) ratio over several tests.
  */
-import type { Verdict } from '../runner/check.js';
-import type { Decision, DirectionalResult, EquivalenceResult } from './tests.js';
+import type { DirectionalResult } from './directional.js';
+import type { EquivalenceResult } from './equivalence.js';
 
 export type TestResult = DirectionalResult | EquivalenceResult;
-
-export function verdictOf(d: Decision): Verdict {
-  return d;
-}
 
 /** A number in reports: 3 significant digits, exponent for small/large values. */
 export function num(x: number): string {

@@ -2,7 +2,7 @@
  * Charts for the statistical claims and the sweep: lines with error bars (mean ± a confidence
  * half-width), one colour per series, rendered by report/plot.ts (Vega-Lite → deterministic SVG).
  */
-import { renderVegaLite } from '../report/plot.js';
+import { renderVegaLite } from './plot.js';
 
 export interface ErrorBarPoint {
   readonly x: number;

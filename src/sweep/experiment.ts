@@ -1,14 +1,16 @@
 /**
- * Shared plumbing of the statistical training checks (C11, C12): the seeds of an experiment, the
- * training runs of several settings paired by seed, progress, and the parts of a CheckResult.
+ * The seeds and runs of a statistical training experiment (C11, C12; docs/statistics.md): the
+ * training seeds derived from the run's base seed, the design's looks, the runs of several settings
+ * paired by seed, progress, and mean ± confidence bars for the plots.
  */
-import type { CheckResult, ClaimId, RunOptions } from '../runner/check.js';
-import { experimentSeeds, type RunCache, type TrainRun, type TrainSetting } from '../sweep/trainFn.js';
-import { combineAll, summarize, tQuantileUpper, type Decision } from './tests.js';
-import { describe as describeTest, flatten, worstOf, type TestResult } from './report.js';
-import type { ErrorBarPoint } from './plot.js';
+import type { ClaimId, RunOptions } from '../runner/check.js';
+import { deriveSeed } from '../numeric/random.js';
+import type { ErrorBarPoint } from '../report/errorBarPlot.js';
+import { summarize, tHalfWidth } from '../stats/index.js';
+import type { RunCache } from './runCache.js';
+import type { TrainRun, TrainSetting } from './trainFn.js';
 
-/** Base seed of the training experiments when the runner gives none (RunOptions has no base seed yet). */
+/** Base seed of the training experiments when the runner gives none. */
 export const DEFAULT_EXPERIMENT_SEED = 20_101;
 
 /**
@@ -17,8 +19,13 @@ export const DEFAULT_EXPERIMENT_SEED = 20_101;
  * id, and the parts of a claim must share their training runs (same seeds) to stay affordable.
  */
 export function experimentBase(options: RunOptions): number {
-  const b = (options as RunOptions & { readonly baseSeed?: number }).baseSeed;
+  const b = options.baseSeed;
   return typeof b === 'number' && Number.isInteger(b) ? b : DEFAULT_EXPERIMENT_SEED;
+}
+
+/** The training seeds of an experiment: n seeds derived from a base seed and a label. */
+export function experimentSeeds(base: number, label: string, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => deriveSeed(base, label, i) >>> 0);
 }
 
 /** Seeds 0..n−1 of a claim's experiment (the same list for every setting: runs pair by index). */
@@ -33,6 +40,11 @@ export const MAX_SEEDS_FROM_RUNS = 100;
 /** RunOptions.numRuns as seeds per setting: one fixed look of min(max(2, n), 100) seeds. */
 export function seedsFromRuns(numRuns: number): number {
   return Math.min(MAX_SEEDS_FROM_RUNS, Math.max(2, numRuns));
+}
+
+/** The seeds at each look: the configured looks, or one look of `--runs` seeds. */
+export function looksOf(options: RunOptions, configured: readonly number[]): readonly number[] {
+  return options.numRuns !== undefined ? [seedsFromRuns(options.numRuns)] : configured;
 }
 
 /** Counts training runs for RunOptions.onProgress. */
@@ -60,26 +72,7 @@ export async function pairedRuns(cache: RunCache, settings: readonly TrainSettin
 export function meanBars(rows: readonly (readonly number[])[], xs: readonly number[]): ErrorBarPoint[] {
   return xs.map((x, i) => {
     const s = summarize(rows.map((r) => r[i]!));
-    const h = s.n >= 2 ? tQuantileUpper(0.025, s.n - 1) * s.se : Number.NaN;
+    const h = tHalfWidth(s);
     return { x, mean: s.mean, lo: s.mean - h, hi: s.mean + h };
   });
-}
-
-export interface NamedTest {
-  readonly label: string;
-  readonly result: TestResult;
-}
-
-/** Everything of a CheckResult that comes from the tests (verdict, statistic, message, worst). */
-export function resultParts(
-  tests: readonly NamedTest[],
-  header: string,
-  extra: Readonly<Record<string, number | string | boolean>> = {},
-): Pick<Omit<CheckResult, 'ms'>, 'verdict' | 'statistic' | 'message' | 'worst'> {
-  const decision: Decision = combineAll(tests.map((t) => t.result.decision));
-  const statistic: Record<string, number | string | boolean> = { ...extra };
-  for (const t of tests) Object.assign(statistic, flatten(t.label, t.result));
-  statistic.decision = decision;
-  const lines = tests.map((t) => describeTest(t.label, t.result));
-  return { verdict: decision, statistic, message: `${header}\n${lines.join('\n')}`, worst: worstOf(tests.map((t) => t.result)) };
 }

@@ -1,5 +1,6 @@
 /**
- * Simultaneous binomial frequency tests with a stated false-failure rate (docs/theory.md §3; claim C9).
+ * Simultaneous binomial frequency tests with a stated false-failure rate (docs/theory.md §3; claim C9:
+ * the HLTM sampler's counters, src/hltm/tupleLaw.ts, against the exact law).
  *
  * Each counter is k successes in n independent trials with claimed probability p. Test: the
  * Chernoff–Hoeffding bound P(|p̂ − p| ≥ |k/n − p|) ≤ 2·exp(−n·KL(k/n ‖ p)) (valid for every n, no
