@@ -13,7 +13,9 @@ import { tfLossOfDistances } from '../src/engines/tfjs/losses.js';
 import { parseLoss, type Loss } from '../src/losses/index.js';
 import { pluginLoss } from '../src/losses/plugin/index.js';
 import { BUILTIN_PLUGINS } from '../src/losses/builtin/index.js';
-import { F64 } from '../src/numeric/arith.js';
+import { EXACT, ExactUnsupported, F64 } from '../src/numeric/arith.js';
+import { ACTIVATIONS, activate, activateDerivative, activationName, activationRecord, parseActivation } from '../src/network/activation.js';
+import { compile } from '../src/engines/f32/kernels.js';
 import { Rng } from '../src/numeric/random.js';
 import { tolerance } from '../src/numeric/tolerance.js';
 
@@ -115,5 +117,43 @@ describe('the TF.js loss table (engines/tfjs/losses.ts: the built-in plugin defi
     const viaTable = await onTf('cpu', builtin, [0.5, 1], [[1], [0.25]], 2);
     const viaName = await onTf('cpu', parseLoss({ name: 'nce', tau: 1 }), [0.5, 1], [[1], [0.25]], 2);
     expect(viaTable).toEqual(viaName);
+  });
+});
+
+describe('the activation table (network/activation.ts): every representation of each record agrees', () => {
+  const GRID = [-3, -1.5, -0.25, 0, 0.125, 0.75, 2, 31];
+  it.each(Object.keys(ACTIVATIONS))('%s: float64, kernel source, TF.js op and autograd; rationals where exact', async (kind) => {
+    const a = parseActivation(kind === 'leaky_relu' ? 'leaky_relu:0.2' : kind);
+    expect(parseActivation(activationName(a))).toEqual(a);
+    const rec = activationRecord(a);
+    const psi = compile<(x: number) => number>(`return (a) => ${rec.kernel.value('a', a)};`);
+    const gate = compile<(g: number, d: number) => number>(`return (g, d) => ${rec.kernel.gate('g', 'd', a)};`);
+    const tf = await loadBackend('cpu');
+    const [tfValue, tfGrad] = tf.tidy(() => {
+      const x = tf.tensor1d(GRID);
+      const [grad] = tf.grads((t: tfType.Tensor) => tf.sum(rec.tf(tf, t, a)))([x]);
+      return [Array.from(rec.tf(tf, x, a).dataSync()), Array.from(grad!.dataSync())];
+    });
+    GRID.forEach((g, i) => {
+      const v = activate(F64, a, g);
+      const dv = activateDerivative(F64, a, g);
+      // One activation is a handful of operations: float64 sources agree to a few ε64 (relative),
+      // TF.js (float32) to a few ε32.
+      const t64 = tolerance('float64', 'identity', 4, Math.max(1, Math.abs(v), Math.abs(dv))).tol;
+      const t32 = tolerance('float32', 'engine', 4, Math.max(1, Math.abs(v), Math.abs(dv))).tol;
+      expect(Math.abs(psi(g) - v), `${kind} kernel ψ(${g})`).toBeLessThanOrEqual(t64);
+      expect(Math.abs(gate(g, 1) - dv), `${kind} kernel ψ'(${g})`).toBeLessThanOrEqual(t64);
+      expect(Math.abs(tfValue[i]! - v), `${kind} TF.js ψ(${g})`).toBeLessThanOrEqual(t32);
+      expect(Math.abs(tfGrad[i]! - dv), `${kind} TF.js ψ'(${g})`).toBeLessThanOrEqual(t32);
+      if (rec.exact) {
+        expect(activate(EXACT, a, EXACT.from(g)).toNumber()).toBe(v);
+        expect(activateDerivative(EXACT, a, EXACT.from(g)).toNumber()).toBe(dv);
+      } else {
+        expect(() => activate(EXACT, a, EXACT.from(g))).toThrow(ExactUnsupported);
+        expect(() => activateDerivative(EXACT, a, EXACT.from(g))).toThrow(ExactUnsupported);
+      }
+    });
+    if (kind === 'relu') expect([activateDerivative(F64, a, 0), gate(0, 1), tfGrad[GRID.indexOf(0)]]).toEqual([0, 0, 0]); // ReLU'(0) = 0
+    await loadBackend('wasm');
   });
 });

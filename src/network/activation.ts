@@ -145,6 +145,11 @@ export type Activation = { [K in ActivationKind]: { readonly kind: K } & ParamsO
 
 export const RELU: Activation = { kind: 'relu' };
 
+/** The text forms, for help texts: "relu, leaky_relu:<slope>, linear, tanh, softplus, gelu". */
+export const ACTIVATION_FORMS = Object.entries(ACTIVATIONS)
+  .map(([k, r]) => (r.param ? `${k}:<${r.param.field}>` : k))
+  .join(', ');
+
 /** The record of an activation (its parameters are the Activation object's fields). */
 export function activationRecord(a: Activation): ActivationRecord<Activation> {
   return ACTIVATIONS[a.kind] as unknown as ActivationRecord<Activation>;
@@ -173,8 +178,7 @@ export function parseActivation(s: unknown, field = 'activation'): Activation {
     return { kind, [record.param.field]: v } as Activation;
   }
   if (record && arg === undefined) return { kind } as Activation;
-  const forms = Object.entries(ACTIVATIONS).map(([k, r]) => (r.param ? `${k}:<${r.param.field}>` : k));
-  throw new InputError(field, `unknown activation '${s}' (${forms.join(', ')})`);
+  throw new InputError(field, `unknown activation '${s}' (${ACTIVATION_FORMS})`);
 }
 
 /** ψ(g) in arithmetic A. */

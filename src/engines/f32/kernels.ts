@@ -91,8 +91,8 @@ function key(kind: string, s: KernelShape): string {
 }
 
 /** Compiles a kernel body with the activations' KERNEL_SCOPE names and the scratch NZ bound. */
-export function compile<F>(body: string, extra: Readonly<Record<string, unknown>> = {}): F {
-  const scope = { ...KERNEL_SCOPE, ...extra, NZ: new Int32Array(4096) };
+export function compile<F>(body: string): F {
+  const scope = { ...KERNEL_SCOPE, NZ: new Int32Array(4096) };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(...Object.keys(scope), body)(...Object.values(scope)) as F;
 }

@@ -4,11 +4,12 @@
  * (docs/theory.md §1.4). Two views of the distances r_+ [B], r_− [B, H]:
  *
  *  - tuple plugins run vectorised over the batch: r.pos is r_+ [B] and r.neg[k] the column r_k− [B];
- *    a list (sum, mean, logSumExp) is stacked on a new last axis and reduced along it, so
- *    mean(r.neg) is tf.mean(r_−, 1) itself;
- *  - batch plugins see r.pos[b], r.neg[b][k] as elements of the two tensors (`Element`, no tensor
- *    op per element); a list covering a whole tensor in order (r.pos, r.neg.flat()) reduces that
- *    tensor with one op, so mean(r.pos) is tf.mean(r_+). An element used alone becomes a slice.
+ *  - batch plugins see r.pos[b], r.neg[b][k], elements of the two tensors.
+ * Columns and elements are `Part`s, sliced out only when used alone (no tensor op per element).
+ * A list (sum, mean, logSumExp) covering a whole tensor in order (r.neg; r.pos, r.neg.flat() of a
+ * batch plugin) reduces that tensor with one op: mean(r.neg) is tf.mean(r_−, 1), mean(r.pos) is
+ * tf.mean(r_+). Any other list is stacked on a new last axis and reduced along it. So the built-ins
+ * give the very graphs written by hand before this table (bit-identical values and gradients).
  *
  * σ(u) is written exp(−softplus(−u)): autograd then gives σ(u)σ(−u), not TF.js's y(1 − y), which
  * cancels in float32 where σ(u) rounds near 1 (official_nce at small τ; test/engine-tfjs.test.ts).
