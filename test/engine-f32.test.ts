@@ -14,6 +14,8 @@ import { initParams } from '../src/network/init.js';
 import { batchLoss, type Batch } from '../src/network/batchGradient.js';
 import { forward } from '../src/network/forward.js';
 import { F64 } from '../src/numeric/arith.js';
+import { normalize, normalizeVjp } from '../src/network/normalization.js';
+import { tolerance } from '../src/numeric/tolerance.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
 import { gradientTolerance, LOSSES, roundParams } from '../properties/claims/C2-tfjs.js';
@@ -211,5 +213,34 @@ describe('f32 engine forward and steps', () => {
     expect(e.nonFinite()).toBeNull();
     e.P[e.layout.nodes[3]!.pOff] = Number.NaN;
     expect(e.nonFinite()).toEqual({ block: spec.arch.blocks[e.layout.nodes[3]!.block]!.name, what: 'W' });
+  });
+});
+
+describe('output normalisation (network/normalization.ts): one formula for the reference, the loss stage and the operator', () => {
+  it('its vector-Jacobian product is (I/d − f fᵀ/(n d²))·δ, d = n + ε; at f = 0 it is δ/ε', () => {
+    const rng = new Rng(21);
+    const eps = 1e-4;
+    for (let trial = 0; trial < 50; trial++) {
+      const m = 1 + rng.int(6);
+      const f = Array.from({ length: m }, () => (trial === 0 ? 0 : rng.range(-2, 2)));
+      const delta = Array.from({ length: m }, () => rng.range(-1, 1));
+      const out = new Array<number>(m);
+      const n = normalize(F64, eps, f, out);
+      const d = n + eps;
+      out.forEach((o, i) => expect(o).toBe(f[i]! / d));
+      const got = new Array<number>(m);
+      normalizeVjp(F64, eps, f, n, delta, got);
+      // Row a of the Jacobian times δ, summed in another order: m + 4 operations per entry.
+      const J = (a: number, b: number) => (a === b ? 1 / d : 0) - (n === 0 ? 0 : (f[a]! * f[b]!) / (n * d * d));
+      got.forEach((g, a) => {
+        const terms = delta.map((v, b) => J(a, b) * v);
+        const want = terms.reduceRight((x, y) => x + y, 0);
+        // scale: the terms before any cancellation, |δ_a|/d + Σ_b |f_a f_b δ_b|/(n d²).
+        const scale = Math.abs(delta[a]!) / d + (n === 0 ? 0 : delta.reduce((x, v, b) => x + Math.abs(f[a]! * f[b]! * v), 0) / (n * d * d));
+        const { tol } = tolerance('float64', 'identity', m + 4, scale);
+        expect(Math.abs(g - want)).toBeLessThanOrEqual(tol);
+      });
+      if (trial === 0) expect(got).toEqual(delta.map((v) => v / eps));
+    }
   });
 });

@@ -17,7 +17,8 @@ import { normalizeVjp } from './normalization.js';
 export function backwardPre<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, trace: Trace<T>, dOut: readonly T[]): T[][] {
   const { arch } = spec;
   const dg: T[][] = new Array(arch.blocks.length);
-  dg[arch.output] = spec.normalize ? normalizeVjp(A, spec.eps, trace.raw, trace.norm!, dOut, new Array<T>(dOut.length)) : [...dOut];
+  dg[arch.output] = [...dOut];
+  if (spec.normalize) normalizeVjp(A, spec.eps, trace.raw, trace.norm!, dOut, dg[arch.output]!);
   for (let k = arch.blocks.length - 1; k >= 0; k--) {
     if (k === arch.output) continue;
     const block = arch.blocks[k]!;

@@ -56,6 +56,7 @@ export function forward<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x:
   }
   const raw = g[arch.output]!;
   if (!spec.normalize) return { x, inputs, g, f, raw, out: raw };
-  const { out, norm } = normalize(A, spec.eps, raw, new Array<T>(raw.length));
+  const out = new Array<T>(raw.length);
+  const norm = normalize(A, spec.eps, raw, out);
   return { x, inputs, g, f, raw, out, norm };
 }

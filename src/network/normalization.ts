@@ -10,6 +10,8 @@
  *   ∂L/∂f = δ/d − f·s,   s = d'(n)·(f·δ)/(n·d²)   (s = 0 at n = 0 and where d' = 0),
  * is also the row of the Jacobian for δ = e_a. Float only: n is a square root, which rationals refuse.
  * TF.js differentiates its own graph of the same forward formula (engines/tfjs/treeNetwork.ts).
+ * Vectors are read from an offset (entry i of f at f[fOff + i], likewise δ, out; default: whole
+ * arrays), so the f32 engine passes rows of its batch matrices without copying them.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Arith } from '../numeric/arith.js';
@@ -32,41 +34,53 @@ export const NORMALIZATIONS = {
   },
 } as const satisfies Readonly<Record<string, NormalizationForm>>;
 
-/** ‖f‖ (the sum of squares in index order, then the square root). */
-export function outputNorm<T>(A: Arith<T>, f: ArrayLike<T>): T {
-  let sq = A.zero;
-  for (let i = 0; i < f.length; i++) sq = A.add(sq, A.mul(f[i]!, f[i]!));
-  return A.sqrt(sq);
-}
-
-/** Where a result is written: an array, or a Float64Array view for T = number. */
+/** A writable vector: an array, or a Float64Array for T = number. */
 export interface Writable<T> {
   [i: number]: T;
   readonly length: number;
 }
 
-/** out = f/d(‖f‖) written into `out` (length f.length), and the norm ‖f‖. */
-export function normalize<T, O extends Writable<T>>(A: Arith<T>, eps: number, f: ArrayLike<T>, out: O, form: NormalizationForm = NORMALIZATIONS.plus): { out: O; norm: T } {
-  const norm = outputNorm(A, f);
+/** ‖f‖: the sum of squares in index order, then the square root. */
+export function outputNorm<T>(A: Arith<T>, f: ArrayLike<T>, length = f.length, fOff = 0): T {
+  let sq = A.zero;
+  for (let i = 0; i < length; i++) sq = A.add(sq, A.mul(f[fOff + i]!, f[fOff + i]!));
+  return A.sqrt(sq);
+}
+
+/** out = f/d(‖f‖) written into `out`; returns the norm ‖f‖. */
+export function normalize<T>(
+  A: Arith<T>,
+  eps: number,
+  f: ArrayLike<T>,
+  out: Writable<T>,
+  length = f.length,
+  fOff = 0,
+  outOff = 0,
+  form: NormalizationForm = NORMALIZATIONS.plus,
+): T {
+  const norm = outputNorm(A, f, length, fOff);
   const d = form.divisor(A, norm, eps);
-  for (let i = 0; i < f.length; i++) out[i] = A.div(f[i]!, d);
-  return { out, norm };
+  for (let i = 0; i < length; i++) out[outOff + i] = A.div(f[fOff + i]!, d);
+  return norm;
 }
 
 /** ∂L/∂f = δ/d − f·s for δ = ∂L/∂out (module comment), given f and its norm n, written into `into`. */
-export function normalizeVjp<T, O extends Writable<T>>(
+export function normalizeVjp<T>(
   A: Arith<T>,
   eps: number,
   f: ArrayLike<T>,
   n: T,
   delta: ArrayLike<T>,
-  into: O,
+  into: Writable<T>,
+  length = f.length,
+  fOff = 0,
+  deltaOff = 0,
+  intoOff = 0,
   form: NormalizationForm = NORMALIZATIONS.plus,
-): O {
+): void {
   const d = form.divisor(A, n, eps);
   let fd = A.zero;
-  for (let i = 0; i < f.length; i++) fd = A.add(fd, A.mul(f[i]!, delta[i]!));
+  for (let i = 0; i < length; i++) fd = A.add(fd, A.mul(f[fOff + i]!, delta[deltaOff + i]!));
   const s = A.sign(n) === 0 || !form.dependsOnNorm(A, n, eps) ? A.zero : A.div(fd, A.mul(n, A.mul(d, d)));
-  for (let i = 0; i < f.length; i++) into[i] = A.sub(A.div(delta[i]!, d), A.mul(f[i]!, s));
-  return into;
+  for (let i = 0; i < length; i++) into[intoOff + i] = A.sub(A.div(delta[deltaOff + i]!, d), A.mul(f[fOff + i]!, s));
 }

@@ -111,7 +111,7 @@ function jacobians(spec: NetworkSpec, p: Params<number>, g: readonly (readonly n
     const unit = new Float64Array(nOut);
     for (let a = 0; a < nOut; a++) {
       unit[a] = 1;
-      normalizeVjp(F64, spec.eps, raw, norm, unit, Jo.subarray(a * nOut, (a + 1) * nOut));
+      normalizeVjp(F64, spec.eps, raw, norm, unit, Jo, nOut, 0, 0, a * nOut);
       unit[a] = 0;
     }
   } else for (let a = 0; a < nOut; a++) Jo[a * nOut + a] = 1;

@@ -50,9 +50,8 @@ export function lossStage(opts: {
     out,
     run(G, dV) {
       for (let s = 0; s < S; s++) {
-        const g = G.subarray(s * Gw, s * Gw + d);
-        if (normalize) norm[s] = normalizeInto(F64, eps, g, out.subarray(s * d, (s + 1) * d)).norm;
-        else out.set(g, s * d);
+        if (normalize) norm[s] = normalizeInto(F64, eps, G, out, d, s * Gw, s * d);
+        else for (let i = 0; i < d; i++) out[s * d + i] = G[s * Gw + i]!;
       }
       for (let b = 0; b < B; b++) {
         rPos[b] = half(b, B + b);
@@ -79,10 +78,9 @@ export function lossStage(opts: {
         }
       }
       for (let s = 0; s < S; s++) {
-        const dv = dV.subarray(s * Vw + rootV, s * Vw + rootV + d);
-        const ds = delta.subarray(s * d, (s + 1) * d);
-        if (normalize) normalizeVjp(F64, eps, G.subarray(s * Gw, s * Gw + d), norm[s]!, ds, dv);
-        else dv.set(ds);
+        const dv = s * Vw + rootV;
+        if (normalize) normalizeVjp(F64, eps, G, norm[s]!, delta, dV, d, s * Gw, s * d, dv);
+        else for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
       }
       return value;
     },
