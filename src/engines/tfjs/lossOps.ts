@@ -41,7 +41,13 @@ export function columns(rNeg: Tensor): Part[] {
 
 /** The elements of `t` in row-major order, as rows of `width` (a batch plugin's r.pos, r.neg). */
 export function elements(t: Tensor, width: number): Part[][] {
-  return Array.from({ length: t.size / width }, (_, r) => Array.from({ length: width }, (_, k) => new Part(t, r * width + k, false)));
+  const rows: Part[][] = [];
+  for (let at = 0; at < t.size; at += width) {
+    const row = new Array<Part>(width);
+    for (let k = 0; k < width; k++) row[k] = new Part(t, at + k, false);
+    rows.push(row);
+  }
+  return rows;
 }
 
 /** The NumPy broadcast of two shapes (aligned on the right; a 1 stretches). */
@@ -67,8 +73,11 @@ export function tfLossOps(tf: typeof tfType): { ops: LossOps<TfValue>; tensor(a:
   const covered = (xs: readonly (TfValue | number)[]): { whole: Tensor; axis?: number } | null => {
     const first = xs[0];
     if (!(first instanceof Part) || xs.length !== (first.column ? first.of.shape[1] : first.of.size)) return null;
-    const all = xs.every((x, i) => x instanceof Part && x.of === first.of && x.column === first.column && x.at === i);
-    return all ? (first.column ? { whole: first.of, axis: 1 } : { whole: first.of }) : null;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      if (!(x instanceof Part) || x.of !== first.of || x.column !== first.column || x.at !== i) return null;
+    }
+    return first.column ? { whole: first.of, axis: 1 } : { whole: first.of };
   };
   /** A list as one tensor with the list on its last axis (broadcast to a common shape first). */
   const stacked = (xs: readonly (TfValue | number)[]): { all: Tensor; axis: number } => {
