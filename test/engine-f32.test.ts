@@ -2,7 +2,7 @@
  * The hand-written f32 engine (src/engines/f32/*) against the float64 reference
  * (network/batchGradient.ts) on HLTM batches of the official network shape: every loss, bias and
  * normalisation on and off, ReLU and a smooth activation, every kernel mode, pattern tables on and
- * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2-tfjs.ts.
+ * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2/engines/tolerance.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { completeTree, buildTree } from '../src/hltm/tree.js';
@@ -18,7 +18,7 @@ import { normalize, normalizeVjp } from '../src/network/normalization.js';
 import { tolerance } from '../src/numeric/tolerance.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
-import { gradientTolerance, LOSSES, roundParams } from '../properties/claims/C2-tfjs.js';
+import { gradientTolerance, ENGINE_LOSSES as LOSSES, roundParams } from '../properties/claims/C2/index.js';
 import { flatOptimizer } from '../src/engines/optimizer.js';
 import { loadBackend } from '../src/engines/backend.js';
 import { correlations, correlationsFromSums, drawEvalSet } from '../src/train/evaluate.js';

@@ -10,7 +10,7 @@
  *   4. backward from the root down into a zeroed float64 gradient (kernels, then the tables' bins);
  *   5. SGD or Adam (../optimizer.ts).
  * Validated against the float64 reference (network/batchGradient.ts): test/engine-f32.test.ts and
- * properties/claims/C2-tfjs.ts. Official configuration: ~130k triples/s on one core (bench/train.ts).
+ * properties/claims/C2/engines. Official configuration: ~130k triples/s on one core (bench/train.ts).
  */
 import type { Batch } from '../../hltm/batch.js';
 import type { NetworkSpec, Params } from '../../network/architecture.js';
