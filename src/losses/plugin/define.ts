@@ -9,7 +9,7 @@
  * A tuple plugin (the default) returns ℓ(r_+, r_1−..r_H−) of one tuple and covcheck reduces over
  * the batch (mean or sum); a batch plugin (`kind: 'batch'`) sees r.pos[b], r.neg[b][k], r.dim and
  * returns the batch loss, like the official code's losses (docs/theory.md §1.4). The operations
- * `ops` are those of ./../dual.ts (LossOps): the same plugin runs on dual numbers (float64, float32,
+ * `ops` are those of ../dual.ts (LossOps): the same plugin runs on dual numbers (float64, float32,
  * rationals) and on TF.js tensors (engines/tfjs/lossOps.ts).
  *
  * This module holds only the types and `definePlugin`, so the built-ins (../builtin/*) import it
