@@ -2,7 +2,7 @@
  * `covcheck verify` (the default command): runs the selected checks of the claim registry, prints
  * the verdict table and counterexamples, writes the report folder, exits 1 on any `fail`.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
 import { runCheck } from '../../runner/run.js';
@@ -12,7 +12,7 @@ import type { CliContext } from '../main.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';
 import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
-import { buildVerifyReport, replayCommand, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
+import { buildVerifyReport, counterexamplePath, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
@@ -198,6 +198,7 @@ export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<numb
   // The verdicts first: a report that cannot be written must not hide them (issue 8 §4).
   const human = o.json ? ctx.stderr : ctx.stdout;
   human.write(formatResults(report, results, { verbose: o.verbose === true }));
+  const runDir = o.reportDir === null ? null : join(o.reportDir, 'runs', runName(o));
   let where: string | null = null;
   if (o.reportDir !== null) {
     try {
@@ -208,11 +209,13 @@ export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<numb
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
+      human.write(formatFailures(report, null, ctx.cwd));
       human.write(summaryLine(report, null, ctx.cwd));
       // exit 2, nothing left under --report-dir (writeRunFolder is all or nothing)
       throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the verdicts above stand, no report was kept`);
     }
   }
+  human.write(formatFailures(report, where === null ? null : runDir, ctx.cwd));
   human.write(summaryLine(report, where, ctx.cwd));
   if (o.json) ctx.stdout.write(reportJson(report));
   return report.exitCode;
@@ -273,16 +276,34 @@ export function formatResults(report: VerifyReport, results: readonly CheckResul
     out += '\n';
     for (const c of detailed) out += options.verbose ? detailText(c) : `${clipLine(`${c.check} [${c.verdict}]: ${c.message}`, LINE_MAX)}\n`;
   }
+  return out;
+}
+
+/**
+ * The closing "Failures" section of a failing run: each failure, its message (wrapped), what was
+ * measured and one replay command — the result's own when it fits a line, else `covcheck replay`
+ * of the counterexample file saved in `runDir` (null when no report was written).
+ */
+export function formatFailures(report: VerifyReport, runDir: string | null, cwd: string): string {
   const failures = report.checks.filter((c) => c.verdict === 'fail');
-  if (failures.length > 0) {
-    out += `\nFailures (${failures.length}):\n`;
-    for (const c of failures) {
-      out += `\n${c.check}\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
-      const cx = c.counterexample;
-      if (cx) out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance} (${cx.shrinks} shrinks)\n  replay: ${cx.replay}\n`;
-    }
+  if (failures.length === 0) return '';
+  let out = `\nFailures (${failures.length}):\n`;
+  for (const c of failures) {
+    out += `\n${c.check}\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
+    const cx = c.counterexample;
+    if (cx) out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance} (${cx.shrinks} shrinks)\n  replay: ${shortReplay(c, runDir, cwd)}\n`;
   }
   return out;
+}
+
+/** The replay command of a check with a counterexample, at most LINE_MAX − 10 characters where it can be. */
+function shortReplay(c: VerifyReport['checks'][number], runDir: string | null, cwd: string): string {
+  const cx = c.counterexample!;
+  if (cx.replay.length <= LINE_MAX - 10 || runDir === null) return cx.replay;
+  const file = join(runDir, counterexamplePath(c.check));
+  const rel = relative(cwd, file);
+  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  return `covcheck replay ${/^[A-Za-z0-9._\/:=+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`}`;
 }
 
 /** A line of the CI log is at most this long (issue 8 §6). */
@@ -292,11 +313,7 @@ export const LINE_MAX = 200;
 function detailText(c: VerifyReport['checks'][number]): string {
   let out = `${c.check} [${c.verdict}]:\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
   const cx = c.counterexample;
-  if (cx) {
-    const value = compactJson(cx.value);
-    out += `  counterexample (${cx.shrinks} shrinks): ${value.length > 400 ? `${value.slice(0, 400)}… (full value in report.json)` : value}\n`;
-    out += `  replay: ${replayCommand(cx.check, cx.seed, cx.path, cx.scale)}\n`;
-  }
+  if (cx) out += `${clipLine(`  counterexample (${cx.shrinks} shrinks): ${compactJson(cx.value)}`, LINE_MAX)}\n`;
   return out;
 }
 
