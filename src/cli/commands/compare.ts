@@ -74,7 +74,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--runs <n>', "cases per property check (default: each check's own count)")
     .option('--seed <n>', 'base seed', '42')
     .option('--scale <scale>', 'ci or full', 'ci')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/compare (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
     .option('--no-trends', 'skip the large-τ limit and trend checks (the slow ones)')
     .option('--json', 'print compare.json on stdout (the table goes to stderr)')

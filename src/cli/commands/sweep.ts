@@ -168,7 +168,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'TF.js backend (implies --engine tfjs)')
     .option('--name <name>', 'run folder name under <report-dir>/runs (default: sweep-<hash of the options>)')
     .option('--fresh', 'ignore the state of an earlier, interrupted sweep of the same name')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/sweep (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no files (and keep no state: nothing resumes)')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')

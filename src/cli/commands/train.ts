@@ -131,7 +131,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--eval-samples <n>', 'evaluation samples (drawn once)')
     .option('--op-samples <n>', 'samples of the covariance-operator estimate (0: skip)')
     .option('--json', 'one JSON line per epoch on stdout (the human lines go to stderr)')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/train (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
     .option('--no-progress', 'never draw a progress bar')
     .action(async (raw: RawOptions) => {

@@ -68,7 +68,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--runs <n>', "cases per property check (default: each check's own count for the scale)")
     .option('--seed <n>', 'base seed; each check gets deriveSeed(seed, check id)', '42')
     .option('--scale <scale>', 'ci or full', 'ci')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/verify (a link to the newest run) are written', 'reports')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-report', 'write no report files')
