@@ -273,7 +273,7 @@ describe('output a CI log and a job summary can carry (issue 8 §6)', () => {
     const xml = junitXml([r('C10/a', 'C10', 'expected-fail'), r('C2/a', 'C2', 'expected-fail'), r('corpus/x.json', 'C1', 'expected-fail')], { name: 'n' });
     const suites = [...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]);
     expect(suites).toEqual(['C1', 'C2', 'C10']);
-    for (const line of xml.split("\n")) expect(line.length).toBeLessThan(700); // before: 3 KB notes, 900-character paths
+    for (const line of xml.split('\n')) expect(line.length).toBeLessThan(700); // before: 3 KB notes, 900-character paths
     expect(xml).toContain('counterexample: counterexamples/C2-a.json');
   });
 });
