@@ -23,3 +23,14 @@ export interface Registry {
 
 /** Loads the registry (a dynamic import in the composition root). */
 export type RegistryLoader = () => Promise<Registry>;
+
+/** A selection of checks: claim ids (null: all) and a substring of the check id (null: any). */
+export interface CheckFilter {
+  readonly claims: readonly string[] | null;
+  readonly check: string | null;
+}
+
+/** The checks a filter selects, in registry order (`verify --claims/--check`, the public API). */
+export function selectChecks(checks: readonly Check[], o: CheckFilter): Check[] {
+  return checks.filter((c) => (o.claims === null || o.claims.includes(c.claim)) && (o.check === null || c.id.includes(o.check)));
+}

@@ -9,7 +9,7 @@ import { runCheck } from '../../runner/run.js';
 import { deriveSeed } from '../../numeric/random.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import type { Registry } from '../../runner/registry.js';
+import { selectChecks, type Registry } from '../../runner/registry.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
@@ -124,11 +124,6 @@ export function parseVerifyOptions(raw: RawOptions, plan: Plan, cwd: string): Ve
 function knownClaimIds(plan: Plan): string[] {
   const ids = new Set<string>([...plan.claims.map((c) => c.id), ...plan.checks.map((c) => c.claim)]);
   return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b));
-}
-
-/** The checks a filter selects, in registry order. */
-export function selectChecks(checks: readonly Check[], o: Pick<VerifyOptions, 'claims' | 'check'>): Check[] {
-  return checks.filter((c) => (o.claims === null || o.claims.includes(c.claim)) && (o.check === null || c.id.includes(o.check)));
 }
 
 /** The deterministic run folder name: verify-seed42-ci[-C1-C3][-check-…][-runsN]. */
