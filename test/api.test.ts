@@ -3,26 +3,12 @@
  * what a failing `covcheck/vitest` test prints (fast-check seed, path, replay command).
  * examples/api/claims.test.ts uses the same API through the package's public entries.
  */
-import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Check, PropertyCheck } from '../src/runner/check.js';
+import type { Check } from '../src/runner/check.js';
+import { failCheck, passCheck } from './support/fakeChecks.js';
 import { runClaims } from '../properties/runClaims.js';
 import { failureText } from '../properties/vitest.js';
 
-const failCheck: PropertyCheck<number> = {
-  type: 'property',
-  id: 'C2/fake/fails',
-  claim: 'C2',
-  title: 'fails above 10',
-  variant: 'plain',
-  expect: 'hold',
-  arithmetic: 'float64',
-  runs: { ci: 100, full: 200 },
-  arbitrary: () => fc.integer({ min: 0, max: 1000 }),
-  measure: (n) => ({ ok: n <= 10, error: n, tolerance: 10 }),
-  describe: (n) => ({ n }),
-};
-const passCheck: PropertyCheck<number> = { ...failCheck, id: 'C1/fake/pass', claim: 'C1', measure: () => ({ ok: true, error: 0, tolerance: 1 }) };
 const ALL: readonly Check[] = [passCheck, failCheck];
 
 describe('runClaims and claimTests failure text', () => {

@@ -7,11 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main, type CliContext, type CliOverrides } from '../src/cli/main.js';
 import { progressAllowed } from '../src/cli/options.js';
 import type { Check, ClaimRecord, CustomCheck, PropertyCheck } from '../src/runner/check.js';
+import { failCheck, passCheck } from './support/fakeChecks.js';
 
 const claim = (id: `C${number}`, title: string): ClaimRecord => ({
   id,
@@ -24,33 +24,6 @@ const claim = (id: `C${number}`, title: string): ClaimRecord => ({
 });
 
 const CLAIMS = [claim('C1', 'always true'), claim('C2', 'small numbers'), claim('C3', 'statistics')];
-
-const passCheck: PropertyCheck<number> = {
-  type: 'property',
-  id: 'C1/fake/pass',
-  claim: 'C1',
-  title: 'passes',
-  variant: 'plain',
-  expect: 'hold',
-  arithmetic: 'float64',
-  runs: { ci: 20, full: 50 },
-  arbitrary: () => fc.integer({ min: 0, max: 100 }),
-  measure: (n) => ({ ok: true, error: n * 1e-18, tolerance: 1e-15 }),
-};
-
-const failCheck: PropertyCheck<number> = {
-  type: 'property',
-  id: 'C2/fake/fails',
-  claim: 'C2',
-  title: 'fails above 10',
-  variant: 'plain',
-  expect: 'hold',
-  arithmetic: 'float64',
-  runs: { ci: 100, full: 200 },
-  arbitrary: () => fc.integer({ min: 0, max: 1000 }),
-  measure: (n) => ({ ok: n <= 10, error: n, tolerance: 10, derivation: 'n <= 10' }),
-  describe: (n) => ({ n }),
-};
 
 // A custom check, so these CLI tests do not depend on how runCheck classifies property failures.
 const excludedCheck: CustomCheck = {

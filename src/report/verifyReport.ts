@@ -55,14 +55,5 @@ export interface VerifyReport {
   readonly checks: readonly ReportCheck[];
 }
 
-export interface VerifyRunInfo {
-  readonly version: string;
-  readonly node: string;
-  readonly backend: string;
-  readonly seed: number;
-  readonly scale: Scale;
-  readonly runs: number | null;
-  readonly filters: VerifyReport['filters'];
-  /** Claim records to list (those of the selected checks). */
-  readonly claims: readonly ClaimRecord[];
-}
+/** What a run knows before its checks run; `claims`: the records of the selected checks. */
+export type VerifyRunInfo = Pick<VerifyReport, 'version' | 'node' | 'backend' | 'seed' | 'scale' | 'runs' | 'filters' | 'claims'>;
