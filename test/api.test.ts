@@ -3,6 +3,8 @@
  * what a failing `covcheck/vitest` test prints (fast-check seed, path, replay command).
  * examples/api/claims.test.ts uses the same API through the package's public entries.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Check } from '../src/runner/check.js';
 import { failCheck, passCheck } from './support/fakeChecks.js';
@@ -26,5 +28,16 @@ describe('runClaims and claimTests failure text', () => {
     expect(text).toContain(`fast-check seed ${cx.seed}, path "${cx.path}"`);
     expect(text).toContain(`replay: covcheck replay --check C2/fake/fails --seed ${cx.seed} --path ${cx.path}`);
     expect(text).toMatch(/counterexample \(\d+ shrinks\): \{"n":11\}/);
+  });
+});
+
+describe('package.json exports (built by `npm run build`, which npm ci and npm test run first)', () => {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  const pkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { types: string; exports: Record<string, string | { types: string; default: string }> };
+
+  it('names covcheck and covcheck/vitest, each with its types, and every target exists', () => {
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './package.json', './vitest']);
+    const targets = [pkg.types, ...Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : [t.types, t.default]))];
+    expect(targets.filter((t) => !existsSync(`${root}${t}`)), 'missing build outputs (run npm run build)').toEqual([]);
   });
 });
