@@ -7,8 +7,15 @@
  */
 import { spawnSync } from 'node:child_process';
 
-/** Preload printing the process's peak RSS (kB) on stderr at exit. */
-const PEAK_RSS = 'data:text/javascript,process.on("exit",()=>process.stderr.write("\\ncovcheck-bench-maxrss="+process.resourceUsage().maxRSS+"\\n"))';
+/**
+ * Preload printing the process's peak RSS (kB) on stderr at exit: VmHWM of /proc/self/status on
+ * Linux (per address space, so it starts afresh at exec), else resourceUsage().maxRSS (which on
+ * Linux keeps the high-water mark of the forked parent, here the bench process itself).
+ */
+const PEAK_RSS =
+  'data:text/javascript,import{readFileSync}from"node:fs";process.on("exit",()=>{let kb=process.resourceUsage().maxRSS;' +
+  'try{kb=Number(/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1])}catch{}' +
+  'process.stderr.write("\\ncovcheck-bench-maxrss="+kb+"\\n")})';
 
 export interface StartupTiming {
   /** Median wall time in seconds. */
