@@ -30,7 +30,7 @@ export { evaluateCase } from '../src/case/evaluateCase.js';
 
 // The generators (fast-check arbitraries; constraints objects with documented defaults).
 export { arbShape, arbPolarity, arbRootPrior, arbTree, type ShapeConstraints, type PolarityConstraints, type TreeConstraints } from './generators/tree.js';
-export { arbNetwork, arbParams, arbBatch, arbInput, arbValue, type NetworkConstraints, type BatchConstraints, type GeneratedNetwork } from './generators/network.js';
+export { arbNetwork, arbBatch, arbInput, arbValue, type NetworkConstraints, type BatchConstraints, type GeneratedNetwork } from './generators/network.js';
 export { arbModel, arbAugmentation, type ModelConstraints, type AugmentationConstraints, type Model } from './generators/model.js';
 
 // The command line (`covcheck …`), in process: run(argv) returns the exit code.

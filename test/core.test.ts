@@ -8,6 +8,8 @@ import { Rational } from '../src/numeric/rational.js';
 import { EXACT, F64 } from '../src/numeric/arith.js';
 import { positiveSemidefinite, rank } from '../src/numeric/linalg.js';
 import { tolerance } from '../src/numeric/tolerance.js';
+import { centralDifference, compareDerivative, richardsonDerivative } from '../src/numeric/finiteDifference.js';
+import { leastSquaresSlope, logLogSlope } from '../src/numeric/leastSquares.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { mlpArchitecture, treeArchitecture, isCut, type NetworkSpec } from '../src/network/architecture.js';
 import { forward } from '../src/network/forward.js';
@@ -34,6 +36,42 @@ describe('Rational', () => {
     expect(() => q(1, 0)).toThrow(/denominator/);
     expect(() => Rational.fromNumber(Number.NaN)).toThrow(/not finite/);
     expect(() => q(1).div(Rational.ZERO)).toThrow(/division by 0/);
+  });
+});
+
+describe('the finite-difference checker', () => {
+  it('estimates smooth derivatives within its own bound, and the bound is not loose', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: 0.5, max: 3, noNaN: true }), (x, a) => {
+        const f = (t: number) => Math.exp(a * (x + t)) + Math.sin(x + t);
+        const exact = a * Math.exp(a * x) + Math.cos(x);
+        const d = richardsonDerivative(f, { h: 2 ** -8, value: f(0) });
+        if (!d.smooth) return false;
+        const err = Math.abs(d.estimate - exact);
+        // Within the bound, and the bound is within 10^6 of the error or of the rounding floor.
+        return err <= d.truncation + d.rounding && d.truncation + d.rounding <= 1e6 * Math.max(err, 1e-13);
+      }),
+      { numRuns: 200, seed: 1 },
+    );
+  });
+  it('a wrong derivative fails the comparison; a kink is not smooth; the derivation names its terms', () => {
+    const d = richardsonDerivative((t) => (1 + t) ** 3, { h: 2 ** -8, value: 1 });
+    expect(d.smooth).toBe(true);
+    if (!d.smooth) return;
+    expect(compareDerivative(3, d, { source: 'gradient', scale: 3, scaleText: 's' }).ok).toBe(true);
+    expect(compareDerivative(3 * (1 + 1e-6), d, { source: 'gradient', scale: 3, scaleText: 's' }).ok).toBe(false);
+    expect(compareDerivative(3, d, { source: 'loss-weight', scale: 4, scaleText: '(1+|β|)' }).derivation).toBe('tol = |R₁ − R₂|/4 (truncation) + 128·ε·(1+|L|)/(h/4) (rounding) + 1e-9·(1+|β|)');
+    expect(richardsonDerivative((t) => Math.abs(t - 2 ** -10), { h: 2 ** -8, value: 0 }).smooth).toBe(false);
+    expect(centralDifference((t) => t * t + 5 * t, 0.5)).toBe(5);
+  });
+});
+
+describe('least squares', () => {
+  it('recovers the slope of a line and of a power law in log-log', () => {
+    expect(leastSquaresSlope([[0, 1], [1, 3], [2, 5]])).toBe(2);
+    expect(leastSquaresSlope([[1, 1]])).toBeNaN();
+    expect(logLogSlope([1, 2, 4, 8, 16].map((t) => [t, 3 / t] as [number, number]))).toBeCloseTo(-1, 12);
+    expect(logLogSlope([[1, 0], [2, 1], [4, 2]])).toBeCloseTo(1, 12);
   });
 });
 

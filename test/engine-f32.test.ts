@@ -2,7 +2,7 @@
  * The hand-written f32 engine (src/engines/f32/*) against the float64 reference
  * (network/batchGradient.ts) on HLTM batches of the official network shape: every loss, bias and
  * normalisation on and off, ReLU and a smooth activation, every kernel mode, pattern tables on and
- * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2-tfjs.ts.
+ * off; optimiser steps; evaluation forward; determinism. Tolerances: properties/claims/C2/engines/tolerance.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { completeTree, buildTree } from '../src/hltm/tree.js';
@@ -16,10 +16,11 @@ import { forward } from '../src/network/forward.js';
 import { F64 } from '../src/numeric/arith.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
-import { gradientTolerance, LOSSES, roundParams } from '../properties/claims/C2-tfjs.js';
-import { flatOptimizer } from '../src/train/optim.js';
+import { gradientTolerance, ENGINE_LOSSES as LOSSES, roundParams } from '../properties/claims/C2/index.js';
+import { flatOptimizer } from '../src/engines/optimizer.js';
 import { loadBackend } from '../src/engines/backend.js';
-import { correlations, correlationsFromSums, drawEvalSet, sumsFromPre } from '../src/train/evaluate.js';
+import { correlations, correlationsFromSums, drawEvalSet } from '../src/train/evaluate.js';
+import { sumsFromPre } from '../src/engines/unitSums.js';
 import { TfEngine } from '../src/engines/tfjs/engine.js';
 
 const tree = completeTree(4, 2, (name) => (name.length % 2 ? 0.8 : -0.9));

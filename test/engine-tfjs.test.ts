@@ -1,9 +1,9 @@
 /**
  * The float32 engines against the float64 reference (claim C2's third witness,
- * properties/claims/C2-tfjs.ts) on the wasm and cpu TF.js backends, plus backend loading.
+ * properties/claims/C2/engines) on the wasm and cpu TF.js backends, plus backend loading.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { checks } from '../properties/claims/C2-tfjs.js';
+import { engineChecks as checks } from '../properties/claims/C2/index.js';
 import { runCheck } from '../src/runner/run.js';
 import { deriveSeed } from '../src/numeric/random.js';
 import { loadBackend } from '../src/engines/backend.js';

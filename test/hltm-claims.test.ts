@@ -9,7 +9,7 @@ import { Rng } from '../src/numeric/random.js';
 import { augment, parseAugmentation, sampleTuple } from '../src/hltm/augmentation.js';
 import { sampleNodes } from '../src/hltm/sampler.js';
 import { buildTree, polaritiesOf, shapeOf } from '../src/hltm/tree.js';
-import { decideFrequencies } from '../src/hltm/frequencyTest.js';
+import { decideFrequencies } from '../src/stats/index.js';
 import * as C8 from '../properties/claims/C8.js';
 import * as C9 from '../properties/claims/C9.js';
 

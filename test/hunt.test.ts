@@ -10,19 +10,14 @@ import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
 import { parseCase } from '../src/case/parseCase.js';
-import { arbCaseJson, projectCase, shapeOf, type CaseJson } from '../src/hunt/caseJson.js';
+import { writeCase } from '../src/case/writeCase.js';
+import type { NestedCaseJson as CaseJson } from '../src/case/schema.js';
+import { arbCaseJson } from '../src/hunt/caseDomain.js';
+import { projectCase, shapeOf } from '../src/hunt/caseMoves.js';
 import { hunt, parseDuration } from '../src/hunt/search.js';
 import { HUNT_TARGETS } from '../src/hunt/targets.js';
-import {
-  CORPUS_DIR,
-  corpusChecks,
-  corpusDuplicates,
-  counterexampleFile,
-  readCounterexampleFile,
-  replayCorpus,
-  replayFile,
-  saveCounterexample,
-} from '../src/hunt/corpus.js';
+import { CORPUS_DIR, corpusChecks, replayCorpus, replayFile } from '../src/hunt/corpus.js';
+import { corpusDuplicates, counterexampleFile, readCounterexampleFile, saveCounterexample } from '../src/hunt/counterexampleFile.js';
 import { runCheck } from '../src/runner/run.js';
 import { runCli as runCliIn } from './support/runCli.js';
 
@@ -106,6 +101,23 @@ describe('hunting', () => {
       ),
       { numRuns: 60, seed: 5 },
     );
+  });
+
+  it('writes what it reads: parseCase(writeCase(parseCase(c))) has the numbers of parseCase(c)', () => {
+    const numbers = (c: ReturnType<typeof parseCase>) => ({ spec: c.spec, params: c.params, batch: c.batch, tree: c.tree, loss: c.lossSpec, rest: [c.reduction, c.mode, c.flatNegatives, c.hasPolarities] });
+    fc.assert(
+      fc.property(fc.constantFrom(...HUNT_TARGETS), fc.constantFrom<'ci' | 'full'>('ci', 'full'), fc.nat(), (t, scale, seed) => {
+        const [c] = fc.sample(arbCaseJson(t.domain(scale)), { seed, numRuns: 1 });
+        const once = parseCase(c);
+        const written = writeCase(once);
+        expect(numbers(parseCase(written))).toEqual(numbers(once));
+        expect(parseCase(JSON.parse(JSON.stringify(written))).params).toEqual(once.params);
+      }),
+      { numRuns: 40, seed: 7 },
+    );
+    // H = 1 written without the H axis stays so.
+    const flat = parseCase({ depth: 1, children: 2, weights: { s: [[1, 2]] }, batch: { x: [[1, 0]], x_pos: [[1, 1]], x_neg: [[0, 1]] }, loss: { name: 'simp' }, root_prior: 0.25, activation: 'tanh' });
+    expect(writeCase(flat)).toEqual({ depth: 1, children: 2, root_prior: 0.25, activation: 'tanh', weights: { s: [[1, 2]] }, batch: { x: [[1, 0]], x_pos: [[1, 1]], x_neg: [[0, 1]] }, loss: { name: 'simp' } });
   });
 
   it('saves one file per distinct minimal case', () => {

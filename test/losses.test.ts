@@ -21,7 +21,9 @@ import { leafDistribution } from '../src/hltm/exactDistribution.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { conditionalMeans } from '../src/theory/conditionalMeans.js';
 import { operatorTimes } from '../src/theory/covarianceOperator.js';
-import { expectedLossGradient, oracleExpectedGradient, pairwiseModel, residue, residueClosedForm, residueRatio } from '../src/theory/pairwiseOperator.js';
+import { expectedLossGradient, oracleExpectedGradient } from '../src/theory/expectedLossGradient.js';
+import { pairwiseModel } from '../src/theory/pairwiseModel.js';
+import { residue, residueClosedForm, residueRatio } from '../src/theory/pairwiseOperator.js';
 import { runCli as runCliIn } from './support/runCli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-losses-'));

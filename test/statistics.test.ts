@@ -18,15 +18,24 @@ import {
   sampleSizeOneSided,
   summarize,
   type Decision,
-} from '../src/stats/tests.js';
-import { bonferroni, c11Alpha, c12Alpha, CLAIM_ALPHA, splitAlpha, TRAINING_CLAIMS_ALPHA } from '../src/stats/budget.js';
-import { makeDesign, runSequential } from '../src/stats/sequential.js';
-import { describe as describeTest, worstOf } from '../src/stats/report.js';
+  bonferroni,
+  c11Alpha,
+  c12Alpha,
+  CLAIM_ALPHA,
+  splitAlpha,
+  TRAINING_CLAIMS_ALPHA,
+  makeDesign,
+  runSequential,
+  describe as describeTest,
+  worstOf,
+} from '../src/stats/index.js';
 import { makeC11Checks } from '../properties/claims/C11.js';
 import { FULL_SCALE_ONLY, makeC12Checks } from '../properties/claims/C12.js';
 import { cacheOf } from '../src/sweep/provider.js';
 import { syntheticTrainFn } from '../src/sweep/synthetic.js';
-import { RunCache, pooledGain, type TrainSetting } from '../src/sweep/trainFn.js';
+import { pooledGain } from '../src/sweep/gains.js';
+import { RunCache } from '../src/sweep/runCache.js';
+import type { TrainSetting } from '../src/sweep/trainFn.js';
 import { runCheck } from '../src/runner/run.js';
 
 const sample = (rng: Rng, n: number, mean: number, sd: number) => Array.from({ length: n }, () => mean + sd * rng.normal());

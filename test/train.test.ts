@@ -8,12 +8,13 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { InputError } from '../src/errors.js';
-import { resolveOptions } from '../src/train/options.js';
-import { OFFICIAL, PRESETS } from '../src/train/presets.js';
+import { OFFICIAL, PRESETS, resolveOptions } from '../src/train/presets.js';
 import { randomPolarityTree } from '../src/train/polarity.js';
-import { correlations, pearson, meanByHeight, type EvalSet } from '../src/train/evaluate.js';
+import type { EvalSet } from '../src/engines/unitSums.js';
+import { correlations, pearson, meanByHeight } from '../src/train/evaluate.js';
 import { deltaKbar, lambdaMax, operatorEstimate } from '../src/train/operator.js';
 import { train } from '../src/train/train.js';
+import { createEngine } from '../src/engines/create.js';
 import { Rng } from '../src/numeric/random.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { treeArchitecture, type NetworkSpec } from '../src/network/architecture.js';
@@ -53,6 +54,12 @@ describe('options and presets', () => {
     });
   }
   it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme\)/));
+  it('createEngine refuses an engine it does not know, naming --engine', async () => {
+    const tree = completeTree(2, 2, () => 0.9);
+    const spec: NetworkSpec = { arch: treeArchitecture(tree, 2), activation: RELU, bias: false, normalize: false, eps: 0 };
+    const request = { engine: 'webgl' as never, spec, params: initParams(spec, new Rng(1)), loss: { name: 'simp' } as never, optimizer: { name: 'sgd', lr: 0.1 } as const, B: 2, H: 1 };
+    await expect(createEngine(request)).rejects.toThrow(/^--engine: unknown engine "webgl" \(f32, tfjs\)/);
+  });
 });
 
 describe('polarities', () => {

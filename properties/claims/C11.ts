@@ -14,15 +14,15 @@
  * look at the first seeds with a quarter of α, the last look with the rest; out of seeds →
  * inconclusive. The parts share their training runs (one RunCache per process).
  */
-import type { CheckResult, ClaimRecord, CustomCheck, RunOptions, Scale } from '../../src/runner/check.js';
-import { c11Alpha, C11_PARTS } from '../../src/stats/budget.js';
-import { claimSeeds, seedsFromRuns, meanBars, pairedRuns, ProgressCounter, resultParts, type NamedTest } from '../../src/stats/experiment.js';
-import { errorBarPlot, type ErrorBarSeries } from '../../src/stats/plot.js';
-import { num } from '../../src/stats/report.js';
-import { describeDesign, makeDesign, runSequential, type Design } from '../../src/stats/sequential.js';
-import { combineAll, directionalTest, equivalenceTest, pairedDifferences } from '../../src/stats/tests.js';
+import type { ClaimRecord, CustomCheck, Scale } from '../../src/runner/check.js';
+import { errorBarPlot, type ErrorBarSeries } from '../../src/report/errorBarPlot.js';
+import { c11Alpha, C11_PARTS, combineAll, describeDesign, directionalTest, equivalenceTest, makeDesign, num, pairedDifferences, runSequential, type Design } from '../../src/stats/index.js';
+import { claimSeeds, looksOf, meanBars, pairedRuns, ProgressCounter } from '../../src/sweep/experiment.js';
+import { gains, pooledGain } from '../../src/sweep/gains.js';
 import { engineCache, type CacheSource } from '../../src/sweep/provider.js';
-import { gains, pooledGain, type RunCache, type SweepLoss, type TrainRun, type TrainSetting } from '../../src/sweep/trainFn.js';
+import type { RunCache } from '../../src/sweep/runCache.js';
+import { statisticalChecks, type NamedTest, type PartContext, type PartOutcome } from '../../src/sweep/statisticalCheck.js';
+import type { SweepLoss, TrainRun, TrainSetting } from '../../src/sweep/trainFn.js';
 
 export const record: ClaimRecord = {
   id: 'C11',
@@ -228,76 +228,51 @@ async function plotsFor(part: C11Part, cfg: C11Config, outcomes: readonly LossOu
   };
 }
 
-function partCheck(part: C11Part, source: CacheSource, configs: Readonly<Record<Scale, C11Config>>): CustomCheck {
-  const id = PART_IDS[part];
+/** Trains and decides one part of C11: every loss of the scale, each over its sequential design. */
+async function decidePart(part: C11Part, { cfg, cache, options, id }: PartContext<C11Config>): Promise<PartOutcome> {
+  const alphaPart = c11Alpha(part);
+  const alphaLoss = alphaPart / cfg.losses.length;
+  const looks = looksOf(options, cfg.looks[part]);
+  const design = makeDesign(looks, alphaLoss);
+  const maxN = looks[looks.length - 1]!;
+  const seeds = claimSeeds(options, 'C11', maxN);
+  const progress = new ProgressCounter(cfg.losses.length * maxN * (part === 'b' ? 2 : 1), id, options.onProgress);
+  const outcomes: LossOutcome[] = [];
+  for (const l of cfg.losses) {
+    const seq = await runSequential(design, (n, a) => decideLoss(part, cfg, l, cache, seeds.slice(0, n), a, progress.tick));
+    outcomes.push({ loss: l, tests: seq.result.tests, root: seq.result.root, control: seq.result.control, n: seq.n, look: seq.look, design });
+  }
+  const header =
+    `C11(${part}) at α ${num(alphaPart)} (C11's 1e-3 split over 4 parts)` +
+    (cfg.losses.length > 1 ? `, ${num(alphaLoss)} per loss (${cfg.losses.length} losses)` : '') +
+    `; ${describeDesign(design)}; decided at ${outcomes.map((o) => `n=${o.n} (look ${o.look})`).join(', ')}`;
+  const diverged = outcomes.reduce((s, o) => s + o.root.filter((r) => r.diverged).length + (o.control?.filter((r) => r.diverged).length ?? 0), 0);
+  // A trained run whose every height is exactly unchanged did not train (a broken engine, or a
+  // divergence at the first step): counted, and named in the message.
+  const unchanged = outcomes.reduce((s, o) => s + o.root.filter((r) => r.steps > 0 && r.final.every((v, i) => v === r.init[i])).length, 0);
+  const warnings = [
+    ...(unchanged > 0 ? [`${unchanged} trained run(s) left every height exactly unchanged`] : []),
+    ...(diverged > 0 ? [`${diverged} run(s) diverged (their last finite evaluation is used; with one evaluation that is the initialisation, G = 0)`] : []),
+  ];
   return {
-    type: 'custom',
-    id,
-    claim: 'C11',
-    title: PART_TITLES[part],
-    variant: `CI: ${variantOf(configs.ci)}`,
-    expect: 'hold',
-    arithmetic: 'statistical',
-    async run(options: RunOptions): Promise<Omit<CheckResult, 'ms'>> {
-      const cfg = configs[options.scale];
-      const alphaPart = c11Alpha(part);
-      const alphaLoss = alphaPart / cfg.losses.length;
-      const looks = options.numRuns !== undefined ? [seedsFromRuns(options.numRuns)] : cfg.looks[part];
-      const design = makeDesign(looks, alphaLoss);
-      const maxN = looks[looks.length - 1]!;
-      const base = {
-        check: id,
-        claim: 'C11' as const,
-        expect: 'hold' as const,
-        arithmetic: 'statistical',
-        variant: variantOf(cfg),
-        seed: options.seed,
-      };
-      const cache = await source();
-      if (!('run' in cache)) {
-        return { ...base, verdict: 'inconclusive', cases: 0, worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN }, statistic: { alpha: alphaPart, unavailable: cache.unavailable }, message: `no verdict: ${cache.unavailable}` };
-      }
-      const seeds = claimSeeds(options, 'C11', maxN);
-      const progress = new ProgressCounter(cfg.losses.length * maxN * (part === 'b' ? 2 : 1), id, options.onProgress);
-      const outcomes: LossOutcome[] = [];
-      for (const l of cfg.losses) {
-        const seq = await runSequential(design, (n, a) => decideLoss(part, cfg, l, cache, seeds.slice(0, n), a, progress.tick));
-        outcomes.push({ loss: l, tests: seq.result.tests, root: seq.result.root, control: seq.result.control, n: seq.n, look: seq.look, design });
-      }
-      const tests = outcomes.flatMap((o) => o.tests);
-      const header =
-        `C11(${part}) at α ${num(alphaPart)} (C11's 1e-3 split over 4 parts)` +
-        (cfg.losses.length > 1 ? `, ${num(alphaLoss)} per loss (${cfg.losses.length} losses)` : '') +
-        `; ${describeDesign(design)}; decided at ${outcomes.map((o) => `n=${o.n} (look ${o.look})`).join(', ')}`;
-      const diverged = outcomes.reduce((s, o) => s + o.root.filter((r) => r.diverged).length + (o.control?.filter((r) => r.diverged).length ?? 0), 0);
-      // A trained run whose every height is exactly unchanged did not train (a broken engine, or a
-      // divergence at the first step): counted, and named in the message.
-      const unchanged = outcomes.reduce((s, o) => s + o.root.filter((r) => r.steps > 0 && r.final.every((v, i) => v === r.init[i])).length, 0);
-      const warnings = [
-        ...(unchanged > 0 ? [`${unchanged} trained run(s) left every height exactly unchanged`] : []),
-        ...(diverged > 0 ? [`${diverged} run(s) diverged (their last finite evaluation is used; with one evaluation that is the initialisation, G = 0)`] : []),
-      ];
-      const parts = resultParts(tests, header + warnings.map((w) => `; WARNING: ${w}`).join(''), {
-        alphaPart,
-        alphaPerLoss: alphaLoss,
-        design: describeDesign(design),
-        seedsUsed: Math.max(...outcomes.map((o) => o.n)),
-        divergedRuns: diverged,
-        unchangedRuns: unchanged,
-      });
-      return {
-        ...base,
-        ...parts,
-        cases: outcomes.reduce((s, o) => s + o.root.length + (o.control?.length ?? 0), 0),
-        plots: await plotsFor(part, cfg, outcomes),
-      };
+    tests: outcomes.flatMap((o) => o.tests),
+    header: header + warnings.map((w) => `; WARNING: ${w}`).join(''),
+    extra: {
+      alphaPart,
+      alphaPerLoss: alphaLoss,
+      design: describeDesign(design),
+      seedsUsed: Math.max(...outcomes.map((o) => o.n)),
+      divergedRuns: diverged,
+      unchangedRuns: unchanged,
     },
+    cases: outcomes.reduce((s, o) => s + o.root.length + (o.control?.length ?? 0), 0),
+    plots: await plotsFor(part, cfg, outcomes),
   };
 }
 
 /** The four checks of C11 over a source of training runs (tests inject a fake one). */
 export function makeC11Checks(source: CacheSource = engineCache, configs: Readonly<Record<Scale, C11Config>> = { ci: C11_CI, full: C11_FULL }): CustomCheck[] {
-  return C11_PARTS.map((p) => partCheck(p, source, configs));
+  return statisticalChecks({ claim: 'C11', parts: C11_PARTS, ids: PART_IDS, titles: PART_TITLES, alpha: c11Alpha, configs, variant: variantOf, source, decide: decidePart });
 }
 
 export const checks: CustomCheck[] = makeC11Checks();

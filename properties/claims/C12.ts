@@ -12,15 +12,14 @@
  * One check per part, each at its share of C12's 1e-3 (src/stats/budget.ts: 2e-4 per part),
  * Bonferroni-split over its sub-tests; sequential designs over seeds (src/stats/sequential.ts).
  */
-import type { CheckResult, ClaimRecord, CustomCheck, RunOptions, Scale } from '../../src/runner/check.js';
-import { c12Alpha, C12_PARTS } from '../../src/stats/budget.js';
-import { claimSeeds, seedsFromRuns, meanBars, ProgressCounter, resultParts, type NamedTest } from '../../src/stats/experiment.js';
-import { errorBarPlot, type ErrorBarSeries } from '../../src/stats/plot.js';
-import { num } from '../../src/stats/report.js';
-import { describeDesign, makeDesign, runSequential } from '../../src/stats/sequential.js';
-import { combineAll, directionalTest, pairedDifferences } from '../../src/stats/tests.js';
+import type { ClaimRecord, CustomCheck, RunOptions, Scale } from '../../src/runner/check.js';
+import { errorBarPlot, type ErrorBarSeries } from '../../src/report/errorBarPlot.js';
+import { c12Alpha, C12_PARTS, combineAll, describeDesign, directionalTest, makeDesign, num, pairedDifferences, runSequential } from '../../src/stats/index.js';
+import { claimSeeds, looksOf, meanBars, pairedRuns, ProgressCounter } from '../../src/sweep/experiment.js';
+import { gains, pooledGain, pooledLevel } from '../../src/sweep/gains.js';
 import { engineCache, type CacheSource } from '../../src/sweep/provider.js';
-import { gains, pooledGain, pooledLevel, type RunCache, type TrainRun, type TrainSetting } from '../../src/sweep/trainFn.js';
+import { statisticalChecks, type NamedTest, type PartContext, type PartOutcome } from '../../src/sweep/statisticalCheck.js';
+import type { TrainRun, TrainSetting } from '../../src/sweep/trainFn.js';
 import { C11_CI, C11_FULL } from './C11.js';
 
 export const record: ClaimRecord = {
@@ -174,68 +173,48 @@ function variantOf(cfg: C12Config): string {
   return `depth ${b.depth}, hid ${b.hid}, ${b.loss} τ ${b.tau}, ${b.steps} steps × batch ${b.batch}, ${b.evalSamples} eval samples; δ_lower ${cfg.initDeltas.join('/')} (init), ${cfg.trainedDeltas.join('/')} (trained); hid ${cfg.hids.join('/')}`;
 }
 
-function partCheck(part: C12Part, source: CacheSource, configs: Readonly<Record<Scale, C12Config>>): CustomCheck {
-  const id = IDS[part];
+/** Trains and decides one part of C12 over its sequential design. */
+async function decidePart(part: C12Part, { cfg, cache, options, id }: PartContext<C12Config>): Promise<PartOutcome> {
+  const alpha = c12Alpha(part);
+  const looks = looksOf(options, cfg.looks[part]);
+  const design = makeDesign(looks, alpha);
+  const maxN = looks[looks.length - 1]!;
+  const { xs, settings, xLabel } = settingsOf(part, cfg);
+  const seeds = claimSeeds(options, 'C12', maxN);
+  const progress = new ProgressCounter(settings.length * maxN, id, options.onProgress);
+  let runs: TrainRun[][] = [];
+  const seq = await runSequential(design, async (n, a) => {
+    runs = await pairedRuns(cache, settings, seeds.slice(0, n), progress.tick);
+    const tests = testsOf(part, cfg, xs, runs, a);
+    return { decision: combineAll(tests.map((t) => t.result.decision)), tests };
+  });
+  const header =
+    `C12(${part}) at α ${num(alpha)} (C12's 1e-3 split over 5 parts)` +
+    (seq.result.tests.length > 1 ? `, ${num(seq.alpha / seq.result.tests.length)} per test at the deciding look (${seq.result.tests.length} tests, Bonferroni)` : '') +
+    `; ${describeDesign(design)}; decided at n=${seq.n} (look ${seq.look})`;
+  const diverged = runs.flat().filter((r) => r.diverged).length;
+  const warn = diverged > 0 ? `; WARNING: ${diverged} run(s) diverged (their last finite evaluation is used)` : '';
   return {
-    type: 'custom',
-    id,
-    claim: 'C12',
-    title: TITLES[part],
-    variant: `CI: ${variantOf(configs.ci)}`,
-    expect: 'hold',
-    arithmetic: 'statistical',
-    async run(options: RunOptions): Promise<Omit<CheckResult, 'ms'>> {
-      const cfg = configs[options.scale];
-      const alpha = c12Alpha(part);
-      const base = { check: id, claim: 'C12' as const, expect: 'hold' as const, arithmetic: 'statistical', variant: variantOf(cfg), seed: options.seed };
-      const none = { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN };
-      if (part === 'b-trained' && !cfg.trainedHid) {
-        return {
-          ...base,
-          verdict: 'inconclusive',
-          cases: 0,
-          worst: none,
-          statistic: { alpha, decidedAt: 'full scale only' },
-          message: `C12(b) after training: the hid effect is weak and THEORY.md decides it only at full scale (covcheck verify --scale full); not run at ${options.scale} scale → inconclusive`,
-        };
-      }
-      const looks = options.numRuns !== undefined ? [seedsFromRuns(options.numRuns)] : cfg.looks[part];
-      const design = makeDesign(looks, alpha);
-      const maxN = looks[looks.length - 1]!;
-      const cache = await source();
-      if (!('run' in cache)) {
-        return { ...base, verdict: 'inconclusive', cases: 0, worst: none, statistic: { alpha, unavailable: cache.unavailable }, message: `no verdict: ${cache.unavailable}` };
-      }
-      const { xs, settings, xLabel } = settingsOf(part, cfg);
-      const seeds = claimSeeds(options, 'C12', maxN);
-      const progress = new ProgressCounter(settings.length * maxN, id, options.onProgress);
-      let runs: TrainRun[][] = [];
-      const seq = await runSequential(design, async (n, a) => {
-        runs = await runAll(cache, settings, seeds.slice(0, n), progress.tick);
-        const tests = testsOf(part, cfg, xs, runs, a);
-        return { decision: combineAll(tests.map((t) => t.result.decision)), tests };
-      });
-      const header =
-        `C12(${part}) at α ${num(alpha)} (C12's 1e-3 split over 5 parts)` +
-        (seq.result.tests.length > 1 ? `, ${num(seq.alpha / seq.result.tests.length)} per test at the deciding look (${seq.result.tests.length} tests, Bonferroni)` : '') +
-        `; ${describeDesign(design)}; decided at n=${seq.n} (look ${seq.look})`;
-      const diverged = runs.flat().filter((r) => r.diverged).length;
-      const warn = diverged > 0 ? `; WARNING: ${diverged} run(s) diverged (their last finite evaluation is used)` : '';
-      const parts = resultParts(seq.result.tests, header + warn, { alphaPart: alpha, design: describeDesign(design), seedsUsed: seq.n, divergedRuns: diverged });
-      return { ...base, ...parts, cases: runs.reduce((s, r) => s + r.length, 0), plots: await plotOf(part, xs, xLabel, runs) };
-    },
+    tests: seq.result.tests,
+    header: header + warn,
+    extra: { alphaPart: alpha, design: describeDesign(design), seedsUsed: seq.n, divergedRuns: diverged },
+    cases: runs.reduce((s, r) => s + r.length, 0),
+    plots: await plotOf(part, xs, xLabel, runs),
   };
 }
 
-async function runAll(cache: RunCache, settings: readonly TrainSetting[], seeds: readonly number[], tick: () => void): Promise<TrainRun[][]> {
-  const out: TrainRun[][] = [];
-  for (const s of settings) out.push(await cache.runMany(s, seeds, tick));
-  return out;
+/** C12(b) after training is decided only at full scale: inconclusive by design elsewhere. */
+function notRunAt(part: C12Part, cfg: C12Config, options: RunOptions) {
+  if (part !== 'b-trained' || cfg.trainedHid) return null;
+  return {
+    statistic: { decidedAt: 'full scale only' },
+    message: `C12(b) after training: the hid effect is weak and THEORY.md decides it only at full scale (covcheck verify --scale full); not run at ${options.scale} scale → inconclusive`,
+  };
 }
 
 /** The checks of C12 over a source of training runs (tests inject a fake one). */
 export function makeC12Checks(source: CacheSource = engineCache, configs: Readonly<Record<Scale, C12Config>> = { ci: C12_CI, full: C12_FULL }): CustomCheck[] {
-  return C12_PARTS.map((p) => partCheck(p, source, configs));
+  return statisticalChecks({ claim: 'C12', parts: C12_PARTS, ids: IDS, titles: TITLES, alpha: c12Alpha, configs, variant: variantOf, source, notRunAt, decide: decidePart });
 }
 
 export const checks: CustomCheck[] = makeC12Checks();

@@ -3,7 +3,7 @@
  * positives share x_0 (and are independent below it), negatives are independent of the anchor.
  * Each check runs the binomial tests of tupleLaw.ts on fixed trees (complete, irregular with
  * p_0 = 0.3, and for the batch sampler the paper's depth-5 tree) under five augmentations, and
- * decides them with frequencyTest.ts: false-failure rate α = 1e-6 for the claim (5e-7 per check,
+ * decides them with src/stats/binomial.ts: false-failure rate α = 1e-6 for the claim (5e-7 per check,
  * Bonferroni-split over the tests), power: every test detects a deviation of δ = 0.05, else
  * 'inconclusive'. Streams are seeded from RunOptions.seed (deriveSeed), so CI is deterministic.
  */
@@ -11,7 +11,7 @@ import { Rng, deriveSeed } from '../../src/numeric/random.js';
 import type { Check, CheckResult, ClaimRecord, CustomCheck, RunOptions } from '../../src/runner/check.js';
 import { augmentationName, parseAugmentation, sampleTuple, type Augmentation } from '../../src/hltm/augmentation.js';
 import { allocBatch, sampleBatch } from '../../src/hltm/batch.js';
-import { decideFrequencies, type Counter } from '../../src/hltm/frequencyTest.js';
+import { decideFrequencies, type Counter } from '../../src/stats/index.js';
 import { transitionCounters, tupleCounters } from '../../src/hltm/tupleLaw.js';
 import { buildTree, completeTree, type Tree } from '../../src/hltm/tree.js';
 

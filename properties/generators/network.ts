@@ -116,14 +116,6 @@ export function paramsFromPool(spec: NetworkSpec, w: readonly number[], b: reado
   return { W, b: B };
 }
 
-/** Parameters for a spec. */
-export function arbParams(spec: NetworkSpec, values: 'dyadic' | 'float' = 'dyadic'): fc.Arbitrary<Params<number>> {
-  const v = arbValue(values);
-  const W = fc.tuple(...spec.arch.blocks.map((b) => fc.array(v, { minLength: b.out * b.in, maxLength: b.out * b.in })));
-  const b = spec.bias ? fc.tuple(...spec.arch.blocks.map((blk) => fc.array(v, { minLength: blk.out, maxLength: blk.out }))) : fc.constant(null);
-  return fc.record({ W, b }) as fc.Arbitrary<Params<number>>;
-}
-
 /** A pool of binary inputs; `takeInput(pool, n)` reads the first n. */
 export function arbInputPool(size: number): fc.Arbitrary<number[]> {
   return fc.array(fc.integer({ min: 0, max: 1 }), { minLength: size, maxLength: size });
@@ -153,11 +145,6 @@ export function arbBatch(nIn: number, c: BatchConstraints = {}): fc.Arbitrary<Ba
         neg: fc.array(fc.array(arbInput(nIn), { minLength: H, maxLength: H }), { minLength: B, maxLength: B }),
       }),
     );
-}
-
-/** A cut of the architecture: one of its named layers (arch.layers), by index. */
-export function arbCut(arch: Architecture): fc.Arbitrary<readonly number[]> {
-  return fc.integer({ min: 0, max: arch.layers.length - 1 }).map((i) => arch.layers[i]!.blocks);
 }
 
 /** JSON form of a network for reports (names, shapes, values). */

@@ -16,13 +16,10 @@ import { batchLoss, connectionGradient } from '../network/batchGradient.js';
 import { connections } from '../network/connection.js';
 import type { Trace } from '../network/forward.js';
 import { expectedSimpleGradient } from '../theory/expectedGradient.js';
-import type { ParsedCase } from './parseCase.js';
+import type { ParsedCase } from './schema.js';
+import { reshape } from './jsonValues.js';
 
 type Matrix = number[][];
-
-function reshape<V>(flat: readonly V[], rows: number, cols: number): V[][] {
-  return Array.from({ length: rows }, (_, i) => flat.slice(i * cols, (i + 1) * cols));
-}
 
 export function evaluateCase(c: ParsedCase, options: { connections?: boolean; exact?: boolean } = {}): Record<string, unknown> {
   if (options.exact) return evaluateExact(c);

@@ -1,28 +1,24 @@
 /**
  * Builds a training engine by name: `f32` (hand-written kernels, tree networks) or `tfjs` (on the
  * TF.js backend `backend`, loaded here; an unavailable backend is an InputError naming --backend).
+ * Adding an engine is one entry of ENGINES (and its name in engine.ts's ENGINE_NAMES).
  */
-import type { Loss } from '../losses/loss.js';
-import type { NetworkSpec, Params } from '../network/architecture.js';
-import type { OptimizerSpec } from '../train/optim.js';
+import { describe, InputError } from '../errors.js';
 import { loadBackend } from './backend.js';
-import type { EngineName, TrainEngine } from './engine.js';
+import type { EngineName, EngineRequest, TrainEngine } from './engine.js';
 import { F32Engine } from './f32/engine.js';
 
-export interface EngineRequest {
-  readonly engine: EngineName;
-  readonly backend?: string;
-  readonly spec: NetworkSpec;
-  readonly params: Params<number>;
-  readonly loss: Loss;
-  readonly optimizer: OptimizerSpec;
-  readonly B: number;
-  readonly H: number;
-}
+const ENGINES: Readonly<Record<EngineName, (r: EngineRequest) => Promise<TrainEngine>>> = {
+  f32: async (r) => new F32Engine(r),
+  tfjs: async (r) => {
+    const tf = await loadBackend(r.backend ?? 'wasm');
+    const { TfEngine } = await import('./tfjs/engine.js');
+    return new TfEngine(tf, r);
+  },
+};
 
 export async function createEngine(r: EngineRequest): Promise<TrainEngine> {
-  if (r.engine === 'f32') return new F32Engine(r);
-  const tf = await loadBackend(r.backend ?? 'wasm');
-  const { TfEngine } = await import('./tfjs/engine.js');
-  return new TfEngine(tf, r);
+  const make = (ENGINES as Readonly<Record<string, (r: EngineRequest) => Promise<TrainEngine>>>)[r.engine];
+  if (!make) throw new InputError('--engine', `unknown engine ${describe(r.engine)} (${Object.keys(ENGINES).join(', ')})`);
+  return make(r);
 }

@@ -51,11 +51,6 @@ export function completeShape(depth: number, children: number): Shape {
   return build(depth);
 }
 
-/** Number of leaves of a complete tree (children^depth). */
-export function completeLeafCount(depth: number, children: number): number {
-  return children ** depth;
-}
-
 /**
  * Builds a tree from a shape. Polarities must be given for every non-root node (a missing name is
  * an InputError naming `polarities.<name>`), each in [-1, 1]; rootPrior in [0, 1].
@@ -143,11 +138,4 @@ export function pathPolarity(tree: Tree, node: number): number {
   let p = 1;
   for (let n = tree.nodes[node]!; n.parent >= 0; n = tree.nodes[n.parent]!) p *= n.polarity;
   return p;
-}
-
-/** Node index by name; InputError naming `field` when absent. */
-export function nodeByName(tree: Tree, name: string, field = 'node'): TreeNode {
-  const n = tree.nodes.find((m) => m.name === name);
-  if (!n) throw new InputError(field, `no node named '${name}' in this tree`);
-  return n;
 }

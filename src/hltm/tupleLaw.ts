@@ -1,6 +1,6 @@
 /**
  * What the sampler's output must look like (claim C9): event frequencies a correct sampler has,
- * as binomial counters to feed with node vectors (see frequencyTest.ts).
+ * as binomial counters to feed with node vectors (see src/stats/binomial.ts).
  *
  * Transitions (any view of a sample from p): P(z_0 = 1) = p_0; for every edge μ→ν and parent value
  * s with P(z_μ = s) > 0: P(z_ν = s | z_μ = s) = (1+ρ_μν)/2; into a leaf of a view flipped with
@@ -13,7 +13,7 @@
  *    (first negative of each tuple only, so that the trials are independent).
  */
 import { keptCount, type Augmentation } from './augmentation.js';
-import type { Counter } from './frequencyTest.js';
+import type { Counter } from '../stats/binomial.js';
 import { F64 } from '../numeric/arith.js';
 import { latentGivenRoot } from './pathPolarity.js';
 import type { Tree } from './tree.js';

@@ -4,36 +4,21 @@
  * Search (like Hypothesis's `target()`): cases are drawn from the target's fast-check arbitrary
  * (`fc.sample` with the seed, in chunks, so a run is reproducible); once a case with a positive
  * violation score (error/tolerance) is known, half of the further evaluations mutate the worst case
- * so far (a few numbers moved, see caseJson.mutateCase) and keep the mutant when it is worse. The
+ * so far (a few numbers moved, see caseMoves.mutateCase) and keep the mutant when it is worse. The
  * budget is a number of evaluations (--runs) or a wall-clock time (--time).
  *
- * Shrinking (of a case that violates, ratio > 1): greedy passes, restarted after every success:
- *   1. fewer nodes: depth − 1, then children − 1;   2. smaller hid, then a narrower output;
- *   3. a smaller batch: B − 1 (drop the last, then the first tuple), H − 1;
- *   4. drop biases / normalisation when the case stays a violation without them;
- *   5. simpler numbers: whole matrices to 0, then each number to 0, ±1, then the nearest short
- *      dyadic k/2^m (m = 0..6), trying simpler values first.
- * Every kept step still violates, so the result is a minimal case of the same kind.
+ * A violation found is then shrunk (./shrink.ts) to a minimal case of the same kind.
  */
 import * as fc from 'fast-check';
-import { parseCase, type ParsedCase } from '../case/parseCase.js';
 import { InputError } from '../errors.js';
 import type { Loss } from '../losses/loss.js';
 import { Rng } from '../numeric/random.js';
-import type { Measurement } from '../runner/check.js';
-import {
-  arbCaseJson,
-  cloneCase,
-  dyadic,
-  mutateCase,
-  numberComplexity,
-  numberSlots,
-  projectCase,
-  shapeOf,
-  type CaseDomain,
-  type CaseJson,
-} from './caseJson.js';
-import { ratioOf, type HuntTarget } from './targets.js';
+import type { NestedCaseJson } from '../case/schema.js';
+import { arbCaseJson, type CaseDomain } from './caseDomain.js';
+import { mutateCase } from './caseMoves.js';
+import { evaluate, isEval, violates, type Evaluated } from './evaluate.js';
+import { shrink } from './shrink.js';
+import type { HuntTarget } from './targets.js';
 
 export interface HuntOptions {
   readonly seed: number;
@@ -61,12 +46,6 @@ export interface HuntProgress {
   readonly elapsedMs: number;
 }
 
-export interface Evaluated {
-  readonly json: CaseJson;
-  readonly measurement: Measurement;
-  readonly ratio: number;
-}
-
 export interface HuntResult {
   readonly target: HuntTarget;
   /** Evaluations in the search phase. */
@@ -86,26 +65,6 @@ export interface HuntResult {
   readonly firstError?: string;
 }
 
-/** Parses a case JSON for a target, with the hunt loss when given. */
-export function parseForTarget(json: CaseJson, loss: Loss | undefined): { parsed: ParsedCase; loss: Loss } {
-  // A plugin loss is not a case-format loss name: parse with simp and substitute.
-  const parsed = parseCase(loss ? { ...json, loss: { name: 'simp' } } : json);
-  return { parsed, loss: loss ?? parsed.loss };
-}
-
-/** Evaluates a case; a failure to evaluate (plugin error, size) is returned as an error string. */
-export function evaluate(target: HuntTarget, json: CaseJson, loss: Loss | undefined): Evaluated | { error: string } {
-  try {
-    const { parsed, loss: l } = parseForTarget(json, loss);
-    const m = target.measure(parsed, l);
-    return { json, measurement: m, ratio: ratioOf(m) };
-  } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
-  }
-}
-
-const isEval = (v: Evaluated | { error: string }): v is Evaluated => 'measurement' in v;
-
 /** Whether `a` is a worse violation than `b`. */
 function worseThan(a: Evaluated, b: Evaluated | null): boolean {
   if (!b) return true;
@@ -114,8 +73,6 @@ function worseThan(a: Evaluated, b: Evaluated | null): boolean {
   const eb = Number.isNaN(b.measurement.error) ? Infinity : b.measurement.error;
   return ea > eb;
 }
-
-const violates = (e: Evaluated) => !e.measurement.ok;
 
 /** The domain adjusted to a loss's allowed H. */
 function domainFor(target: HuntTarget, scale: 'ci' | 'full', loss: Loss | undefined, negatives: readonly [number, number] | undefined): CaseDomain {
@@ -140,7 +97,7 @@ export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly
   let worstPath = '';
   let errors = 0;
   let firstError: string | undefined;
-  let chunk: CaseJson[] = [];
+  let chunk: NestedCaseJson[] = [];
   let chunkIndex = 0;
   let sampleIndex = 0;
   let lastReport = 0;
@@ -151,7 +108,7 @@ export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly
     o.onProgress({ phase, evaluations, mutationsKept, worstRatio: worst?.ratio ?? 0, worstError: worst?.measurement.error ?? 0, elapsedMs: now - t0 });
   };
   while (evaluations < runs && performance.now() < deadline) {
-    let json: CaseJson;
+    let json: NestedCaseJson;
     let from: string;
     const mutate = worst !== null && worst.ratio > 0 && rng.uniform() < 0.5;
     if (mutate) {
@@ -207,113 +164,6 @@ export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly
     errors,
     ...(firstError !== undefined ? { firstError } : {}),
   };
-}
-
-/** Structural then numeric shrinking; every accepted candidate still violates. */
-export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefined, deadline = Number.POSITIVE_INFINITY, tick: () => void = () => {}): { result: Evaluated; steps: number } {
-  let best = start;
-  let steps = 0;
-  const tryCandidate = (json: CaseJson): boolean => {
-    const r = evaluate(target, json, loss);
-    tick();
-    if (isEval(r) && violates(r)) {
-      best = r;
-      steps++;
-      return true;
-    }
-    return false;
-  };
-  let progress = true;
-  while (progress && performance.now() < deadline) {
-    progress = false;
-    for (const cand of structuralCandidates(best.json)) {
-      if (performance.now() >= deadline) break;
-      if (tryCandidate(cand)) {
-        progress = true;
-        break;
-      }
-    }
-    if (progress) continue;
-    progress = numericPass(best.json, tryCandidate, () => best.json, deadline);
-  }
-  return { result: best, steps };
-}
-
-function* structuralCandidates(c: CaseJson): Generator<CaseJson> {
-  const s = shapeOf(c);
-  const project = (to: Partial<typeof s>, opt: Parameters<typeof projectCase>[2] = {}) => {
-    try {
-      return projectCase(c, { ...s, ...to }, opt);
-    } catch {
-      return null;
-    }
-  };
-  const cands: (CaseJson | null)[] = [];
-  if (s.depth > 1) cands.push(project({ depth: s.depth - 1 }));
-  if (s.children > 1) cands.push(project({ children: s.children - 1 }));
-  if (s.hid > 1 && s.depth > 1) cands.push(project({ hid: s.hid - 1 }));
-  if (s.out > 1) cands.push(project({ out: s.out - 1 }));
-  if (s.B > 1) {
-    cands.push(project({ B: s.B - 1 }));
-    cands.push(project({ B: s.B - 1 }, { dropFirstTuple: true }));
-  }
-  if (s.H > 1) {
-    cands.push(project({ H: s.H - 1 }));
-    cands.push(project({ H: s.H - 1 }, { dropFirstNegative: true }));
-  }
-  if (c.biases) {
-    const n = cloneCase(c);
-    delete n.biases;
-    cands.push(n);
-  }
-  if (c.normalize) {
-    const n = cloneCase(c);
-    delete n.normalize;
-    cands.push(n);
-  }
-  for (const x of cands) if (x) yield x;
-}
-
-/** Simpler values for a number, simplest first, all simpler than v. */
-function simplerValues(v: number, kind: string): number[] {
-  const lim = kind === 'polarity' ? 1 : Number.POSITIVE_INFINITY;
-  const out: number[] = [0];
-  if (kind !== 'input') out.push(Math.sign(v) || 1, -(Math.sign(v) || 1));
-  for (let m = 0; m <= 6; m++) out.push(dyadic(v, m));
-  const cv = numberComplexity(v);
-  const seen = new Set<number>();
-  return out
-    .filter((x) => Math.abs(x) <= lim && x !== v && numberComplexity(x) < cv && !seen.has(x) && (seen.add(x), true))
-    .sort((a, b) => numberComplexity(a) - numberComplexity(b));
-}
-
-/** One numeric pass; returns whether anything changed. */
-function numericPass(start: CaseJson, tryCandidate: (c: CaseJson) => boolean, current: () => CaseJson, deadline: number): boolean {
-  let changed = false;
-  // Whole matrices to zero first (fast when most of the network does not matter).
-  for (const name of Object.keys(start.weights)) {
-    if (performance.now() >= deadline) return changed;
-    const cur = current();
-    if (cur.weights[name]!.every((row) => row.every((v) => v === 0))) continue;
-    const n = cloneCase(cur);
-    n.weights[name] = n.weights[name]!.map((row) => row.map(() => 0));
-    if (tryCandidate(n)) changed = true;
-  }
-  const count = numberSlots(current()).length;
-  for (let i = 0; i < count; i++) {
-    if (performance.now() >= deadline) return changed;
-    const slot = numberSlots(current())[i];
-    if (!slot) break;
-    for (const v of simplerValues(slot.get(), slot.kind)) {
-      const n = cloneCase(current());
-      numberSlots(n)[i]!.set(v);
-      if (tryCandidate(n)) {
-        changed = true;
-        break;
-      }
-    }
-  }
-  return changed;
 }
 
 /** Parses "30s", "10m", "1h", "500ms", "90" (seconds) into milliseconds; InputError otherwise. */

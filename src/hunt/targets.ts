@@ -1,29 +1,30 @@
 /**
- * What `covcheck hunt` can hunt: one measured predicate per claim and variant, on cases in the case
- * format (so a counterexample is a case any implementation can evaluate). Each measures in float64
- * with the suite's derived tolerances and returns the worst violation over the case's parts (layers,
- * inputs, tuples); hunting maximises error/tolerance.
+ * What `covcheck hunt` can hunt: a claim's predicate (src/claims, the same the fast-check properties
+ * measure with) per claim and variant, on cases in the case format (so a counterexample is a case any
+ * implementation can evaluate). Each measures in float64 with the suite's derived tolerances and
+ * returns the worst violation over the case's parts (layers, inputs); hunting maximises error/tolerance.
  *
- *   C1  f_L(x) = Σ_{ν∈cut} K_νᵀ w_ν for every cut and every input of the batch
+ *   C1  f_L(x) = Σ_{ν∈cut} K_νᵀ w_ν for every cut and every input of the batch (claims/eulerIdentity.ts)
  *   C2  the batch gradient (backward pass) = Σ_samples K_ν·∂L/∂f (connection form), and
  *       = the derivative of the batch loss along the gradient (finite differences; checks β)
+ *       (claims/chainRule.ts)
  *   C3  −E[∇L_simp] = 2·OP·w by exact enumeration (mode "expect", root augmentation)
- *   C6  β_+ + Σ_k β_k = 0 on the case's distances
+ *       (claims/covarianceOperatorTheorem.ts)
+ *   C6  β_+ + Σ_k β_k = 0 on the case's distances (claims/lossBalance.ts)
  */
 import { F64 } from '../numeric/arith.js';
-import { tolerance } from '../numeric/tolerance.js';
 import type { ClaimId, Measurement } from '../runner/check.js';
 import { fmt } from '../runner/run.js';
 import type { ParsedCase } from '../case/parseCase.js';
 import type { Loss } from '../losses/loss.js';
-import { batchLoss, connectionGradient } from '../network/batchGradient.js';
-import { connections, connectionTransposeTimes } from '../network/connection.js';
+import { halfSquaredDistance } from '../network/batchGradient.js';
 import { forward } from '../network/forward.js';
-import { connectionBound, magnitude } from '../network/magnitude.js';
-import type { Params } from '../network/architecture.js';
 import { leafDistribution } from '../hltm/exactDistribution.js';
-import { expectedSimpleGradientFrom } from '../theory/expectedGradient.js';
-import type { CaseDomain } from './caseJson.js';
+import { connectionForm, derivativeAlongDirection } from '../claims/chainRule.js';
+import { covarianceOperatorForm } from '../claims/covarianceOperatorTheorem.js';
+import { eulerIdentity } from '../claims/eulerIdentity.js';
+import { lossBalance } from '../claims/lossBalance.js';
+import type { CaseDomain } from './caseDomain.js';
 
 export interface HuntTarget {
   /** "C1/tanh". */
@@ -55,126 +56,45 @@ export function ratioOf(m: Measurement): number {
   return m.error > 0 ? Number.POSITIVE_INFINITY : 0;
 }
 
-function maxAbs(a: readonly number[], b: readonly number[]): number {
-  let e = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    e = Number.isNaN(d) ? Number.POSITIVE_INFINITY : Math.max(e, d);
-  }
-  return e;
-}
-
 const inputsOf = (c: ParsedCase) => [...c.batch.x, ...c.batch.pos, ...c.batch.neg.flat()];
 
-// ---- C1 ----
-
+/** C1 at every layer and every input of the batch; the worst. */
 function measureC1(c: ParsedCase): Measurement {
-  const { spec, params } = c;
   let worst = OK;
-  for (const layer of spec.arch.layers) {
+  for (const layer of c.spec.arch.layers) {
     for (const x of inputsOf(c)) {
-      const trace = forward(F64, spec, params, x);
-      const rhs = new Array<number>(spec.arch.nOut).fill(0);
-      for (const K of connections(F64, spec, params, trace, layer.blocks)) {
-        connectionTransposeTimes(F64, K, params.W[K.block]!).forEach((v, k) => (rhs[k] = rhs[k]! + v));
-      }
-      const m = magnitude(spec, params, x);
-      const t = tolerance('float64', 'identity', m.ops, spec.normalize ? Math.max(1, m.scale / spec.eps) : m.scale);
-      const err = maxAbs(trace.out, rhs);
-      worst = worse(worst, {
-        ok: err <= t.tol,
-        error: err,
-        tolerance: t.tol,
-        derivation: t.derivation,
-        note: `layer ${layer.name}, x = [${x.join(', ')}]: f_L = [${trace.out.map(fmt).join(', ')}], Σ K_νᵀw_ν = [${rhs.map(fmt).join(', ')}]`,
-      });
+      const { measurement, lhs, rhs } = eulerIdentity(F64, c.spec, c.params, x, layer.blocks);
+      worst = worse(worst, { ...measurement, note: `layer ${layer.name}, x = [${x.join(', ')}]: f_L = [${lhs.map(fmt).join(', ')}], Σ K_νᵀw_ν = [${rhs.map(fmt).join(', ')}]` });
     }
   }
   return worst;
 }
 
-// ---- C2 ----
-
 function measureC2Connection(c: ParsedCase, loss: Loss): Measurement {
-  const { spec, params } = c;
-  const r = batchLoss(F64, spec, params, c.batch, loss, c.reduction);
-  const viaK = connectionGradient(F64, spec, params, r).flat();
-  const back = r.grads.W.flat();
-  const err = maxAbs(back, viaK);
-  let scale = 0;
-  let ops = 0;
-  const add = (x: readonly number[], d: readonly number[], norm: number) => {
-    scale += connectionBound(spec, params, x, norm) * d.reduce((s, v) => s + Math.abs(v), 0);
-    ops = Math.max(ops, magnitude(spec, params, x).ops);
-  };
-  c.batch.x.forEach((x, b) => add(x, r.dOut.x[b]!, r.traces.x[b]!.norm ?? 0));
-  c.batch.pos.forEach((x, b) => add(x, r.dOut.pos[b]!, r.traces.pos[b]!.norm ?? 0));
-  c.batch.neg.forEach((row, b) => row.forEach((x, k) => add(x, r.dOut.neg[b]![k]!, r.traces.neg[b]![k]!.norm ?? 0)));
-  const t = tolerance('float64', 'identity', 2 * ops, scale);
-  return { ok: err <= t.tol, error: err, tolerance: t.tol, derivation: t.derivation, note: `backward pass against Σ K·∂L/∂f, largest difference ${fmt(err)}` };
+  const m = connectionForm(c.spec, c.params, c.batch, loss, c.reduction);
+  return { ...m, note: `backward pass against Σ K·∂L/∂f, largest difference ${fmt(m.error)}` };
 }
 
+/** Along the unit gradient direction, h = 2^-10 (a unit v: steps of the size the property takes along v ∈ [−1, 1]^n). */
 function measureC2Derivative(c: ParsedCase, loss: Loss): Measurement {
-  const { spec, params } = c;
-  const r = batchLoss(F64, spec, params, c.batch, loss, c.reduction);
-  const g = r.grads.W.flat();
-  const norm = Math.hypot(...g);
-  if (!(norm > 0)) return { ...OK, note: 'zero gradient' };
-  const v = g.map((x) => x / norm);
-  const at = (t: number) => {
-    let k = 0;
-    const p: Params<number> = { W: params.W.map((w) => w.map((x) => x + t * v[k++]!)), b: params.b };
-    return batchLoss(F64, spec, p, c.batch, loss, c.reduction).value;
-  };
-  const h = 2 ** -10;
-  const D = (s: number) => (at(s) - at(-s)) / (2 * s);
-  const d1 = D(h);
-  const d2 = D(h / 2);
-  const d4 = D(h / 4);
-  if (Math.abs(d1 - d2) > 1e-2 * (1 + Math.abs(d2)) || Math.abs(d2 - d4) > 1e-2 * (1 + Math.abs(d4))) return { ...OK, note: 'not smooth here (a gate or a max flips): skipped' };
-  const r1 = (4 * d2 - d1) / 3;
-  const r2 = (4 * d4 - d2) / 3;
-  const err = Math.abs(r2 - norm);
-  const tol = Math.abs(r1 - r2) / 4 + (128 * Number.EPSILON * (1 + Math.abs(r.value))) / (h / 4) + 1e-8 * norm;
-  return {
-    ok: err <= tol,
-    error: err,
-    tolerance: tol,
-    derivation: 'central differences along ∇L/‖∇L‖ with Richardson extrapolation (h = 2^-10): tol = |R₁ − R₂|/4 + 128·ε·(1+|L|)/(h/4) + 1e-8·‖∇L‖',
-    note: `‖∇L‖ = ${norm} from the backward pass, ${r2} from differences of L`,
-  };
+  return derivativeAlongDirection({ spec: c.spec, params: c.params, batch: c.batch, loss, reduction: c.reduction, h: 2 ** -10 });
 }
 
-// ---- C3 ----
+const ROOT = { base: { kind: 'root' }, flip: 0 } as const;
 
 function measureC3(c: ParsedCase): Measurement {
-  const dist = leafDistribution(F64, c.tree, { base: { kind: 'root' }, flip: 0 });
-  const e = expectedSimpleGradientFrom(F64, c.spec, c.params, dist);
-  const err = maxAbs(e.negExpectedGrad.flat(), e.covForm.flat());
-  let scale = 0;
-  let ops = 0;
-  for (let k = 0; k < Math.min(dist.configs.length, 64); k++) {
-    const x = Array.from(dist.configs[k]!, Number);
-    const m = magnitude(c.spec, c.params, x);
-    scale = Math.max(scale, 4 * connectionBound(c.spec, c.params, x) * m.scale);
-    ops = Math.max(ops, m.ops);
-  }
-  const t = tolerance('float64', 'expectation', ops + dist.configs.length, scale);
-  return { ok: err <= t.tol, error: err, tolerance: t.tol, derivation: t.derivation, note: `−E[∇L_simp] against 2·OP·w (root augmentation, ${e.nConfigs} configurations)` };
+  const dist = leafDistribution(F64, c.tree, ROOT);
+  const m = covarianceOperatorForm(F64, c.spec, c.params, dist, 'cov');
+  return { ...m, note: `−E[∇L_simp] against 2·OP·w (root augmentation, ${dist.nConfigs} configurations)` };
 }
 
-// ---- C6 ----
-
+/** C6 on the distances r = ½‖f(x) − f(x′)‖² of the case's batch (no shift). */
 function measureC6(c: ParsedCase, loss: Loss): Measurement {
-  const r = batchLoss(F64, c.spec, c.params, c.batch, loss, c.reduction);
-  const groups = loss.perTuple ? r.betaPos.map((bp, b) => [bp, ...r.betaNeg[b]!]) : [[...r.betaPos, ...r.betaNeg.flat()]];
-  let worst = OK;
-  for (const g of groups) {
-    const err = Math.abs(g.reduce((s, v) => s + v, 0));
-    const t = tolerance('float64', 'identity', 4 * (g.length + 1), 1 + g.reduce((s, v) => s + Math.abs(v), 0));
-    worst = worse(worst, { ok: err <= t.tol, error: Number.isNaN(err) ? Number.NaN : err, tolerance: t.tol, derivation: t.derivation, note: `β = [${g.map(fmt).join(', ')}]` });
-  }
-  return worst;
+  const f = (x: readonly number[]) => forward(F64, c.spec, c.params, x).out;
+  const fx = c.batch.x.map(f);
+  const rPos = fx.map((a, b) => halfSquaredDistance(F64, a, f(c.batch.pos[b]!)));
+  const rNeg = fx.map((a, b) => c.batch.neg[b]!.map((n) => halfSquaredDistance(F64, a, f(n))));
+  return lossBalance(F64, loss, { rPos, rNeg, shift: 0, dim: c.spec.arch.nOut, reduction: c.reduction });
 }
 
 // ---- the table ----

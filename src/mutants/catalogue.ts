@@ -1,6 +1,6 @@
 /**
  * The mutation self-check's catalogue: injected bugs, each a small wrapper around a correct loss,
- * gradient engine or tuple law. The checks of properties/claims/mutants.ts run against a
+ * gradient engine or tuple law. The checks of properties/mutants (with properties/lossChecks.ts) run against a
  * `Pipeline`; the correct pipeline is CORRECT, each mutant is a pipeline with one bug. Every mutant
  * must make at least one claim check fail (npm test asserts it; the verify report shows which).
  *
@@ -18,7 +18,7 @@ import type { DistanceBatch, Loss, LossValue, Reduction } from '../losses/loss.j
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { accumulateGrads, zeroGrads } from '../network/backward.js';
 import { batchLoss, type Batch, type BatchResult } from '../network/batchGradient.js';
-import { THEORY_LAW, type TupleLaw } from '../theory/pairwiseOperator.js';
+import { THEORY_LAW, type TupleLaw } from '../theory/pairwiseModel.js';
 import { definePlugin, pluginLoss } from '../losses/plugin.js';
 
 /** The batch loss and its parameter gradient (src/network/batchGradient.ts's batchLoss, or a mutant). */

@@ -21,13 +21,40 @@ export type CheckKind =
   /** An expectation over enumerated configurations: a further sum of products with weights. */
   | 'expectation'
   /** A float32 engine against the float64 reference (the float64 side's error is negligible). */
-  | 'engine';
+  | 'engine'
+  /**
+   * The rounding of one function value in a finite difference (numeric/finiteDifference.ts): each
+   * value L of a loss carries at most c·ε·(1 + |L|) (c = 64 covers the loss's own chain of a few
+   * dozen roundings); a difference of n = 2 values over a step s gives c·2·ε·(1 + |L|)/s.
+   */
+  | 'finite-difference';
 
 /** c per precision and kind. */
 export const TOLERANCE_CONSTANT: Readonly<Record<Precision, Readonly<Record<CheckKind, number>>>> = {
-  float64: { identity: 4, expectation: 8, engine: 4 },
-  float32: { identity: 4, expectation: 8, engine: 8 },
+  float64: { identity: 4, expectation: 8, engine: 4, 'finite-difference': 64 },
+  float32: { identity: 4, expectation: 8, engine: 8, 'finite-difference': 64 },
 };
+
+/**
+ * The rest of a finite-difference bound (numeric/finiteDifference.ts), beside the rounding term of
+ * kind 'finite-difference' above:
+ *  - truncation: central differences have error c₂h² + c₄h⁴ + …; Richardson's R₂ = (4D(h/4) − D(h/2))/3
+ *    is O(h⁴) with error ≈ |R₁ − R₂|/16, bounded by |R₁ − R₂|·truncationFactor (¼: a factor 4 of
+ *    margin for the next order);
+ *  - smoothness: where D(h), D(h/2), D(h/4) differ by more than this fraction of (1 + |D|) the function
+ *    is not smooth on the stencil (a max, a hinge, a gate flips) and the comparison is skipped;
+ *  - compared: the relative rounding allowed to the derivative the differences are checked against,
+ *    by what computed it: a loss weight β (a softmax or sigmoid, a few operations) or a backward-pass
+ *    gradient ⟨∇L, v⟩ (a network's chain). These two are stated allowances, not operation counts: each
+ *    is many orders above c·n·ε for the networks drawn (n < 10³), so that side never decides a case.
+ */
+export const FINITE_DIFFERENCE = {
+  truncationFactor: 1 / 4,
+  smoothness: 1e-2,
+  compared: { 'loss-weight': 1e-9, gradient: 1e-8 },
+} as const;
+
+export type DerivativeSource = keyof typeof FINITE_DIFFERENCE.compared;
 
 export const MACHINE_EPSILON: Readonly<Record<Precision, number>> = { float64: EPS64, float32: EPS32 };
 

@@ -9,7 +9,7 @@
  * design is one look. Early looks get a small share of α (default weights 1 : 3 for two looks), so a
  * strong effect stops after n_1 seeds while the last look keeps most of the power.
  */
-import type { Decision } from './tests.js';
+import type { Decision } from './decision.js';
 
 export interface Look {
   readonly n: number;
@@ -20,11 +20,6 @@ export interface Design {
   readonly looks: readonly Look[];
   /** Σ α_k. */
   readonly alpha: number;
-}
-
-/** One look at n values with the whole α. */
-export function fixedDesign(n: number, alpha: number): Design {
-  return makeDesign([n], alpha);
 }
 
 /**

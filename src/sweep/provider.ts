@@ -3,7 +3,8 @@
  * engine's train function (so the parts of C11 and C12, separate checks, share their runs), or an
  * injected TrainFn in tests.
  */
-import { RunCache, type TrainFn } from './trainFn.js';
+import { RunCache } from './runCache.js';
+import type { TrainFn } from './trainFn.js';
 import { loadEngineTrainFn } from './engineTrain.js';
 
 /** A cache, or why there is none (the engine is missing: the claims are then `inconclusive`). */

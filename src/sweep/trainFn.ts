@@ -8,10 +8,9 @@
  * (δ_upper − δ_lower)·u_e, the initial weights, the training samples and the evaluation samples. Then
  * two settings that differ only in δ_lower, the augmentation or the loss share the tree signs, the
  * initial weights and the evaluation draws (common random numbers), and their difference per seed is
- * a paired difference.
+ * a paired difference. RunCache (runCache.ts) memoises runs; gains.ts reduces them to the claims'
+ * per-seed quantities.
  */
-import { deriveSeed } from '../numeric/random.js';
-
 export const SWEEP_LOSSES = ['official_nce', 'nce', 'official_subtract', 'simp', 'tri'] as const;
 export type SweepLoss = (typeof SWEEP_LOSSES)[number];
 
@@ -79,67 +78,4 @@ export function settingKey(s: TrainSetting): string {
     s.preset,
     ...(s.evalEpochs !== undefined && s.evalEpochs !== 1 ? [`ee${s.evalEpochs}`] : []),
   ].join('|');
-}
-
-/**
- * Memoises runs by (setting, seed), so that the parts of a claim (separate checks) share their
- * training runs, and a later look of a sequential design reuses the seeds of the earlier ones.
- * Concurrent requests for the same run share one promise.
- */
-export class RunCache {
-  private readonly runs = new Map<string, Promise<TrainRun>>();
-  constructor(private readonly train: TrainFn) {}
-
-  run(setting: TrainSetting, seed: number): Promise<TrainRun> {
-    const key = `${settingKey(setting)}#${seed}`;
-    let p = this.runs.get(key);
-    if (!p) {
-      p = this.train(setting, seed);
-      this.runs.set(key, p);
-      p.catch(() => this.runs.delete(key));
-    }
-    return p;
-  }
-
-  /** Runs `seeds` one after the other (the engine is single-threaded), reporting progress. */
-  async runMany(setting: TrainSetting, seeds: readonly number[], onRun?: (done: number) => void): Promise<TrainRun[]> {
-    const out: TrainRun[] = [];
-    for (const s of seeds) {
-      out.push(await this.run(setting, s));
-      onRun?.(out.length);
-    }
-    return out;
-  }
-
-  get size(): number {
-    return this.runs.size;
-  }
-
-  clear(): void {
-    this.runs.clear();
-  }
-}
-
-/** The training seeds of an experiment: n seeds derived from a base seed and a label. */
-export function experimentSeeds(base: number, label: string, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => deriveSeed(base, label, i) >>> 0);
-}
-
-// ---- the per-seed quantities of docs/theory.md C11/C12 ----
-
-/** Δ_h = final − init per height (index h − 1). */
-export function gains(r: TrainRun): number[] {
-  return r.final.map((v, i) => v - r.init[i]!);
-}
-
-/** G = mean over heights 2..L of (trained − initial) best-|corr| (docs/theory.md C11). */
-export function pooledGain(r: TrainRun): number {
-  const g = gains(r).slice(1);
-  if (g.length === 0) throw new Error('pooledGain: a tree of depth ≥ 2 is needed (heights 2..L)');
-  return g.reduce((s, v) => s + v, 0) / g.length;
-}
-
-/** Mean over heights 1..L of a per-height vector (the pooled level of C12). */
-export function pooledLevel(perHeight: readonly number[]): number {
-  return perHeight.reduce((s, v) => s + v, 0) / perHeight.length;
 }

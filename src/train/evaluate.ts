@@ -6,21 +6,16 @@
  *   corr = cov(z, g)/√(var z · var g),   0/0 → 0,   clamped to [−1, 1];   best(μ) = max_k |corr|.
  * A height's value is the mean of best(μ) over the nodes of that height (height 1: parents of
  * leaves; the root has the largest height). Sums are float64 and shifted by the first sample's
- * value per unit (a constant unit then gives exactly var = 0, hence corr = 0).
- * Also: Frobenius norms of the weights of every layer cut (and of its biases).
+ * value per unit (a constant unit then gives exactly var = 0, hence corr = 0): the sums are
+ * src/engines/unitSums.ts's, computed by the engine (TrainEngine.unitSums) or from its pre-activations.
  */
 import type { Augmentation } from '../hltm/augmentation.js';
 import { sampleBatch } from '../hltm/batch.js';
 import type { Tree } from '../hltm/tree.js';
-import type { NetworkSpec, Params } from '../network/architecture.js';
+import type { NetworkSpec } from '../network/architecture.js';
 import type { Rng } from '../numeric/random.js';
-
-/** Evaluation samples: anchor-view leaves x [n × L] and latents z [n × nInternal] (tree.internal order). */
-export interface EvalSet {
-  readonly n: number;
-  readonly x: Float32Array;
-  readonly z: Uint8Array;
-}
+import { sumsFromPre, unitLayout, type EvalSet, type UnitSums } from '../engines/unitSums.js';
+import type { TrainEngine } from '../engines/engine.js';
 
 /** Draws n anchor views (with their latents) of the augmentation, in chunks of the batch sampler. */
 export function drawEvalSet(tree: Tree, aug: Augmentation, n: number, rng: Rng): EvalSet {
@@ -36,22 +31,6 @@ export function drawEvalSet(tree: Tree, aug: Augmentation, n: number, rng: Rng):
     z.set(batch.anchorLatents, s0 * nI);
   }
   return { n, x, z };
-}
-
-/** Units of the internal nodes in tree.internal order (gpos, out), as engines lay out pre-activations. */
-export function unitLayout(spec: NetworkSpec): { gpos: Int32Array; out: Int32Array; Gw: number } {
-  const tree = spec.arch.tree!;
-  const blockOf = new Map<number, number>();
-  spec.arch.blocks.forEach((b) => blockOf.set(b.node, b.index));
-  const gpos = new Int32Array(tree.internal.length);
-  const out = new Int32Array(tree.internal.length);
-  let Gw = 0;
-  tree.internal.forEach((n, k) => {
-    gpos[k] = Gw;
-    out[k] = spec.arch.blocks[blockOf.get(n)!]!.out;
-    Gw += out[k]!;
-  });
-  return { gpos, out, Gw };
 }
 
 export interface CorrelationResult {
@@ -73,77 +52,8 @@ export function pearson(n: number, sz: number, sg: number, sgg: number, szg: num
   return Number.isNaN(c) ? 0 : Math.max(-1, Math.min(1, c));
 }
 
-/**
- * Sufficient statistics of the metric: per internal node Σz, per unit Σ(g−c), Σ(g−c)², Σz(g−c)
- * with c = shift[u] (the first sample's value), over n samples.
- */
-export interface UnitSums {
-  readonly n: number;
-  readonly sz: Float64Array;
-  readonly sg: Float64Array;
-  readonly sgg: Float64Array;
-  readonly szg: Float64Array;
-}
-
 /** A source of pre-activations: a function (x, S) → [S × Gw], or an engine that sums itself. */
 export type PreSource = ((x: Float32Array, S: number) => Float32Array) | { unitSums(set: EvalSet): UnitSums };
-
-/** UnitSums from pre-activations computed chunk by chunk. */
-export function sumsFromPre(spec: NetworkSpec, set: EvalSet, pre: (x: Float32Array, S: number) => Float32Array, chunk = 2048): UnitSums {
-  const tree = spec.arch.tree!;
-  const { gpos, out, Gw } = unitLayout(spec);
-  const nI = tree.internal.length;
-  const L = tree.leaves.length;
-  const shift = new Float64Array(Gw);
-  const sg = new Float64Array(Gw);
-  const sgg = new Float64Array(Gw);
-  const szg = new Float64Array(Gw);
-  const sz = new Float64Array(nI);
-  for (let s0 = 0; s0 < set.n; s0 += chunk) {
-    const S = Math.min(chunk, set.n - s0);
-    const G = pre(set.x.subarray(s0 * L, (s0 + S) * L), S);
-    if (s0 === 0) for (let u = 0; u < Gw; u++) shift[u] = G[u]!;
-    accumulateUnits(G, Gw, set.z, s0, S, nI, gpos, out, shift, { sz, sg, sgg, szg }, null);
-  }
-  return { n: set.n, sz, sg, sgg, szg };
-}
-
-/**
- * Adds rows [0, S) of G (sample s0 + s of the set) into the sums, for the nodes k with
- * `only === null || only[k]`.
- */
-export function accumulateUnits(
-  G: Float32Array,
-  Gw: number,
-  z: Uint8Array,
-  s0: number,
-  S: number,
-  nI: number,
-  gpos: Int32Array,
-  out: Int32Array,
-  shift: Float64Array,
-  acc: { sz: Float64Array; sg: Float64Array; sgg: Float64Array; szg: Float64Array },
-  only: Uint8Array | null,
-): void {
-  const { sz, sg, sgg, szg } = acc;
-  for (let s = 0; s < S; s++) {
-    const zb = (s0 + s) * nI;
-    const gb = s * Gw;
-    for (let k = 0; k < nI; k++) {
-      if (only !== null && only[k] === 0) continue;
-      const zk = z[zb + k]!;
-      sz[k] = sz[k]! + zk;
-      const u0 = gpos[k]!;
-      const u1 = u0 + out[k]!;
-      for (let u = u0; u < u1; u++) {
-        const g = G[gb + u]! - shift[u]!;
-        sg[u] = sg[u]! + g;
-        sgg[u] = sgg[u]! + g * g;
-        szg[u] = szg[u]! + zk * g;
-      }
-    }
-  }
-}
 
 /** The metric from its sufficient statistics. */
 export function correlationsFromSums(spec: NetworkSpec, sums: UnitSums): CorrelationResult {
@@ -180,30 +90,7 @@ export function meanByHeight(tree: Tree, perNode: readonly number[]): number[] {
   return sum.map((s, i) => (count[i]! > 0 ? s / count[i]! : Number.NaN));
 }
 
-export interface LayerNorm {
-  readonly layer: string;
-  readonly depth: number;
-  /** Height of the cut in a complete tree (depth D − d); the largest node height otherwise. */
-  readonly height: number;
-  /** ‖W_l‖_F over the blocks of the cut. */
-  readonly W: number;
-  /** ‖b_l‖ (null without biases). */
-  readonly b: number | null;
-}
-
-/** Weight norms of every layer cut (arch.layers). */
-export function weightNorms(spec: NetworkSpec, p: Params<number>): LayerNorm[] {
-  const { arch } = spec;
-  const tree = arch.tree;
-  return arch.layers.map((l) => {
-    let w = 0;
-    let b = 0;
-    for (const blk of l.blocks) {
-      for (const v of p.W[blk]!) w += v * v;
-      if (p.b) for (const v of p.b[blk]!) b += v * v;
-    }
-    const depth = Math.max(...l.blocks.map((blk) => arch.blocks[blk]!.depth));
-    const height = tree ? Math.max(...l.blocks.map((blk) => tree.nodes[arch.blocks[blk]!.node]!.height)) : arch.layers.length - depth;
-    return { layer: l.name, depth, height, W: Math.sqrt(w), b: p.b ? Math.sqrt(b) : null };
-  });
+/** How the correlation metric reads an engine: its own sums when it has them, else its pre-activations. */
+export function engineSource(engine: TrainEngine): PreSource {
+  return engine.unitSums ? { unitSums: (set) => engine.unitSums!(set) } : (x, S) => engine.forwardPre(x, S);
 }

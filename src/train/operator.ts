@@ -12,7 +12,7 @@
  * about tr Cov(K)/n per class: a diagnostic, not a test statistic. Cost per sample: one forward
  * and one n_L-column backward, ~100k float64 multiply-adds for the official network.
  */
-import type { EvalSet } from './evaluate.js';
+import type { EvalSet } from '../engines/unitSums.js';
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { activateDerivative } from '../network/activation.js';
 import { forward } from '../network/forward.js';

@@ -1,6 +1,7 @@
 /**
- * Options of a training run (`covcheck train`, `train()`), their validation and the preset merge.
- * Every validation error is an InputError naming the CLI flag ("--lr", "--delta-lower", ...).
+ * Options of a training run (`covcheck train`, `train()`) and their validation (the presets and
+ * their merge with the user's fields: presets.ts). Every validation error is an InputError naming
+ * the CLI flag ("--lr", "--delta-lower", ...).
  */
 import { InputError, describe } from '../errors.js';
 import { parseAugmentation } from '../hltm/augmentation.js';
@@ -9,8 +10,7 @@ import type { InitScheme } from '../network/init.js';
 import { parseLoss, LOSS_NAMES, type Loss } from '../losses/index.js';
 import { BACKEND_NAMES } from '../engines/backend.js';
 import { ENGINE_NAMES, type EngineName } from '../engines/engine.js';
-import type { OptimizerName } from './optim.js';
-import { PRESETS, PRESET_NAMES } from './presets.js';
+import type { OptimizerName } from '../engines/optimizer.js';
 
 export interface TrainOptions {
   /** Complete tree: `depth` levels of latents, `children` per node (leaves = children^depth). */
@@ -61,17 +61,6 @@ export interface TrainOptions {
 }
 
 const INITS: readonly InitScheme[] = ['pytorch', 'gaussian', 'uniform', 'dyadic'];
-
-/** The preset (default 'official') with the given fields replacing its own, validated. */
-export function resolveOptions(preset: string | undefined, overrides: Partial<TrainOptions> = {}): TrainOptions {
-  const name = preset ?? 'official';
-  const base = PRESETS[name];
-  if (!base) throw new InputError('--preset', `unknown preset ${describe(name)} (${PRESET_NAMES.join(', ')})`);
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
-  const o = { ...base, ...defined };
-  validateOptions(o);
-  return o;
-}
 
 const int = (flag: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void => {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {

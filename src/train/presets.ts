@@ -5,8 +5,10 @@
  *    |ρ| ~ U[0.7, 1], official_nce τ = 0.01, H = 1, output normalisation ε = 1e-4, PyTorch default
  *    initialisation with biases, `root` augmentation.
  *  - readme: the official README's example: the same with δ_lower 0.8, τ 0.1, 50 epochs.
+ * resolveOptions merges a user's fields over a preset and validates the result (options.ts).
  */
-import type { TrainOptions } from './options.js';
+import { InputError, describe } from '../errors.js';
+import { validateOptions, type TrainOptions } from './options.js';
 
 export const OFFICIAL: TrainOptions = {
   depth: 5,
@@ -43,3 +45,14 @@ export const PRESETS: Readonly<Record<string, TrainOptions>> = {
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);
+
+/** The preset (default 'official') with the given fields replacing its own, validated. */
+export function resolveOptions(preset: string | undefined, overrides: Partial<TrainOptions> = {}): TrainOptions {
+  const name = preset ?? 'official';
+  const base = PRESETS[name];
+  if (!base) throw new InputError('--preset', `unknown preset ${describe(name)} (${PRESET_NAMES.join(', ')})`);
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) as Partial<TrainOptions>;
+  const o = { ...base, ...defined };
+  validateOptions(o);
+  return o;
+}

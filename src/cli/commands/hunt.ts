@@ -19,8 +19,9 @@ import type { CliContext } from '../context.js';
 import { parseIntOption, SEED_MAX, SEED_MIN, parseChoice } from '../options.js';
 import { HUNT_TARGETS, targetsFor, type HuntTarget } from '../../hunt/targets.js';
 import { hunt, parseDuration, type HuntProgress, type HuntResult } from '../../hunt/search.js';
-import { CORPUS_DIR, counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/corpus.js';
-import { sizeText } from '../../hunt/caseJson.js';
+import { CORPUS_DIR } from '../../hunt/corpus.js';
+import { counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/counterexampleFile.js';
+import { sizeText } from '../../hunt/caseMoves.js';
 
 interface RawOptions {
   claim?: string;

@@ -13,7 +13,8 @@ import { runCheck } from '../../runner/run.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../options.js';
-import { describeReplayOutcome, isCounterexampleFile, replayExitCode, replayFile } from '../../hunt/corpus.js';
+import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/corpus.js';
+import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
 import { replayCommand } from '../../report/verify.js';
 import { prettyJson, reportJson } from '../../report/json.js';
 

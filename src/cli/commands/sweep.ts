@@ -14,13 +14,13 @@ import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { loadBackend } from '../../engines/backend.js';
-import { resolveOptions } from '../../train/options.js';
-import { PRESETS } from '../../train/presets.js';
+import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
 import { runSweep } from '../../sweep/run.js';
 import { STATE_FILE } from '../../sweep/state.js';
-import { summarizeGroups, sweepReportFiles } from '../../sweep/report.js';
+import { sweepReportFiles } from '../../sweep/report.js';
+import { summarizeGroups } from '../../sweep/summary.js';
 import type { TrainFn } from '../../sweep/trainFn.js';
 
 export interface SweepRawOptions {

@@ -12,8 +12,8 @@ import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from
 import { createProgress } from '../progress.js';
 import { compactJson } from '../../report/json.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
-import { PRESET_NAMES } from '../../train/presets.js';
-import { resolveOptions, type TrainOptions } from '../../train/options.js';
+import { PRESET_NAMES, resolveOptions } from '../../train/presets.js';
+import type { TrainOptions } from '../../train/options.js';
 import { LOSS_NAMES } from '../../losses/index.js';
 import { resolveLossSpec } from '../../losses/plugin.js';
 import { train, type EpochRecord, type TrainResult } from '../../train/train.js';

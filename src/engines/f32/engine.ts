@@ -8,28 +8,22 @@
  *      the kernels everywhere;
  *   3. loss stage (lossStage.ts: every loss of the core, normalisation, float64);
  *   4. backward from the root down into a zeroed float64 gradient (kernels, then the tables' bins);
- *   5. SGD or Adam (train/optim.ts).
+ *   5. SGD or Adam (../optimizer.ts).
  * Validated against the float64 reference (network/batchGradient.ts): test/engine-f32.test.ts and
- * properties/claims/C2-tfjs.ts. Official configuration: ~130k triples/s on one core (bench/train.ts).
+ * properties/claims/C2/engines. Official configuration: ~130k triples/s on one core (bench/train.ts).
  */
 import type { Batch } from '../../hltm/batch.js';
-import type { Loss } from '../../losses/loss.js';
 import type { NetworkSpec, Params } from '../../network/architecture.js';
-import { flatOptimizer, type FlatOptimizer, type OptimizerSpec } from '../../train/optim.js';
-import type { StepResult, TrainEngine } from '../engine.js';
+import type { EngineOptions, StepResult, TrainEngine } from '../engine.js';
+import { flatOptimizer, type FlatOptimizer } from '../optimizer.js';
+import { accumulateUnits, type EvalSet, type UnitSums } from '../unitSums.js';
 import { backwardKernel, forwardKernel, type BackwardKernel, type ForwardKernel, type KernelMode } from './kernels.js';
 import { segmentsOf, treeLayout, type Segment, type TreeLayout } from './layout.js';
 import { tablePlan, Tables } from './tables.js';
-import { accumulateUnits, type EvalSet, type UnitSums } from '../../train/evaluate.js';
 import { lossStage, type LossStage } from './lossStage.js';
 
-export interface F32EngineOptions {
-  readonly spec: NetworkSpec;
-  readonly params: Params<number>;
-  readonly loss: Loss;
-  readonly optimizer: OptimizerSpec;
-  readonly B: number;
-  readonly H: number;
+/** EngineOptions plus the kernels' tuning (each default measured on the official network). */
+export interface F32EngineOptions extends EngineOptions {
   /**
    * Samples per kernel call: S = level-major (one call per tree level per step), 1 = sample-major.
    * Measured on the official network: 1, 16, 64, 384 within 5% of each other; default 64.
@@ -200,7 +194,7 @@ export class F32Network {
   }
 
   /**
-   * The correlation metric's sums over an evaluation set (train/evaluate.ts UnitSums). With 0/1
+   * The correlation metric's sums over an evaluation set (../unitSums.ts). With 0/1
    * leaves, a tabulated node's pre-activation is its table entry at the row's code, so its sums come
    * from a histogram of (code, z) per node: O(1) per row instead of O(units); the other nodes are
    * summed from their pre-activations. Same values as sumsFromPre up to summation order.

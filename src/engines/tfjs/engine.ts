@@ -2,25 +2,19 @@
  * The TensorFlow.js training engine (`--engine tfjs`, any backend of engines/backend.ts).
  * One step: x [S, L] (anchors, positives, negatives; engines/engine.ts) → forward (treeNetwork.ts,
  * level-batched for complete trees) → loss (losses.ts) → tf.variableGrads (autograd) → the
- * optimiser of train/optim.ts written in tf ops (SGD: w −= η·g; Adam with PyTorch's formula).
+ * optimiser of ../optimizer.ts written in tf ops (SGD: w −= η·g; Adam with PyTorch's formula).
  * Float32 throughout (the backend's arithmetic).
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Batch } from '../../hltm/batch.js';
-import type { Loss } from '../../losses/loss.js';
-import type { NetworkSpec, Params } from '../../network/architecture.js';
-import { ADAM_DEFAULTS, checkOptimizer, type OptimizerSpec } from '../../train/optim.js';
-import type { StepResult, TrainEngine } from '../engine.js';
+import type { Params } from '../../network/architecture.js';
+import type { EngineOptions, StepResult, TrainEngine } from '../engine.js';
+import { ADAM_DEFAULTS, checkOptimizer } from '../optimizer.js';
 import { tfLoss } from './losses.js';
 import { tfNetwork, type TfLayout, type TfNetwork } from './treeNetwork.js';
 
-export interface TfEngineOptions {
-  readonly spec: NetworkSpec;
-  readonly params: Params<number>;
-  readonly loss: Loss;
-  readonly optimizer: OptimizerSpec;
-  readonly B: number;
-  readonly H: number;
+/** EngineOptions plus the graph layout. */
+export interface TfEngineOptions extends EngineOptions {
   /** 'level' (default for complete trees) or 'block'. */
   readonly layout?: TfLayout;
 }

@@ -1,7 +1,7 @@
 /**
  * The built-in losses in plugin format (the same file format as a user's `--loss ./file.ts`).
  * They are examples and cross-checks: their dual-number weights must equal the hand-written
- * built-ins' (src/losses/{simple,triplet,infoNce,official}.ts), see properties/claims/C6.ts.
+ * built-ins' (src/losses/{simple,triplet,infoNce,official}.ts), see properties/claims/C6/.
  */
 import type { LossPlugin } from '../plugin.js';
 import simp from './simp.js';

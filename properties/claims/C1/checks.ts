@@ -1,0 +1,54 @@
+/**
+ * C1's checks: the identity where it holds (rationals and float64) and the variants that break it
+ * (bias, normalisation, tanh, softplus, a single node of a tree layer), all through the predicate
+ * src/claims/eulerIdentity.ts.
+ */
+import { EXACT, F64 } from '../../../src/numeric/arith.js';
+import type { Check, PropertyCheck } from '../../../src/runner/check.js';
+import type { Activation } from '../../../src/network/activation.js';
+import { eulerIdentity } from '../../../src/claims/eulerIdentity.js';
+import { describeNetwork, type NetworkConstraints } from '../../generators/network.js';
+import { arbEulerCase, type CutChoice, type EulerCase } from './generators.js';
+import { record } from './record.js';
+
+interface Variant {
+  readonly id: string;
+  readonly variant: string;
+  readonly expect: 'hold' | 'fail';
+  readonly exact: boolean;
+  readonly constraints: NetworkConstraints;
+  readonly cut: CutChoice;
+}
+
+const HOMOGENEOUS: Activation[] = [{ kind: 'relu' }, { kind: 'leaky_relu', slope: 0.25 }, { kind: 'linear' }];
+const TREE_LAYERS = { kind: 'tree', tree: { irregular: false } } as const;
+
+const VARIANTS: Variant[] = [
+  { id: 'C1/rational/cut', variant: 'bias-free relu|leaky|linear, tree cuts and MLP layers', expect: 'hold', exact: true, constraints: { activation: HOMOGENEOUS }, cut: 'layer' },
+  { id: 'C1/float64/cut', variant: 'bias-free relu|leaky|linear, float weights', expect: 'hold', exact: false, constraints: { activation: HOMOGENEOUS, values: 'float' }, cut: 'layer' },
+  { id: 'C1/rational/bias-below-output', variant: 'bias and relu anywhere, checked at the output layer', expect: 'hold', exact: true, constraints: { bias: 'below-output', activation: HOMOGENEOUS }, cut: 'top' },
+  { id: 'C1/float64/tanh-output-layer', variant: 'tanh below the output layer, checked at the output layer', expect: 'hold', exact: false, constraints: { activation: { kind: 'tanh' }, values: 'float' }, cut: 'top' },
+  { id: 'C1/rational/bias', variant: 'bias', expect: 'fail', exact: true, constraints: { bias: true }, cut: 'layer' },
+  { id: 'C1/float64/normalize', variant: 'output normalisation', expect: 'fail', exact: false, constraints: { normalize: true }, cut: 'layer' },
+  { id: 'C1/float64/tanh', variant: 'tanh', expect: 'fail', exact: false, constraints: { activation: { kind: 'tanh' }, ...TREE_LAYERS }, cut: 'layer' },
+  { id: 'C1/float64/softplus', variant: 'softplus', expect: 'fail', exact: false, constraints: { activation: { kind: 'softplus' }, ...TREE_LAYERS }, cut: 'layer' },
+  { id: 'C1/rational/single-node', variant: 'a single node of a tree layer', expect: 'fail', exact: true, constraints: TREE_LAYERS, cut: 'single-node' },
+];
+
+function makeCheck(v: Variant): PropertyCheck<EulerCase> {
+  return {
+    type: 'property',
+    id: v.id,
+    claim: 'C1',
+    title: record.title,
+    variant: v.variant,
+    expect: v.expect,
+    arithmetic: v.exact ? 'rational' : 'float64',
+    runs: { ci: v.exact ? 60 : 150, full: 1000 },
+    arbitrary: () => arbEulerCase({ network: v.constraints, cut: v.cut }),
+    measure: (c) => (v.exact ? eulerIdentity(EXACT, c.net.spec, c.net.params, c.x, c.cut) : eulerIdentity(F64, c.net.spec, c.net.params, c.x, c.cut)).measurement,
+    describe: (c) => ({ network: describeNetwork(c.net), x: c.x, cut: c.cut.map((b) => c.net.spec.arch.blocks[b]!.name) }),
+  };
+}
+
+export const checks: readonly Check[] = VARIANTS.map(makeCheck);

@@ -1,0 +1,76 @@
+/**
+ * Tolerances of agreement: an implementation computing in `dtype` against covcheck's float64
+ * reference on the same case (docs/impl-protocol.md §4), from the reference's own magnitudes
+ * (network/magnitude.ts) and the tolerance table (numeric/tolerance.ts, kind 'engine': a
+ * lower-precision engine against the float64 reference, whose own error is negligible). The case's
+ * numbers should first be rounded to `dtype` (Math.fround for float32), so that only the arithmetic
+ * differs. Per sample s (anchor, positive, negatives):
+ *
+ *  - f (outputs): n = ops (deepest chain, depth × widest input + n_out), scale = ḡ_L,s (path-sum
+ *    bound of every partial sum); normalised outputs ×2/(‖g_L‖+ε). Max over samples.
+ *  - grads (∂L/∂W, ∂L/∂b): the derivation of C2's float32 witness (properties/claims/C2-tfjs.ts,
+ *    gradientTolerance): n = 2·ops + S + 8, scale = Σ_s K̄_s·(‖δ_s‖₁ + κ·Σ|β_s|·ō_s), with K̄_s the
+ *    connection bound (with biases also the Jacobian bound), δ_s = ∂L/∂o_s, ō_s the output bound
+ *    (÷(‖g_L‖+ε) after normalisation) and κ = 1 + 2·r_max/τ (1 without τ).
+ *  - loss: first order in the outputs' rounding plus the loss stage's own rounding:
+ *    |ΔL| ≤ Σ_s ‖δ_s‖₁·n·ε·ō_s + c·n·ε·(Σ_b |β_b+|·r_b+ + Σ_bk |β_bk|·r_bk + |L|), so
+ *    n = ops + n_out + H + 8 (forward chain, the distance's sum over the output, the loss's sum over
+ *    negatives, the reduction) and scale = Σ_s ‖δ_s‖₁·ō_s + Σ|β|·r + |L|.
+ */
+import { F64 } from '../numeric/arith.js';
+import { tolerance, type Precision, type Tolerance } from '../numeric/tolerance.js';
+import type { NetworkSpec, Params } from '../network/architecture.js';
+import { forward } from '../network/forward.js';
+import { connectionBound, jacobianBounds, magnitude } from '../network/magnitude.js';
+import type { Batch, BatchResult } from '../network/batchGradient.js';
+import type { Loss } from '../losses/loss.js';
+
+export interface AgreementTolerances {
+  readonly loss: Tolerance;
+  readonly f: Tolerance;
+  readonly grads: Tolerance;
+}
+
+const l1 = (v: readonly number[]) => v.reduce((a, x) => a + Math.abs(x), 0);
+
+export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, batch: Batch<number>, loss: Loss, ref: BatchResult<number>): AgreementTolerances {
+  const H = batch.neg[0]?.length ?? 0;
+  const samples = [...batch.x, ...batch.pos, ...batch.neg.flat()];
+  const deltas = [...ref.dOut.x, ...ref.dOut.pos, ...ref.dOut.neg.flat()];
+  // Σ|β| touching each sample: an anchor meets its positive and its negatives, the others one β.
+  const betaAbs = [...ref.betaPos.map((p, b) => Math.abs(p) + l1(ref.betaNeg[b]!)), ...ref.betaPos.map(Math.abs), ...ref.betaNeg.flat().map(Math.abs)];
+  const r = (o: readonly number[], a: readonly number[]) => o.reduce((s, v, i) => s + (v - a[i]!) ** 2, 0) / 2;
+  const rPos = ref.f.x.map((a, b) => r(ref.f.pos[b]!, a));
+  const rNeg = ref.f.x.map((a, b) => ref.f.neg[b]!.map((o) => r(o, a)));
+  const rMax = Math.max(0, ...rPos, ...rNeg.flat());
+  const tau = loss.params.tau;
+  const kappa = tau === undefined || tau === 0 ? 1 : 1 + (2 * rMax) / tau;
+
+  let ops = 0;
+  let fTol: Tolerance = tolerance(dtype, 'engine', 1, 0);
+  let gradScale = 0;
+  let outScale = 0;
+  samples.forEach((x, s) => {
+    const t = forward(F64, spec, params, x);
+    const m = magnitude(spec, params, x);
+    ops = Math.max(ops, m.ops);
+    const norm = t.norm ?? 0;
+    const obar = spec.normalize ? m.scale / (norm + spec.eps) : m.scale;
+    const ft = tolerance(dtype, 'engine', m.ops, spec.normalize ? (2 * m.scale) / (norm + spec.eps) : m.scale);
+    if (ft.tol > fTol.tol) fTol = { tol: ft.tol, derivation: ft.derivation + (spec.normalize ? ' (scale ×2/(‖g_L‖+ε): normalised outputs)' : '') };
+    const kbar = connectionBound(spec, params, x, norm);
+    const bound = spec.bias ? Math.max(kbar, ...jacobianBounds(spec, params, norm).flat()) : kbar;
+    gradScale += bound * (l1(deltas[s]!) + kappa * betaAbs[s]! * obar);
+    outScale += l1(deltas[s]!) * obar;
+  });
+  if (!Number.isFinite(gradScale) || !Number.isFinite(outScale)) {
+    // A normalised all-zero output with eps 0 (0/0): no finite tolerance, so no agreement verdict.
+    throw new Error('agreement tolerance: an output is normalised with ‖g_L‖ + eps = 0; the case cannot be judged');
+  }
+  const lossStage = ref.betaPos.reduce((a, p, b) => a + Math.abs(p) * rPos[b]! + ref.betaNeg[b]!.reduce((q, v, k) => q + Math.abs(v) * rNeg[b]![k]!, 0), 0) + Math.abs(ref.value);
+  return {
+    loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + H + 8, outScale + lossStage),
+    f: fTol,
+    grads: tolerance(dtype, 'engine', 2 * ops + samples.length + 8, gradScale),
+  };
+}

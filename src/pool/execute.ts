@@ -1,0 +1,81 @@
+/**
+ * Runs one TaskRequest in whatever thread or process this is: imports the task module (once per
+ * module and thread), calls its export with (args, ctx) and returns a TaskReply: the value, or what
+ * it threw as plain data (name, message, an InputError's field). The in-process path, the
+ * worker-thread entry and the isolated child entry all go through here, so a task behaves the same
+ * wherever it runs.
+ */
+import type { ErrorData, ProgressMessage, TaskContext, TaskReply, TaskRequest } from './task.js';
+
+/** Least time between two progress messages of one task (the bar redraws at 10 fps anyway). */
+export const PROGRESS_INTERVAL_MS = 100;
+
+const TSX_FLAG = Symbol.for('covcheck.pool.tsxRegistered');
+
+export interface ExecuteOptions {
+  /**
+   * When to register tsx's ESM loader (Node starts workers and children without the host's loaders;
+   * registering costs about 0.3–0.5 s, so only where TypeScript may be loaded):
+   * 'always': isolated children, which load users' .ts loss plugins; 'ts-modules': pool workers,
+   * only for a .ts task module (covcheck's own modules run from its sources; compiled ones are .js);
+   * 'never': in-process, where the host (vitest, bin/covcheck.js) loads TypeScript its own way.
+   */
+  readonly typescript: 'always' | 'ts-modules' | 'never';
+}
+
+const TS_MODULE = /\.[cm]?tsx?$/;
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Runs the request; never throws (a throw of the task is the reply's error). */
+export async function executeTask(request: TaskRequest, post: (p: ProgressMessage) => void, options: ExecuteOptions): Promise<TaskReply> {
+  try {
+    if (options.typescript === 'always' || (options.typescript === 'ts-modules' && TS_MODULE.test(request.module))) await registerTypeScript();
+    const mod = await importOnce(request.module);
+    const fn = mod[request.export];
+    if (typeof fn !== 'function') throw new Error(`task module ${request.module} exports no function '${request.export}'`);
+    const ctx: TaskContext = { key: request.key, seed: request.seed, progress: throttled(post) };
+    return { ok: true, value: await (fn as (a: unknown, c: TaskContext) => unknown)(request.args, ctx) };
+  } catch (e) {
+    return { ok: false, error: errorData(e) };
+  }
+}
+
+/** The fields of a thrown value that survive a thread or process boundary. */
+export function errorData(e: unknown): ErrorData {
+  if (e instanceof Error) {
+    const field = (e as { field?: unknown }).field;
+    return { name: e.name, message: e.message, ...(typeof field === 'string' ? { field } : {}), ...(e.stack ? { stack: e.stack } : {}) };
+  }
+  return { name: 'Error', message: `a non-Error value was thrown: ${String(e)}` };
+}
+
+async function registerTypeScript(): Promise<void> {
+  const g = globalThis as Record<symbol, unknown>;
+  if (g[TSX_FLAG]) return;
+  g[TSX_FLAG] = true;
+  const { register } = await import('tsx/esm/api');
+  register();
+}
+
+function importOnce(url: string): Promise<Record<string, unknown>> {
+  let p = modules.get(url);
+  if (!p) {
+    p = import(url) as Promise<Record<string, unknown>>;
+    modules.set(url, p);
+    p.catch(() => modules.delete(url));
+  }
+  return p;
+}
+
+/** A progress function that clamps to [0, 1] and posts at most every PROGRESS_INTERVAL_MS. */
+function throttled(post: (p: ProgressMessage) => void): TaskContext['progress'] {
+  let last = Number.NEGATIVE_INFINITY;
+  return (fraction, label) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    const f = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+    post(label === undefined ? { fraction: f } : { fraction: f, label });
+  };
+}
