@@ -6,7 +6,7 @@
  * `covcheck train`, `--help` and `--version` never load a claim module (docs/theory.md §2).
  */
 import type { Check, ClaimRecord } from './check.js';
-import type { LossFamily } from '../losses/plugin.js';
+import type { LossFamily } from '../losses/plugin/index.js';
 
 export interface Registry {
   /** Claim records (docs/theory.md §2), ordered by id. */

@@ -18,7 +18,7 @@ import type { VerifyReport } from '../../report/verifyReport.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
-import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin.js';
+import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
