@@ -42,7 +42,7 @@ export function verifyMarkdown(r: VerifyReport): string {
     out.push('|---|---|---|---:|---|---|');
     for (const c of r.checks) {
       const verdict = c.verdict === 'fail' ? '**FAIL**' : c.verdict;
-      out.push(`| ${cell(c.claim)} | ${cell(c.check)} | ${verdict} | ${c.cases} | ${cell(errorText(c))} | ${cell(short(c.message, MESSAGE_MAX))} |`);
+      out.push(`| ${cell(c.claim)} | ${cell(c.check)} | ${verdict} | ${c.cases} | ${cell(errorText(c))} | ${cell(clipOneLine(c.message, MESSAGE_MAX))} |`);
     }
     out.push('');
   }
@@ -107,7 +107,8 @@ function valueBlock(c: ReportCheck): string[] {
   return ['<details><summary>Counterexample</summary>', '', '```json', text, '```', '', '</details>', ''];
 }
 
-function short(s: string, max: number): string {
+/** `s` on one line, cut to `max` characters with an ellipsis. */
+export function clipOneLine(s: string, max: number): string {
   const one = s.replace(/\s*\n\s*/g, ' ');
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 }

@@ -20,7 +20,7 @@ import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
 import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
 import { VERDICTS } from '../../report/verdicts.js';
-import { errorText } from '../../report/markdown.js';
+import { clipOneLine, errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 
@@ -275,7 +275,7 @@ export function formatResults(report: VerifyReport, results: readonly CheckResul
   const detailed = report.checks.filter((c) => c.verdict === 'inconclusive' || (options.verbose === true && c.verdict !== 'pass' && c.verdict !== 'fail'));
   if (detailed.length > 0) {
     out += '\n';
-    for (const c of detailed) out += options.verbose ? detailText(c) : `${clipLine(`${c.check} [${c.verdict}]: ${c.message}`, LINE_MAX)}\n`;
+    for (const c of detailed) out += options.verbose ? detailText(c) : `${clipOneLine(`${c.check} [${c.verdict}]: ${c.message}`, LINE_MAX)}\n`;
   }
   return out;
 }
@@ -314,13 +314,8 @@ export const LINE_MAX = 200;
 function detailText(c: VerifyReport['checks'][number]): string {
   let out = `${c.check} [${c.verdict}]:\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
   const cx = c.counterexample;
-  if (cx) out += `${clipLine(`  counterexample (${cx.shrinks} shrinks): ${compactJson(cx.value)}`, LINE_MAX)}\n`;
+  if (cx) out += `${clipOneLine(`  counterexample (${cx.shrinks} shrinks): ${compactJson(cx.value)}`, LINE_MAX)}\n`;
   return out;
-}
-
-function clipLine(s: string, max: number): string {
-  const one = s.replace(/\s*\n\s*/g, ' ');
-  return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 }
 
 /** Words wrapped to `width` columns, each line prefixed by `indent`; a longer word is cut. */
