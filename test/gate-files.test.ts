@@ -268,6 +268,7 @@ describe('output a CI log and a job summary can carry (issue 8 §6)', () => {
     const r = (check: string, claimId: `C${number}`, verdict: CheckResult['verdict']): CheckResult => ({
       check, claim: claimId, verdict, expect: 'fail', arithmetic: 'float64', variant: 'v', cases: 1,
       worst: { ratio: 1, error: 1, tolerance: 1 }, seed: 1, message: `caught by ${'C2, C3, C6: a mutant (error 0.03 > tolerance 0); '.repeat(60)}`, ms: 1,
+      statistic: { caughtBy: 'C3/rational/tuple-enumeration[mutant detached-negative], '.repeat(20) },
       counterexample: { value: { x: 1 }, measurement: { ok: false, error: 1, tolerance: 0 }, seed: 1, path: Array.from({ length: 300 }, () => '0').join(':'), shrinks: 0, replay: `covcheck replay --check ${check} --seed 1 --path ${Array.from({ length: 300 }, () => '0').join(':')}` },
     });
     const xml = junitXml([r('C10/a', 'C10', 'expected-fail'), r('C2/a', 'C2', 'expected-fail'), r('corpus/x.json', 'C1', 'expected-fail')], { name: 'n' });
