@@ -14,8 +14,8 @@
  * - Folders are created one level at a time (no `mkdir -p`, which spins forever under /proc).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, lstat, mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { accessSync, constants, mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { chmod, lstat, mkdir, mkdtemp, rename, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, mkdtempSync, rmdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface WriteRunFolderOptions {
@@ -52,19 +52,31 @@ export async function writeRunFolder(
   for (const path of Object.keys(files)) checkRelativePath(path);
   const root = resolve(reportDir);
   const runs = join(root, 'runs');
-  await makeDirs(runs);
-  const dir = join(runs, name);
-  await replaceFolder(dir, files);
-  if (options.latest === false) return { dir };
   const latest = join(root, 'latest', command);
+  const missing = [runs, dirname(latest)].flatMap(missingLevels); // folders this call would create
+  const dir = join(runs, name);
+  let written = false;
   try {
+    await makeDirs(runs);
+    await replaceFolder(dir, files);
+    written = true;
+    if (options.latest === false) return { dir };
     await makeDirs(dirname(latest));
     await pointLatest(latest, `../runs/${name}`, files);
   } catch (e) {
-    await rm(dir, { recursive: true, force: true }); // all or nothing
+    // all or nothing: the new run folder and the (still empty) folders made for it go again
+    if (written) await rm(dir, { recursive: true, force: true });
+    for (const m of missing.sort((a, b) => b.length - a.length)) await rmdir(m).catch(() => undefined);
     throw e;
   }
   return { dir, latest };
+}
+
+/** `dir` and its ancestors that do not exist yet, deepest first. */
+function missingLevels(dir: string): string[] {
+  const out: string[] = [];
+  for (let d = dir; !existsSync(d) && dirname(d) !== d; d = dirname(d)) out.push(d);
+  return out;
 }
 
 /** Replaces `link` by a symbolic link to `target` (relative to the link's folder) in one rename. */

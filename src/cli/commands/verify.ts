@@ -1,6 +1,7 @@
 /**
  * `covcheck verify` (the default command): runs the selected checks of the claim registry, prints
- * the verdict table and counterexamples, writes the report folder, exits 1 on any `fail`.
+ * the verdict table (sized for a CI log), writes the report folder, ends a failing run with a
+ * Failures section; exits 1 on any `fail`, 2 when the report cannot be written (verdicts printed first).
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
