@@ -52,7 +52,7 @@ describe('options and presets', () => {
       expect(() => resolveOptions('official', o as never)).toThrow(re);
     });
   }
-  it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme\)/));
+  it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme, large\)/));
 });
 
 describe('polarities', () => {

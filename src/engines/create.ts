@@ -22,6 +22,7 @@ export interface EngineRequest {
 
 export async function createEngine(r: EngineRequest): Promise<TrainEngine> {
   if (r.engine === 'f32') return new F32Engine(r);
+  if (r.engine === 'webgpu') return new (await import('./webgpu/engine.js')).WebGpuEngine(r);
   const tf = await loadBackend(r.backend ?? 'wasm');
   const { TfEngine } = await import('./tfjs/engine.js');
   return new TfEngine(tf, r);

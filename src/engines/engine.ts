@@ -10,8 +10,8 @@ import type { Batch } from '../hltm/batch.js';
 import type { Params } from '../network/architecture.js';
 import type { EvalSet, UnitSums } from '../train/evaluate.js';
 
-export type EngineName = 'f32' | 'tfjs';
-export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs'];
+export type EngineName = 'f32' | 'tfjs' | 'webgpu';
+export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs', 'webgpu'];
 
 export interface StepResult {
   /** The loss value of the batch (before the update). */

@@ -6,11 +6,12 @@
  * Loaded lazily, so a missing or broken engine makes the claims `inconclusive` with the reason
  * instead of breaking the registry's import.
  */
+import type { EngineName } from '../engines/engine.js';
 import type { TrainFn, TrainRun, TrainSetting } from './trainFn.js';
 
 /** Engine options outside TrainSetting (the sweep passes them through). */
 export interface EngineExtras {
-  readonly engine?: 'f32' | 'tfjs';
+  readonly engine?: EngineName;
   readonly backend?: string;
 }
 

@@ -31,22 +31,33 @@ export function openGpu(inputBytes: number, outputBytes: number): GpuSession {
   }
 }
 
-let probed: AdapterDescription | string | undefined;
+let probed: { adapter: AdapterDescription } | { error: InputError } | undefined;
 
 /**
- * The adapter the engine would get, or the reason there is none (cached per process; opens and
- * closes a device, well under a second). For tests (skip with the reason) and scale offers.
+ * The adapter the engine gets, or throws the InputError saying why there is none (cached per
+ * process; the first call opens and closes a device, well under a second).
  */
-export function probeWebGpu(): AdapterDescription | string {
-  if (probed !== undefined) return probed;
-  try {
-    const s = openGpu(64, 64);
-    s.channel.close();
-    probed = s.adapter;
-  } catch (e) {
-    probed = (e as Error).message;
+export function webgpuAdapter(): AdapterDescription {
+  if (probed === undefined) {
+    try {
+      const s = openGpu(64, 64);
+      s.channel.close();
+      probed = { adapter: s.adapter };
+    } catch (e) {
+      probed = { error: e instanceof InputError ? e : new InputError('--engine', (e as Error).message) };
+    }
   }
-  return probed;
+  if ('error' in probed) throw probed.error;
+  return probed.adapter;
+}
+
+/** The adapter, or the reason there is none (tests skip with it; scales are offered with it). */
+export function probeWebGpu(): AdapterDescription | string {
+  try {
+    return webgpuAdapter();
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** A one-line name of the adapter: "llvmpipe (software)" or the GPU's description. */
