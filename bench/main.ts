@@ -54,6 +54,16 @@ try {
   rows.push({ what: `training bench unavailable: ${(e as Error).message.slice(0, 80)}`, value: Number.NaN, unit: '' });
 }
 
+try {
+  // Issue 11: only where Dawn finds an adapter (scripts/gpu/setup-lavapipe.sh gives one to any Linux machine).
+  const { probeWebGpu } = await import('../src/engines/webgpu/device.js');
+  const gpu = probeWebGpu();
+  if (typeof gpu === 'string') rows.push({ what: `webgpu rows skipped: ${gpu.slice(0, 100)}`, value: Number.NaN, unit: '' });
+  else rows.push(...(await (await import('./webgpu.js')).webgpuRows()));
+} catch (e) {
+  rows.push({ what: `webgpu bench failed: ${(e as Error).message.slice(0, 100)}`, value: Number.NaN, unit: '' });
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-bench-'));
 const help = timeCommand(['bin/covcheck.js', '--help']);
 const start = timeCommand(['bin/covcheck.js', 'verify', '--no-progress', '--report-dir', dir]);
