@@ -32,6 +32,9 @@ export interface BenchRow {
   readonly baseline?: { readonly name: string; readonly ratio: number };
 }
 
+/** Milliseconds of the last webgpuAccuracy's parts (diagnostics). */
+export const timing: { last: Record<string, number> } = { last: {} };
+
 /** Forward and gradient error of the webgpu engine against float64 on a preset's network (B tuples, H = 1). */
 export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ forward: { error: number; tol: number; ratio: number }; gradient: { error: number; tol: number; ratio: number } }> {
   const o = resolveOptions(preset, { engine: 'f32', evalSamples: 2, batch: B, negatives: 1 });
@@ -70,12 +73,17 @@ export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ for
       }
     });
     // Gradient of the batch loss: C2's derived tolerance.
+    const t0 = performance.now();
     const want = batchLoss(F64, spec, params, ref, loss);
+    const t1 = performance.now();
     const got = unpackParams(e.layout, e.gradient(batch).grad);
+    const t2 = performance.now();
     const a = [...got.W.flat(), ...(got.b ? got.b.flat() : [])];
     const w = [...want.grads.W.flat(), ...(want.grads.b ? want.grads.b.flat() : [])];
-    const error = Math.max(...a.map((v, i) => Math.abs(v - w[i]!)));
+    const error = a.reduce((m, v, i) => Math.max(m, Math.abs(v - w[i]!)), 0);
     const tol = gradientTolerance(spec, params, { net: { spec, params }, batch: ref, loss: lossKey }, want).tol;
+    const t3 = performance.now();
+    timing.last = { referenceMs: t1 - t0, webgpuMs: t2 - t1, toleranceMs: t3 - t2 };
     return { forward: fwd, gradient: { error, tol, ratio: error / tol } };
   } finally {
     e.dispose();
@@ -98,6 +106,7 @@ export async function presetRate(preset: string, engine: TrainOptions['engine'],
       if (mode !== 'sampler') setup.engine.step(batch);
     };
     one(true);
+    if (mode !== 'sampler') setup.engine.params(); // the warm-up step has left the device's queue
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) one(false);
     if (mode !== 'sampler') setup.engine.params(); // waits for the device's queue

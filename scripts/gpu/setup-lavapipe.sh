@@ -3,13 +3,14 @@
 #   1. the npm package `webgpu` (Dawn) into .cache/webgpu (never a dependency of `npm ci`);
 #   2. Mesa's software Vulkan driver (lavapipe, Mesa 25 from bookworm-backports) and the Vulkan
 #      loader into .cache/lavapipe, with an ICD manifest pointing at that copy (the system's Mesa is
-#      not touched); the manifest is also linked into the user's Vulkan ICD folder
-#      (${XDG_DATA_HOME:-~/.local/share}/vulkan/icd.d) so that every process finds it without
-#      environment variables (vitest's worker threads cannot set them for native code);
+#      not touched); the engine adds it for itself (src/engines/webgpu/runtime.ts, and
+#      vitest.config.ts for the tests' worker threads);
 #   3. a probe: Dawn's adapter and an exact compute-shader result (scripts/gpu/probe.ts).
 # Idempotent: a second run checks stamps and the probe only (about a second).
-# Options: --no-lavapipe (only the npm package: a machine with a GPU driver), --no-user-icd,
-#          --no-probe. Exit 0 when the probe found an adapter (or was skipped), 1 otherwise.
+# Options: --no-lavapipe (only the npm package: a machine with a GPU driver), --no-probe,
+#          --user-icd (also copy the manifest into ${XDG_DATA_HOME:-~/.local/share}/vulkan/icd.d, so
+#          that any Vulkan program of this user sees lavapipe).
+# Exit 0 when the probe found an adapter (or was skipped), 1 otherwise.
 # Downloads come from the Debian mirror of /etc/apt (through apt-get with its own lists in
 # .cache/lavapipe/apt: the system's apt sources are not changed) and from the npm registry.
 set -euo pipefail
@@ -18,13 +19,14 @@ root="$(cd "$here/../.." && pwd)"
 # shellcheck source=versions.sh
 . "$here/versions.sh"
 
-lavapipe=1 user_icd=1 probe=1
+lavapipe=1 user_icd=0 probe=1
 for a in "$@"; do
   case "$a" in
     --no-lavapipe) lavapipe=0 ;;
+    --user-icd) user_icd=1 ;;
     --no-user-icd) user_icd=0 ;;
     --no-probe) probe=0 ;;
-    -h|--help) sed -n '2,17p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "setup-lavapipe.sh: unknown option $a (see --help)" >&2; exit 2 ;;
   esac
 done

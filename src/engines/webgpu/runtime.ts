@@ -9,8 +9,8 @@
  *    RTLD_NODELETE, so Dawn's own dlopen finds it loaded (no LD_LIBRARY_PATH needed).
  *  - A Vulkan driver (ICD): the system's (a GPU vendor's driver), plus the project's lavapipe
  *    when .cache/lavapipe/icd.json exists and neither VK_ICD_FILENAMES nor VK_DRIVER_FILES is set
- *    (VK_ADD_DRIVER_FILES; only the main thread can set the environment native code reads, so the
- *    setup script also links the manifest into the user's Vulkan ICD folder).
+ *    (VK_ADD_DRIVER_FILES; only the main thread can set the environment native code reads:
+ *    vitest.config.ts calls addLavapipeDriver() in vitest's main process for the tests' threads).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
