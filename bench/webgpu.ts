@@ -122,8 +122,8 @@ export async function webgpuRows(steps: { f32: number; webgpu: number } = { f32:
   const B = 16;
   const acc = await webgpuAccuracy('official', B);
   const rows: BenchRow[] = [
-    { what: `webgpu forward vs float64 (official tree, ${B} rows), worst unit`, value: acc.forward.error, unit: '|error|', target: '≤ 1× tol', baseline: { name: `derived tolerance ${acc.forward.tol.toExponential(2)}`, ratio: acc.forward.ratio } },
-    { what: `webgpu gradient vs float64 (official tree, B ${B}, official_nce τ 0.5)`, value: acc.gradient.error, unit: '|error|', target: '≤ 1× tol', baseline: { name: `derived tolerance ${acc.gradient.tol.toExponential(2)}`, ratio: acc.gradient.ratio } },
+    { what: `webgpu forward vs float64 (official tree, ${B} rows), worst unit`, value: acc.forward.error, unit: '|error|', target: '≤ 1× tol', baseline: { name: `derived tolerance ${acc.forward.tol.toExponential(2)} (error/tol ${acc.forward.ratio.toExponential(1)})`, ratio: acc.forward.ratio } },
+    { what: `webgpu gradient vs float64 (official tree, B ${B}, official_nce τ 0.5)`, value: acc.gradient.error, unit: '|error|', target: '≤ 1× tol', baseline: { name: `derived tolerance ${acc.gradient.tol.toExponential(2)} (error/tol ${acc.gradient.ratio.toExponential(1)})`, ratio: acc.gradient.ratio } },
   ];
   const f32 = await presetRate('large', 'f32', steps.f32, 'train');
   rows.push({ what: 'large preset, f32 engine, one core (baseline)', value: f32, unit: 'triples/s' });

@@ -12,6 +12,22 @@ import { BUFFER_USAGE, MAP_READ, type DawnModule, type Gpu, type GpuBuffer, type
 import { CTL_LENGTH, CTL_STATE, REPLY_BYTES, STATE_ERROR, STATE_OK, type AdapterDescription, type KernelSpec, type Op, type Request, type WorkerData } from './protocol.js';
 
 const data = workerData as WorkerData;
+
+/**
+ * Dawn's binding waits for the device by re-queueing a tick with setImmediate while any promise is
+ * pending: a busy loop on this thread, which on a software adapter (lavapipe) takes a core from the
+ * driver's own threads. Spin for the first SPIN_MS of a wait, then tick once a millisecond.
+ */
+const SPIN_MS = 2;
+const immediate = globalThis.setImmediate;
+let waitStart = 0;
+let lastTick = 0;
+globalThis.setImmediate = ((fn: (...a: unknown[]) => void, ...args: unknown[]) => {
+  const now = performance.now();
+  if (now - lastTick > 1.5) waitStart = now;
+  lastTick = now;
+  return now - waitStart < SPIN_MS ? immediate(fn, ...args) : setTimeout(fn, 1, ...args);
+}) as typeof setImmediate;
 const encoder = new TextEncoder();
 
 function reply(ok: boolean, value: unknown): void {
