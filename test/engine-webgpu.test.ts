@@ -33,6 +33,7 @@ import { cacheOf } from '../src/sweep/provider.js';
 import { trainFnOf } from '../src/sweep/engineTrain.js';
 import { train } from '../src/train/train.js';
 import { runCli } from './support/runCli.js';
+import { drawEvalSet, sumsFromPre, unitLayout } from '../src/train/evaluate.js';
 
 const gpu = probeWebGpu();
 const missing = typeof gpu === 'string' ? gpu : null;
@@ -136,6 +137,37 @@ describe.skipIf(missing !== null)(`webgpu engine forward, steps, determinism${on
             off += t.g[b]!.length;
           }
         }
+      }
+    } finally {
+      e.dispose();
+    }
+  });
+
+  it('unitSums (device sums per chunk) = the float64 sums of its pre-activations, within float32 summation error', () => {
+    const { spec, params } = setup();
+    const e = engine(spec, params, hltmBatch(tree, 4, 1), 'simp', { maxChunk: 64 });
+    try {
+      const set = drawEvalSet(tree, parseAugmentation('root'), 1000, new Rng(6));
+      const fast = e.unitSums(set);
+      const slow = sumsFromPre(spec, set, (x, S) => e.forwardPre(x, S), 1000);
+      const G = e.forwardPre(set.x, set.n);
+      const Gw = G.length / set.n;
+      const { gpos, out } = unitLayout(spec);
+      // Scales Σ|term| per unit of Σ(g − c), Σ(g − c)², Σ z(g − c); float32 sums of ≤ C terms (+2: g − c, the product).
+      const scale = { sg: new Float64Array(Gw), sgg: new Float64Array(Gw), szg: new Float64Array(Gw) };
+      for (let s = 0; s < set.n; s++) {
+        for (let k = 0; k < gpos.length; k++) {
+          for (let u = gpos[k]!; u < gpos[k]! + out[k]!; u++) {
+            const g = Math.abs(G[s * Gw + u]! - G[u]!);
+            scale.sg[u] = scale.sg[u]! + g;
+            scale.sgg[u] = scale.sgg[u]! + g * g;
+            scale.szg[u] = scale.szg[u]! + set.z[s * gpos.length + k]! * g;
+          }
+        }
+      }
+      expect(Array.from(fast.sz)).toEqual(Array.from(slow.sz));
+      for (const k of ['sg', 'sgg', 'szg'] as const) {
+        fast[k].forEach((v, u) => expect(Math.abs(v - slow[k][u]!)).toBeLessThanOrEqual(tolerance('float32', 'identity', e.plan.C + 2, scale[k][u]!).tol));
       }
     } finally {
       e.dispose();

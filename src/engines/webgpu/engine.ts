@@ -15,6 +15,7 @@ import type { Loss } from '../../losses/loss.js';
 import type { NetworkSpec, Params } from '../../network/architecture.js';
 import { ADAM_DEFAULTS, checkOptimizer, type OptimizerSpec } from '../../train/optim.js';
 import type { StepResult, TrainEngine } from '../engine.js';
+import type { EvalSet, UnitSums } from '../../train/evaluate.js';
 import { packParams, unpackParams } from '../f32/engine.js';
 import { treeLayout, type TreeLayout } from '../f32/layout.js';
 import { lossStage, type LossStage } from '../f32/lossStage.js';
@@ -161,6 +162,48 @@ export class WebGpuEngine implements TrainEngine {
       }
     }
     return pre;
+  }
+
+  /**
+   * The correlation metric's sums (train/evaluate.ts UnitSums) computed on the device: per chunk of
+   * C rows a forward pass and one thread per unit summing (g − c), (g − c)², z(g − c) in float32
+   * (sumsKernel), the chunks' sums added in float64 here; Σz from the set itself. Reads back 3·Gw
+   * floats per chunk instead of the chunk's C·Gw pre-activations. Shift c: the first sample's g.
+   */
+  unitSums(set: EvalSet): UnitSums {
+    const { plan, layout } = this;
+    const { C, io } = plan;
+    const { Gw } = layout;
+    const L = layout.leafPos.length;
+    const nI = layout.nodes.length;
+    const acc = { sz: new Float64Array(nI), sg: new Float64Array(Gw), sgg: new Float64Array(Gw), szg: new Float64Array(Gw) };
+    if (set.n === 0) return { n: 0, ...acc };
+    const input = this.gpu.channel.input;
+    new Float32Array(input, io.shift, Gw).set(this.forwardPre(set.x.subarray(0, L), 1));
+    const unode = new Uint32Array(input, io.params, Gw);
+    layout.nodes.forEach((n, k) => unode.fill(k, n.gpos, n.gpos + n.out));
+    this.run(plan.uploadShift);
+    const x = new Float32Array(input, 0, C * L);
+    const z = new Float32Array(input, io.z, C * nI);
+    const rows = new Uint32Array(input, io.rows, 4);
+    const sums = new Float32Array(this.gpu.channel.output, 0, 3 * Gw);
+    for (let s0 = 0; s0 < set.n; s0 += C) {
+      const n = Math.min(C, set.n - s0);
+      x.set(set.x.subarray(s0 * L, (s0 + n) * L));
+      for (let i = 0; i < n * nI; i++) {
+        const v = set.z[s0 * nI + i]!;
+        z[i] = v;
+        acc.sz[i % nI] = acc.sz[i % nI]! + v;
+      }
+      rows[0] = n;
+      this.run(plan.sumsOps);
+      for (let u = 0; u < Gw; u++) {
+        acc.sg[u] = acc.sg[u]! + sums[3 * u]!;
+        acc.sgg[u] = acc.sgg[u]! + sums[3 * u + 1]!;
+        acc.szg[u] = acc.szg[u]! + sums[3 * u + 2]!;
+      }
+    }
+    return { n: set.n, ...acc };
   }
 
   nonFinite(): { block: string; what: 'W' | 'b' } | null {

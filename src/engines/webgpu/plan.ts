@@ -16,9 +16,9 @@ import type { Activation } from '../../network/activation.js';
 import { ADAM_DEFAULTS, type OptimizerSpec } from '../../train/optim.js';
 import type { TreeLayout } from '../f32/layout.js';
 import type { BufferSpec, KernelSpec, Op } from './protocol.js';
-import { adamKernel, backwardKernel, flatGroups, forwardKernel, gradientGroups, gradientKernel, grid, LEAF_TILE, leafKernel, sgdKernel, WORKGROUP } from './wgsl.js';
+import { adamKernel, backwardKernel, flatGroups, forwardKernel, gradientGroups, gradientKernel, grid, LEAF_TILE, leafKernel, sgdKernel, sumsKernel, WORKGROUP } from './wgsl.js';
 
-export const BUF = { P: 0, GR: 1, M: 2, SV: 3, U: 4, X: 5, DV: 6, DG: 7, DVROOT: 8, READROOT: 9, READG: 10, READP: 11 } as const;
+export const BUF = { P: 0, GR: 1, M: 2, SV: 3, U: 4, X: 5, DV: 6, DG: 7, DVROOT: 8, READROOT: 9, READG: 10, READP: 11, Z: 12, SHIFT: 13, UNODE: 14, SUMS: 15, READSUMS: 16, ROWS: 17 } as const;
 const V_OF = (c: number) => 100 + 2 * c;
 const G_OF = (c: number) => 101 + 2 * c;
 
@@ -41,13 +41,17 @@ export interface GpuPlan {
   readonly buffers: BufferSpec[];
   readonly kernels: KernelSpec[];
   /** Byte offsets and sizes of the input and output areas. */
-  readonly io: { readonly dvRoot: number; readonly adam: number; readonly params: number; readonly inputBytes: number; readonly outputBytes: number };
+  readonly io: { readonly dvRoot: number; readonly adam: number; readonly params: number; readonly z: number; readonly shift: number; readonly rows: number; readonly inputBytes: number; readonly outputBytes: number };
   /** Forward of all training chunks, the root's g_L read back. */
   readonly forwardOps: Op[];
   /** ∂L/∂g_L in, backward of every chunk into GR; `update`: then the optimiser. */
   backwardOps(update: boolean): Op[];
-  /** Forward of `rows` ≤ C rows through chunk 0, its G read back. */
+  /** Forward of ≤ C rows through chunk 0, its G read back. */
   evalOps(): Op[];
+  /** Forward of ≤ C rows through chunk 0 (x, z, row count from the input area), their unit sums read back. */
+  readonly sumsOps: Op[];
+  /** The shift c (input area) → the device. */
+  readonly uploadShift: Op[];
   readonly uploadParams: Op[];
   readonly readParams: Op[];
   readonly readGradient: Op[];
@@ -59,6 +63,7 @@ export function gpuPlan(p: PlanInput): GpuPlan {
   const { layout, activation, optimizer, S } = p;
   const { Vw, Gw, nParams, nOut: d, bias } = layout;
   const L = layout.leafPos.length;
+  const nI = layout.nodes.length;
   const widest = 4 * Math.max(Vw, Gw, L);
   const fit = Math.floor(p.maxBinding / widest / WORKGROUP) * WORKGROUP;
   if (fit < WORKGROUP) throw new RangeError(`webgpu: ${WORKGROUP} rows of this network (${widest} bytes each) exceed the adapter's storage binding limit (${p.maxBinding} bytes)`);
@@ -79,6 +84,12 @@ export function gpuPlan(p: PlanInput): GpuPlan {
     { id: BUF.READROOT, size: 4 * Spad * d, usage: 'read' },
     { id: BUF.READG, size: 4 * Gw * C, usage: 'read' },
     { id: BUF.READP, size: 4 * nParams, usage: 'read' },
+    { id: BUF.Z, size: 4 * C * nI, usage: 'storage' },
+    { id: BUF.SHIFT, size: 4 * Gw, usage: 'storage' },
+    { id: BUF.UNODE, size: 4 * Gw, usage: 'storage' },
+    { id: BUF.SUMS, size: 12 * Gw, usage: 'storage' },
+    { id: BUF.READSUMS, size: 12 * Gw, usage: 'read' },
+    { id: BUF.ROWS, size: 16, usage: 'uniform' },
   ];
   if (adam) {
     buffers.push({ id: BUF.M, size: 4 * nParams, usage: 'storage' }, { id: BUF.SV, size: 4 * nParams, usage: 'storage' }, { id: BUF.U, size: 16, usage: 'uniform' });
@@ -106,13 +117,18 @@ export function gpuPlan(p: PlanInput): GpuPlan {
   });
   const b1 = optimizer.beta1 ?? ADAM_DEFAULTS.beta1;
   const b2 = optimizer.beta2 ?? ADAM_DEFAULTS.beta2;
+  const sums = add(sumsKernel(C, Gw, nI), [{ buffer: G_OF(0) }, { buffer: BUF.Z }, { buffer: BUF.SHIFT }, { buffer: BUF.UNODE }, { buffer: BUF.SUMS }, { buffer: BUF.ROWS }], flatGroups(Gw));
   const update = adam
     ? add(adamKernel(nParams, optimizer.lr, b1, b2, optimizer.eps ?? ADAM_DEFAULTS.eps), [{ buffer: BUF.P }, { buffer: BUF.GR }, { buffer: BUF.M }, { buffer: BUF.SV }, { buffer: BUF.U }], flatGroups(nParams))
     : add(sgdKernel(nParams, optimizer.lr), [{ buffer: BUF.P }, { buffer: BUF.GR }], flatGroups(nParams));
 
-  const io = { dvRoot: 4 * Spad * L, adam: 4 * Spad * L + 4 * Spad * d, params: 4 * Spad * L + 4 * Spad * d + 16, inputBytes: 0, outputBytes: 0 };
-  io.inputBytes = io.params + 4 * nParams;
-  io.outputBytes = 4 * Math.max(Spad * d, Gw * C, nParams);
+  const dvRoot = 4 * Spad * L;
+  const adamAt = dvRoot + 4 * Spad * d;
+  const params = adamAt + 16;
+  const z = params + 4 * Math.max(nParams, Gw); // parameters, or the unit of each G slot (setup)
+  const shift = z + 4 * C * nI;
+  const rows = shift + 4 * Gw;
+  const io = { dvRoot, adam: adamAt, params, z, shift, rows, inputBytes: rows + 16, outputBytes: 4 * Math.max(Spad * d, Gw * C, nParams, 3 * Gw) };
 
   const forwardChunk = (c: number): Op[] => {
     const k = perChunk[c]!;
@@ -151,6 +167,19 @@ export function gpuPlan(p: PlanInput): GpuPlan {
       ...forwardChunk(0),
       { op: 'copy', src: G_OF(0), srcOffset: 0, dst: BUF.READG, dstOffset: 0, size: 4 * Gw * C },
       { op: 'read', buffer: BUF.READG, offset: 0, size: 4 * Gw * C, dstOffset: 0 },
+    ],
+    sumsOps: [
+      { op: 'write', buffer: BUF.X, offset: 0, srcOffset: 0, size: 4 * C * L },
+      { op: 'write', buffer: BUF.Z, offset: 0, srcOffset: io.z, size: 4 * C * nI },
+      { op: 'write', buffer: BUF.ROWS, offset: 0, srcOffset: io.rows, size: 16 },
+      ...forwardChunk(0),
+      { op: 'dispatch', kernel: sums },
+      { op: 'copy', src: BUF.SUMS, srcOffset: 0, dst: BUF.READSUMS, dstOffset: 0, size: 12 * Gw },
+      { op: 'read', buffer: BUF.READSUMS, offset: 0, size: 12 * Gw, dstOffset: 0 },
+    ],
+    uploadShift: [
+      { op: 'write', buffer: BUF.SHIFT, offset: 0, srcOffset: io.shift, size: 4 * Gw },
+      { op: 'write', buffer: BUF.UNODE, offset: 0, srcOffset: io.params, size: 4 * Gw },
     ],
     uploadParams: [{ op: 'write', buffer: BUF.P, offset: 0, srcOffset: io.params, size: 4 * nParams }],
     readParams: [

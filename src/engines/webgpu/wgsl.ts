@@ -331,3 +331,37 @@ ${FLAT}
 }
 `;
 }
+
+/**
+ * The correlation metric's sums over one chunk (train/evaluate.ts UnitSums), one thread per unit u:
+ * Σ(g − c), Σ(g − c)², Σ z·(g − c) over the chunk's first U.x rows, c = SHIFT[u], z the latent of
+ * u's node (Z: rows × nodes, 0/1 as f32); float32 sums over s ascending, into SUMS[3u .. 3u + 2].
+ */
+export function sumsKernel(C: number, Gw: number, nodes: number): string {
+  return `@group(0) @binding(0) var<storage, read> G: array<f32>;
+@group(0) @binding(1) var<storage, read> Z: array<f32>;
+@group(0) @binding(2) var<storage, read> SHIFT: array<f32>;
+@group(0) @binding(3) var<storage, read> UNODE: array<u32>;
+@group(0) @binding(4) var<storage, read_write> SUMS: array<f32>;
+@group(0) @binding(5) var<uniform> U: vec4u;
+${HEADER(C)}const N: u32 = ${Gw}u;
+const NI: u32 = ${nodes}u;
+${MAIN}
+${FLAT}
+  let c = SHIFT[t];
+  let k = UNODE[t];
+  var sg = 0.0;
+  var sgg = 0.0;
+  var szg = 0.0;
+  for (var s = 0u; s < U.x; s++) {
+    let g = G[t * C + s] - c;
+    sg = sg + g;
+    sgg = sgg + g * g;
+    szg = szg + Z[s * NI + k] * g;
+  }
+  SUMS[3u * t] = sg;
+  SUMS[3u * t + 1u] = sgg;
+  SUMS[3u * t + 2u] = szg;
+}
+`;
+}
