@@ -16,7 +16,10 @@ import type { Activation } from '../../network/activation.js';
 import { ADAM_DEFAULTS, type OptimizerSpec } from '../../train/optim.js';
 import type { TreeLayout } from '../f32/layout.js';
 import type { BufferSpec, KernelSpec, Op } from './protocol.js';
-import { adamKernel, backwardKernel, flatGroups, forwardKernel, gradientGroups, gradientKernel, grid, LEAF_TILE, leafKernel, sgdKernel, sumsKernel, WORKGROUP } from './wgsl.js';
+import { backwardKernel, forwardKernel, LEAF_TILE, leafKernel } from './networkKernels.js';
+import { adamKernel, sgdKernel } from './optimizerKernels.js';
+import { gradientGroups, gradientKernel, sumsKernel } from './reductionKernels.js';
+import { flatGroups, grid, WORKGROUP } from './wgsl.js';
 
 export const BUF = { P: 0, GR: 1, M: 2, SV: 3, U: 4, X: 5, DV: 6, DG: 7, DVROOT: 8, READROOT: 9, READG: 10, READP: 11, Z: 12, SHIFT: 13, UNODE: 14, SUMS: 15, READSUMS: 16, ROWS: 17 } as const;
 const V_OF = (c: number) => 100 + 2 * c;
