@@ -16,13 +16,16 @@ const data = workerData as WorkerData;
 /**
  * Dawn's binding waits for the device by re-queueing a tick with setImmediate while any promise is
  * pending: a busy loop on this thread, which on a software adapter (lavapipe) takes a core from the
- * driver's own threads. Spin for the first SPIN_MS of a wait, then tick once a millisecond.
+ * driver's own threads. On a software adapter: spin for the first SPIN_MS of a wait, then tick
+ * once a millisecond (a GPU keeps the busy loop: it answers within a step's few milliseconds).
  */
 const SPIN_MS = 2;
 const immediate = globalThis.setImmediate;
+let throttle = false;
 let waitStart = 0;
 let lastTick = 0;
 globalThis.setImmediate = ((fn: (...a: unknown[]) => void, ...args: unknown[]) => {
+  if (!throttle) return immediate(fn, ...args);
   const now = performance.now();
   if (now - lastTick > 1.5) waitStart = now;
   lastTick = now;
@@ -58,6 +61,7 @@ async function open(powerPreference: string): Promise<AdapterDescription> {
   void device.lost.then((info) => (lost = info.message));
   const info = adapter.info;
   const software = /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.architecture} ${info.device} ${info.description}`) || adapter.isFallbackAdapter === true;
+  throttle = software;
   return { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description, software, maxStorageBufferBindingSize, maxBufferSize };
 }
 
