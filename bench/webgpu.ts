@@ -94,7 +94,7 @@ export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ for
  * Triples per second of `steps` training steps of a preset on an engine, after one warm-up step.
  * mode 'train': sampling + step (train()'s loop); 'device': steps on one fixed batch; 'sampler': sampling only.
  */
-export async function presetRate(preset: string, engine: TrainOptions['engine'], steps: number, mode: 'train' | 'device' | 'sampler'): Promise<number> {
+export async function presetRate(preset: string, engine: TrainOptions['engine'], steps: number, mode: 'train' | 'device' | 'sampler', parts?: Record<string, number>): Promise<number> {
   const o = resolveOptions(preset, { engine, evalSamples: 2 });
   const setup = await setupRun(o);
   try {
@@ -107,10 +107,15 @@ export async function presetRate(preset: string, engine: TrainOptions['engine'],
     };
     one(true);
     if (mode !== 'sampler') setup.engine.params(); // the warm-up step has left the device's queue
+    const first = { ...((setup.engine as { timing?: Record<string, number> }).timing ?? {}) };
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) one(false);
     if (mode !== 'sampler') setup.engine.params(); // waits for the device's queue
-    return (steps * o.batch * 1000) / (performance.now() - t0);
+    const rate = (steps * o.batch * 1000) / (performance.now() - t0);
+    const timing = (setup.engine as { timing?: Record<string, number> }).timing;
+    // Per-step host-side milliseconds of the timed steps (the warm-up step excluded).
+    if (parts && timing) for (const [k, v] of Object.entries(timing)) if (k !== 'steps') parts[k.replace(/Ms$/, 'MsPerStep')] = (v - (first[k] ?? 0)) / steps;
+    return rate;
   } finally {
     setup.engine.dispose();
   }

@@ -79,9 +79,10 @@ if (adapter) {
   await phase(`throughput ${preset}`, async () => {
     const f32 = await presetRate(preset, 'f32', quick ? 1 : 2, 'train');
     const webgpu = await presetRate(preset, 'webgpu', steps, 'train');
-    const device = await presetRate(preset, 'webgpu', steps, 'device');
+    const parts: Record<string, number> = {};
+    const device = await presetRate(preset, 'webgpu', steps, 'device', parts);
     const sampler = await presetRate(preset, 'f32', Math.max(2, Math.min(steps, 20)), 'sampler');
-    return { unit: 'triples/s', f32OneCore: f32, webgpu, webgpuDeviceOnly: device, samplerOnly: sampler, speedupOverF32: webgpu / f32 };
+    return { unit: 'triples/s', f32OneCore: f32, webgpu, webgpuDeviceOnly: device, samplerOnly: sampler, speedupOverF32: webgpu / f32, deviceOnlyHostMsPerStep: parts };
   });
   if (!quick) {
     await phase(`epoch ${preset}`, async () => {

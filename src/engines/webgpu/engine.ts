@@ -44,6 +44,8 @@ export class WebGpuEngine implements TrainEngine {
   private readonly rootOut: Float32Array;
   private readonly dV: Float64Array;
   private steps = 0;
+  /** Milliseconds spent per part of the steps so far (host side; a GPU run reports them). */
+  readonly timing = { steps: 0, loadMs: 0, forwardMs: 0, lossMs: 0, backwardMs: 0 };
 
   constructor(private readonly o: WebGpuEngineOptions) {
     checkOptimizer(o.optimizer);
@@ -96,8 +98,13 @@ export class WebGpuEngine implements TrainEngine {
     const { C } = this.plan;
     const d = this.layout.nOut;
     const S = this.S;
+    const t = this.timing;
+    const t0 = performance.now();
     this.loadBatch(batch);
+    const t1 = performance.now();
+    // Waits for the previous step's backward pass too: the device runs in queue order.
     this.run(this.plan.forwardOps);
+    const t2 = performance.now();
     const out = new Float32Array(this.gpu.channel.output, 0, this.plan.Spad * d);
     for (let s = 0; s < S; s++) {
       const base = Math.floor(s / C) * d * C + (s % C);
@@ -115,8 +122,14 @@ export class WebGpuEngine implements TrainEngine {
       u[0] = 1 - (this.o.optimizer.beta1 ?? ADAM_DEFAULTS.beta1) ** t;
       u[1] = 1 - (this.o.optimizer.beta2 ?? ADAM_DEFAULTS.beta2) ** t;
     }
+    const t3 = performance.now();
     this.run(this.plan.backwardOps(update));
     if (update) this.steps++;
+    t.steps++;
+    t.loadMs += t1 - t0;
+    t.forwardMs += t2 - t1;
+    t.lossMs += t3 - t2;
+    t.backwardMs += performance.now() - t3;
     return value;
   }
 
