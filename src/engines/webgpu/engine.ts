@@ -11,25 +11,19 @@
  * properties/claims/C2-tfjs.ts).
  */
 import type { Batch } from '../../hltm/batch.js';
-import type { Loss } from '../../losses/loss.js';
-import type { NetworkSpec, Params } from '../../network/architecture.js';
-import { ADAM_DEFAULTS, checkOptimizer, type OptimizerSpec } from '../../train/optim.js';
+import type { Params } from '../../network/architecture.js';
+import { ADAM_DEFAULTS, checkOptimizer } from '../../train/optim.js';
 import type { StepResult, TrainEngine } from '../engine.js';
 import type { EvalSet, UnitSums } from '../../train/evaluate.js';
-import { packParams, unpackParams } from '../f32/engine.js';
+import { packParams, unpackParams, type F32EngineOptions } from '../f32/engine.js';
 import { treeLayout, type TreeLayout } from '../f32/layout.js';
 import { lossStage, type LossStage } from '../f32/lossStage.js';
 import { adapterName, openGpu, webgpuAdapter, type GpuSession } from './device.js';
 import { gpuPlan, type GpuPlan } from './plan.js';
 import type { Op } from './protocol.js';
 
-export interface WebGpuEngineOptions {
-  readonly spec: NetworkSpec;
-  readonly params: Params<number>;
-  readonly loss: Loss;
-  readonly optimizer: OptimizerSpec;
-  readonly B: number;
-  readonly H: number;
+/** The engines' common options (network, initial parameters, loss, optimiser, B, H) and the chunk size. */
+export interface WebGpuEngineOptions extends Pick<F32EngineOptions, 'spec' | 'params' | 'loss' | 'optimizer' | 'B' | 'H'> {
   /** Largest rows per GPU chunk (default: what the adapter's binding limit allows). */
   readonly maxChunk?: number;
 }
