@@ -17,8 +17,8 @@ import type { NetworkSpec, Params } from '../network/architecture.js';
 import type { OptimizerSpec } from './optimizer.js';
 import type { EvalSet, UnitSums } from './unitSums.js';
 
-export type EngineName = 'f32' | 'tfjs';
-export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs'];
+export type EngineName = 'f32' | 'tfjs' | 'webgpu';
+export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs', 'webgpu'];
 
 /** What every engine is built from: the network, its initial parameters, the loss, the optimiser and the batch shape. */
 export interface EngineOptions {

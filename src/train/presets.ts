@@ -5,6 +5,8 @@
  *    |ρ| ~ U[0.7, 1], official_nce τ = 0.01, H = 1, output normalisation ε = 1e-4, PyTorch default
  *    initialisation with biases, `root` augmentation.
  *  - readme: the official README's example: the same with δ_lower 0.8, τ 0.1, 50 epochs.
+ *  - large (docs/gpu.md): depth 10 (1 024 leaves), hid 32, batch 1 024, 1 M triples per epoch, on the
+ *    WebGPU engine; no operator estimate (its float64 Jacobians would take minutes per evaluation).
  * resolveOptions merges a user's fields over a preset and validates the result (options.ts).
  */
 import { InputError, describe } from '../errors.js';
@@ -42,6 +44,7 @@ export const OFFICIAL: TrainOptions = {
 export const PRESETS: Readonly<Record<string, TrainOptions>> = {
   official: OFFICIAL,
   readme: { ...OFFICIAL, deltaLower: 0.8, tau: 0.1, epochs: 50 },
+  large: { ...OFFICIAL, depth: 10, hid: 32, batch: 1024, samplesPerEpoch: 1_000_000, engine: 'webgpu', opSamples: 0 },
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);

@@ -20,6 +20,7 @@ import { train, type EpochRecord, type TrainResult } from '../../train/train.js'
 import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';
 import { loadBackend } from '../../engines/backend.js';
+import { ENGINE_NAMES } from '../../engines/engine.js';
 
 interface RawOptions {
   preset: string;
@@ -68,7 +69,7 @@ const MAX = Number.MAX_SAFE_INTEGER;
 export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
   const int = (flag: string, v: string | undefined, min: number, max = MAX) => (v === undefined ? undefined : parseIntOption(flag, v, min, max));
   const num = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseNumberOption(flag, v));
-  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ['f32', 'tfjs'] as const) : raw.backend !== undefined ? 'tfjs' : undefined;
+  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ENGINE_NAMES) : raw.backend !== undefined ? 'tfjs' : undefined;
   return {
     depth: int('--depth', raw.depth, 1, 12),
     children: int('--children', raw.children, 1, 64),
@@ -127,7 +128,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--augmentation <aug>', 'root, level(k), identity, none-shared, with +flip(q)')
     .option('--seed <n>', 'seed of the tree, the weights, the samples and the evaluation set')
     .option('--backend <name>', 'TF.js backend: wasm, cpu, tensorflow, tensorflow-gpu, webgpu (implies --engine tfjs)')
-    .option('--engine <name>', 'f32 (hand-written kernels, default) or tfjs')
+    .option('--engine <name>', 'f32 (hand-written kernels, default), tfjs, or webgpu (Dawn: scripts/gpu/setup-lavapipe.sh, docs/gpu.md)')
     .option('--eval-samples <n>', 'evaluation samples (drawn once)')
     .option('--op-samples <n>', 'samples of the covariance-operator estimate (0: skip)')
     .option('--json', 'one JSON line per epoch on stdout (the human lines go to stderr)')
@@ -155,6 +156,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
 
   // An unavailable backend is a usage error: fail before printing anything.
   if (options.engine === 'tfjs') await loadBackend(options.backend);
+  if (options.engine === 'webgpu') (await import('../../engines/webgpu/device.js')).webgpuAdapter();
   const human = raw.json ? ctx.stderr : ctx.stdout;
   const stepsPerEpoch = Math.ceil(options.samplesPerEpoch / options.batch);
   const progress = createProgress(raw.progress && progressAllowed(ctx), stepsPerEpoch * options.epochs, 'steps');
