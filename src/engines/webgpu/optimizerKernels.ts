@@ -1,7 +1,7 @@
-/** The optimisers of train/optim.ts as WGSL kernels over the flat parameter array (one thread per parameter). */
+/** The optimisers of engines/optimizer.ts as WGSL kernels over the flat parameter array (one thread per parameter). */
 import { f32, FLAT, MAIN } from './wgsl.js';
 
-/** SGD: w ← w − η·g (train/optim.ts). */
+/** SGD: w ← w − η·g (engines/optimizer.ts). */
 export function sgdKernel(n: number, lr: number): string {
   return `@group(0) @binding(0) var<storage, read_write> P: array<f32>;
 @group(0) @binding(1) var<storage, read> GR: array<f32>;
@@ -14,7 +14,7 @@ ${FLAT}
 }
 
 /**
- * Adam with PyTorch's formula (train/optim.ts): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+ * Adam with PyTorch's formula (engines/optimizer.ts): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * w ← w − η·(m/c₁)/(√(v/c₂) + ε), with c₁ = 1 − β₁ᵗ, c₂ = 1 − β₂ᵗ from the uniform U (host float64).
  */
 export function adamKernel(n: number, lr: number, beta1: number, beta2: number, eps: number): string {

@@ -6,7 +6,7 @@
  * threads touch neighbouring words): V[u·C + s] value unit u (leaves, ψ(g), the root's g_L),
  * G[u·C + s] pre-activation unit u (root first); DV, DG the same shapes for ∂L/∂V and ∂L/∂g.
  * Parameters P, gradient GR: layout.ts's flat layout (per node Wᵀ (in × out), then b).
- * Float32 throughout (storage and sums), as a float32 network; tolerance: properties/claims/C2-tfjs.ts.
+ * Float32 throughout (storage and sums), as a float32 network; tolerance: properties/claims/C2/engines/tolerance.ts.
  */
 import type { Activation } from '../../network/activation.js';
 import type { Segment } from '../f32/layout.js';
