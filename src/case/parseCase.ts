@@ -44,5 +44,7 @@ export function parseCase(json: unknown): ParsedCase {
     reduction: p.reduction,
     mode: p.mode,
     hasPolarities: p.hasPolarities,
+    negatives: p.negatives,
+    symmetric: p.symmetric,
   };
 }
