@@ -34,6 +34,8 @@ export interface InBatchResult<T> {
   /** Outputs the loss sees, per view (interleaved), and as the case format's x / x_pos. */
   readonly views: T[][];
   readonly f: { x: T[][]; pos: T[][] };
+  /** The pair statistics per anchor: r (or s) of the positive, of each negative. */
+  readonly stats: { pos: T[]; neg: T[][] };
   /** β_+ and β_k per anchor (∂L/∂r, or ∂L/∂s for a similarity loss). */
   readonly betaPos: T[];
   readonly betaNeg: T[][];
@@ -86,7 +88,7 @@ export function inBatchLoss<T>(
   const grads = zeroGrads(A, spec);
   traces.forEach((t, v) => accumulateGrads(A, spec, params, t, dOut[v]!, grads));
   const f = { x: views.filter((_, v) => v % 2 === 0), pos: views.filter((_, v) => v % 2 === 1) };
-  return { value, anchors, views, f, betaPos, betaNeg, dOut, traces, grads };
+  return { value, anchors, views, f, stats: { pos: rPos, neg: rNeg }, betaPos, betaNeg, dOut, traces, grads };
 }
 
 /** C2 in-batch: the gradient as Σ_anchors Σ_pairs β·(ΔK)(Δu) (distance) or β·(K_a u_o + K_o u_a) (similarity). */
