@@ -47,23 +47,27 @@ export interface InBatchResult<T> {
 
 const dot = <T>(A: Arith<T>, a: readonly T[], b: readonly T[]): T => a.reduce((s, v, i) => A.add(s, A.mul(v, b[i]!)), A.zero);
 
-export function inBatchLoss<T>(
-  A: Arith<T>,
-  spec: NetworkSpec,
-  params: Params<T>,
-  rows: InBatchRows<T>,
-  loss: Loss,
-  symmetric: boolean,
-  reduction: Reduction = 'mean',
-): InBatchResult<T> {
+/** The loss stage alone: from the 2B views' outputs (view order) to the loss, β and ∂L/∂u per view. */
+export interface InBatchOutputGradient<T> {
+  readonly value: T;
+  readonly anchors: readonly Anchor[];
+  readonly stats: { pos: T[]; neg: T[][] };
+  readonly betaPos: T[];
+  readonly betaNeg: T[][];
+  readonly dOut: T[][];
+}
+
+/**
+ * The pairing and the loss on given outputs u_v (views interleaved, B = views/2), shared by the
+ * float64/rational pass below and the training engines' loss stage (engines/f32/lossStage.ts).
+ */
+export function inBatchOutputGradient<T>(A: Arith<T>, views: readonly (readonly T[])[], loss: Loss, symmetric: boolean, reduction: Reduction = 'mean'): InBatchOutputGradient<T> {
   const similarity = loss.statistic === 'similarity';
-  const traces = interleaveViews(rows.x, rows.pos).map((x) => forward(A, spec, params, x));
-  const views = traces.map((t) => [...t.out]);
-  const anchors = inBatchAnchors(rows.x.length, symmetric || similarity);
+  const anchors = inBatchAnchors(views.length / 2, symmetric || similarity);
   const stat = (a: number, o: number) => (similarity ? dot(A, views[a]!, views[o]!) : halfSquaredDistance(A, views[a]!, views[o]!));
   const rPos = anchors.map((an) => stat(an.anchor, an.positive));
   const rNeg = anchors.map((an) => an.negatives.map((o) => stat(an.anchor, o)));
-  const { value, betaPos, betaNeg } = loss.evaluate(A, { rPos, rNeg, dim: spec.arch.nOut, reduction });
+  const { value, betaPos, betaNeg } = loss.evaluate(A, { rPos, rNeg, dim: views[0]?.length ?? 0, reduction });
   const dOut = views.map((u) => u.map(() => A.zero));
   const addPair = (a: number, o: number, beta: T) => {
     const ua = views[a]!;
@@ -85,10 +89,25 @@ export function inBatchLoss<T>(
     addPair(an.anchor, an.positive, betaPos[j]!);
     an.negatives.forEach((o, k) => addPair(an.anchor, o, betaNeg[j]![k]!));
   });
+  return { value, anchors, stats: { pos: rPos, neg: rNeg }, betaPos, betaNeg, dOut };
+}
+
+export function inBatchLoss<T>(
+  A: Arith<T>,
+  spec: NetworkSpec,
+  params: Params<T>,
+  rows: InBatchRows<T>,
+  loss: Loss,
+  symmetric: boolean,
+  reduction: Reduction = 'mean',
+): InBatchResult<T> {
+  const traces = interleaveViews(rows.x, rows.pos).map((x) => forward(A, spec, params, x));
+  const views = traces.map((t) => [...t.out]);
+  const o = inBatchOutputGradient(A, views, loss, symmetric, reduction);
   const grads = zeroGrads(A, spec);
-  traces.forEach((t, v) => accumulateGrads(A, spec, params, t, dOut[v]!, grads));
+  traces.forEach((t, v) => accumulateGrads(A, spec, params, t, o.dOut[v]!, grads));
   const f = { x: views.filter((_, v) => v % 2 === 0), pos: views.filter((_, v) => v % 2 === 1) };
-  return { value, anchors, views, f, stats: { pos: rPos, neg: rNeg }, betaPos, betaNeg, dOut, traces, grads };
+  return { ...o, views, f, traces, grads };
 }
 
 /** C2 in-batch: the gradient as Σ_anchors Σ_pairs β·(ΔK)(Δu) (distance) or β·(K_a u_o + K_o u_a) (similarity). */
