@@ -13,7 +13,7 @@ import type { Measurement } from '../runner/check.js';
 import type { Loss, Reduction } from '../losses/loss.js';
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { connectionGradientOf } from '../network/batchGradient.js';
-import { inBatchLoss, pairwiseConnectionGradient, type InBatchRows } from '../network/inBatchGradient.js';
+import { inBatchLoss, pairwiseConnectionGradient, type InBatchResult, type InBatchRows } from '../network/inBatchGradient.js';
 import { connectionBound, jacobianBounds, magnitude } from '../network/magnitude.js';
 import { firstMismatch, withinTolerance } from './compare.js';
 
@@ -39,30 +39,38 @@ export function inBatchConnectionForm<T>(A: Arith<T>, c: InBatchCase<T>): Measur
       firstMismatch(A, pairwise, backward, (i) => `Σ_pairs β·ΔK·Δu [${i}] ≠ backward pass`) ?? { ok: true, error: 0, tolerance: 0, derivation: 'rational arithmetic: exact equality' }
     );
   }
-  const p = c.params as unknown as Params<number>;
-  const views = r.views as unknown as number[][];
-  const l1 = (v: readonly number[]) => v.reduce((s, x) => s + Math.abs(x), 0);
-  const inputs = r.traces.map((t) => t.x as unknown as number[]);
-  const kbar = r.traces.map((t, v) => {
-    const norm = (t.norm as unknown as number | undefined) ?? 0;
-    const k = connectionBound(c.spec, p, inputs[v]!, norm);
-    return c.spec.bias ? Math.max(k, ...jacobianBounds(c.spec, p, norm).flat()) : k;
-  });
-  let scale = 0;
-  let terms = 0;
-  const pair = (a: number, o: number, beta: number) => {
-    terms++;
-    const du = similarity ? null : l1(views[a]!.map((x, i) => x - views[o]![i]!));
-    scale += Math.abs(beta) * (similarity ? kbar[a]! * l1(views[o]!) + kbar[o]! * l1(views[a]!) : (kbar[a]! + kbar[o]!) * du!);
-  };
-  r.anchors.forEach((an, j) => {
-    pair(an.anchor, an.positive, r.betaPos[j] as unknown as number);
-    an.negatives.forEach((o, k) => pair(an.anchor, o, r.betaNeg[j]![k] as unknown as number));
-  });
-  const ops = Math.max(...inputs.map((x) => magnitude(c.spec, p, x).ops)) + terms;
+  const { scale, ops } = inBatchGradientScale(c as unknown as InBatchCase<number>, r as unknown as InBatchResult<number>);
   const tol = tolerance('float64', 'identity', ops, scale);
   const a = withinTolerance(backward as unknown as number[], perView as unknown as number[], tol);
   if (!a.ok) return { ...a, note: 'per-view connection form' };
   const b = withinTolerance(backward as unknown as number[], pairwise as unknown as number[], tol);
   return b.ok ? (b.error >= a.error ? b : a) : { ...b, note: 'pairwise connection form' };
+}
+
+/**
+ * The scale and operation count of an in-batch gradient's rounding: scale = Σ_pairs |β|·(K̄_a‖Δu‖₁ +
+ * K̄_o‖Δu‖₁) (similarity: |β|·(K̄_a‖u_o‖₁ + K̄_o‖u_a‖₁)), n = the longest network chain + the pair terms.
+ */
+export function inBatchGradientScale(c: InBatchCase<number>, r: InBatchResult<number>): { scale: number; ops: number } {
+  const similarity = c.loss.statistic === 'similarity';
+  const l1 = (v: readonly number[]) => v.reduce((s, x) => s + Math.abs(x), 0);
+  const inputs = r.traces.map((t) => t.x);
+  const kbar = r.traces.map((t, v) => {
+    const norm = t.norm ?? 0;
+    const k = connectionBound(c.spec, c.params, inputs[v]!, norm);
+    return c.spec.bias ? Math.max(k, ...jacobianBounds(c.spec, c.params, norm).flat()) : k;
+  });
+  let scale = 0;
+  let terms = 0;
+  const pair = (a: number, o: number, beta: number) => {
+    terms++;
+    const ua = r.views[a]!;
+    const uo = r.views[o]!;
+    scale += Math.abs(beta) * (similarity ? kbar[a]! * l1(uo) + kbar[o]! * l1(ua) : (kbar[a]! + kbar[o]!) * l1(ua.map((x, i) => x - uo[i]!)));
+  };
+  r.anchors.forEach((an, j) => {
+    pair(an.anchor, an.positive, r.betaPos[j]!);
+    an.negatives.forEach((o, k) => pair(an.anchor, o, r.betaNeg[j]![k]!));
+  });
+  return { scale, ops: Math.max(...inputs.map((x) => magnitude(c.spec, c.params, x).ops)) + terms };
 }

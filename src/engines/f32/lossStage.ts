@@ -8,9 +8,13 @@
  *   ∂L/∂g = δ/(n+ε) − g·(g·δ)/(n(n+ε)²)   (normalisation; the second term is 0 at g = 0)
  * Row s's raw output is G[s·Gw + 0..d) (the root comes first in G); ∂L/∂g_L goes to dV[s·Vw + rootV ..].
  * Float64 throughout (B·(2+H)·d values: negligible next to the network).
+ * In-batch negatives (`inBatch`, H = 0: rows are the B anchors then the B positives): the views are
+ * interleaved (view 2i = row i, view 2i+1 = row B + i) and the pairing, the loss and δ per view come
+ * from network/inBatchGradient.ts (anchor i's negatives: the 2B − 2 views of the other rows).
  */
 import type { Loss } from '../../losses/loss.js';
 import { F64 } from '../../numeric/arith.js';
+import { inBatchOutputGradient } from '../../network/inBatchGradient.js';
 
 export interface LossStage {
   /** Loss value; fills dV's root slots. */
@@ -29,8 +33,13 @@ export function lossStage(opts: {
   rootV: number;
   normalize: boolean;
   eps: number;
+  /** In-batch negatives (H must be 0); symmetric: every view an anchor. */
+  inBatch?: { readonly symmetric: boolean };
 }): LossStage {
-  const { loss, B, H, d, Gw, Vw, rootV, normalize, eps } = opts;
+  const { loss, B, H, d, Gw, Vw, rootV, normalize, eps, inBatch } = opts;
+  if (inBatch && H !== 0) throw new RangeError(`lossStage: in-batch negatives take H = 0 sampled negatives, got H = ${H}`);
+  if (!inBatch && loss.statistic === 'similarity') throw new RangeError(`lossStage: ${loss.name} needs in-batch negatives`);
+  const viewRow = (v: number) => (v % 2 === 0 ? v / 2 : B + (v - 1) / 2);
   const S = B * (2 + H);
   const out = new Float64Array(S * d);
   const norm = new Float64Array(S);
@@ -57,6 +66,12 @@ export function lossStage(opts: {
         const scale = normalize ? 1 / (n + eps) : 1;
         for (let i = 0; i < d; i++) out[s * d + i] = G[g + i]! * scale;
       }
+      if (inBatch) {
+        const views = Array.from({ length: 2 * B }, (_, v) => Array.from(out.subarray(viewRow(v) * d, (viewRow(v) + 1) * d)));
+        const g = inBatchOutputGradient(F64, views, loss, inBatch.symmetric, 'mean');
+        g.dOut.forEach((dv, v) => delta.set(dv, viewRow(v) * d));
+        return backToPre(G, dV, g.value);
+      }
       for (let b = 0; b < B; b++) {
         rPos[b] = half(b, B + b);
         for (let h = 0; h < H; h++) rNeg[b]![h] = half(b, 2 * B + b * H + h);
@@ -81,21 +96,26 @@ export function lossStage(opts: {
           }
         }
       }
-      for (let s = 0; s < S; s++) {
-        const dv = s * Vw + rootV;
-        if (!normalize) {
-          for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
-          continue;
-        }
-        const n = norm[s]!;
-        const den = n + eps;
-        const g = s * Gw;
-        let gd = 0;
-        for (let i = 0; i < d; i++) gd += G[g + i]! * delta[s * d + i]!;
-        const second = n === 0 ? 0 : gd / (n * den * den);
-        for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]! / den - G[g + i]! * second;
-      }
-      return value;
+      return backToPre(G, dV, value);
     },
   };
+
+  /** ∂L/∂g_L of every row from δ = ∂L/∂out (through the normalisation) into dV; returns the value. */
+  function backToPre(G: Float32Array, dV: Float64Array, value: number): number {
+    for (let s = 0; s < S; s++) {
+      const dv = s * Vw + rootV;
+      if (!normalize) {
+        for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
+        continue;
+      }
+      const n = norm[s]!;
+      const den = n + eps;
+      const g = s * Gw;
+      let gd = 0;
+      for (let i = 0; i < d; i++) gd += G[g + i]! * delta[s * d + i]!;
+      const second = n === 0 ? 0 : gd / (n * den * den);
+      for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]! / den - G[g + i]! * second;
+    }
+    return value;
+  }
 }
