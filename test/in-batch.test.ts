@@ -21,6 +21,8 @@ import { inBatchLoss, pairwiseConnectionGradient } from '../src/network/inBatchG
 import { explicitExpansion } from '../src/network/inBatchPairs.js';
 import { connectionBound, jacobianBounds, magnitude } from '../src/network/magnitude.js';
 import { toArith } from '../src/network/init.js';
+import { forward } from '../src/network/forward.js';
+import { derivativeAlongDirection } from '../src/claims/chainRule.js';
 import { agreementTolerance } from '../src/impl/agreementTolerance.js';
 import { ImplClient, type ImplCase } from '../src/impl/index.js';
 import { InputError } from '../src/errors.js';
@@ -193,6 +195,34 @@ describe('route 1: in-batch = the explicit-negative expansion of the same batch'
   });
 });
 
+/** normalize_form "max" with eps between the raw output norms of the case (half below, half above). */
+function maxAtMedianNorm(c: Json): Json {
+  const p = parseCase(c);
+  const norms = interleaveRaw(p).sort((a, b) => a - b);
+  const eps = Math.fround((norms[Math.floor(norms.length / 2) - 1]! + norms[Math.floor(norms.length / 2)]!) / 2);
+  return { ...c, normalize_form: 'max', eps };
+}
+const interleaveRaw = (p: ParsedCase) => p.batch.x.concat(p.batch.pos).map((x) => Math.hypot(...forward(F64, { ...p.spec, normalize: false }, p.params, x).out));
+
+describe('normalize_form "max" (F.normalize): the gradient is the derivative of the loss', () => {
+  for (const [k, eps] of [0.3, 0.6, 1e-12].entries()) {
+    it(`finite differences along the gradient, eps ${eps}`, () => {
+      const c = parseCase({ ...expanded(randomCase(20 + k, { loss: { name: 'nce', tau: 0.5 }, bias: true, normalize: true })), normalize_form: 'max', eps });
+      expect(c.spec.normalizeForm).toBe('max');
+      const m = derivativeAlongDirection({ spec: c.spec, params: c.params, batch: c.batch, loss: c.loss, reduction: c.reduction });
+      expect(m.ok, `${m.derivation} ${m.note}`).toBe(true);
+    });
+  }
+  it('"max" differs from "plus" and round-trips through writeCase', () => {
+    const base = { ...randomCase(30, { loss: { name: 'nce', tau: 0.5, symmetric: true }, bias: true, normalize: true }), eps: 0.5 };
+    const plus = evaluateCase(parseCase(base)) as { loss: number };
+    const max = evaluateCase(parseCase({ ...base, normalize_form: 'max' })) as { loss: number };
+    expect(max.loss).not.toBe(plus.loss);
+    expect((writeCase(parseCase({ ...base, normalize_form: 'max' })) as unknown as Json).normalize_form).toBe('max');
+    expect((writeCase(parseCase(base)) as unknown as Json).normalize_form).toBeUndefined();
+  });
+});
+
 describe('route 2: the TF.js example implementation (float32 autograd) agrees', () => {
   let impl: ImplClient;
   beforeAll(async () => {
@@ -207,6 +237,9 @@ describe('route 2: the TF.js example implementation (float32 autograd) agrees', 
     ['simp, biases, sum', randomCase(8, { loss: { name: 'simp' }, bias: true, reduction: 'sum' })],
     ['official_nce symmetric, B = 4', randomCase(9, { loss: { name: 'official_nce', tau: 0.1, symmetric: true }, B: 4, normalize: true })],
     ['ntxent τ 0.5, biases', randomCase(10, { loss: { name: 'ntxent', tau: 0.5 }, bias: true, normalize: true })],
+    ['ntxent τ 0.2, normalize_form max, eps 1e-12 (F.normalize)', { ...randomCase(11, { loss: { name: 'ntxent', tau: 0.2 }, bias: true, normalize: true }), normalize_form: 'max', eps: 1e-12 }],
+    ['nce symmetric, normalize_form max, eps at the median norm (both branches)', maxAtMedianNorm(randomCase(12, { loss: { name: 'nce', tau: 0.5, symmetric: true }, bias: true, normalize: true, B: 4 }))],
+    ['simp, normalize_form max, eps 0.3, explicit negatives', (() => { const c = randomCase(13, { loss: { name: 'simp' }, normalize: true }); return { ...expanded(c), normalize_form: 'max', eps: 0.3 }; })()],
   ];
   for (const [name, c0] of cases) {
     it(name, async () => {
@@ -218,11 +251,16 @@ describe('route 2: the TF.js example implementation (float32 autograd) agrees', 
       const loss = c.loss as Json;
       const ntx = loss.name === 'ntxent';
       const tau = ntx ? (loss.tau as number) : 1;
-      const pe = parseCase(expanded(ntx ? { ...c, loss: { name: 'nce', tau, symmetric: true } } : c));
+      const pe = parseCase(c.negatives === 'in-batch' ? expanded(ntx ? { ...c, loss: { name: 'nce', tau, symmetric: true } } : c) : c);
       const ref = batchLoss(F64, pe.spec, pe.params, pe.batch, pe.loss, pe.reduction);
       const t = agreementTolerance('float32', pe.spec, pe.params, pe.batch, pe.loss, ref);
       expect(Math.abs(got.loss - ours.loss), t.loss.derivation).toBeLessThanOrEqual(t.loss.tol / tau);
       expect(maxDiff(got.f.x.flat().concat(got.f.x_pos.flat()), ours.f.x.flat().concat(ours.f.x_pos.flat())), t.f.derivation).toBeLessThanOrEqual(t.f.tol);
+      if (c.normalize_form === 'max' && (c.eps as number) > 0.1) {
+        // The case exercises both branches of max(‖f‖, eps).
+        const norms = interleaveRaw(pe);
+        expect(norms.some((n) => n < (c.eps as number)) && norms.some((n) => n > (c.eps as number))).toBe(true);
+      }
       expect(maxDiff(flatGrads(got.grads as Json), flatGrads(ours.grads)), t.grads.derivation).toBeLessThanOrEqual(t.grads.tol / tau);
       if (ours.grads_bias) expect(maxDiff(flatGrads(got.grads_bias as Json), flatGrads(ours.grads_bias)), t.grads.derivation).toBeLessThanOrEqual(t.grads.tol / tau);
     }, 60_000);

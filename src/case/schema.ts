@@ -14,6 +14,7 @@ import { activationName, parseActivation, type Activation } from '../network/act
 import { treeArchitecture, type Architecture, type NetworkSpec, type Params } from '../network/architecture.js';
 import type { Batch } from '../network/batchGradient.js';
 import { parseLoss, type Loss, type Reduction } from '../losses/index.js';
+import type { NormalizationFormName } from '../network/normalization.js';
 import { isObject, numberMatrix, numberVector, reshape } from './jsonValues.js';
 
 /** A case as JSON. `x_neg` is [B][H][leaves], or [B][leaves] for H = 1 (`Neg` narrows it). */
@@ -32,6 +33,7 @@ export interface CaseJson<Neg extends number[][][] | number[][] = number[][][] |
   reduction?: Reduction;
   mode?: 'grad' | 'expect';
   negatives?: Negatives;
+  normalize_form?: NormalizationFormName;
 }
 
 /** How anchors get their negatives: `batch.x_neg`, or the other views of the batch (H = 2B − 2). */
@@ -80,6 +82,7 @@ export interface CaseParts {
   lossSpec: unknown;
   negatives: Negatives;
   symmetric: boolean;
+  normalizeForm: NormalizationFormName;
 }
 
 export interface CaseField {
@@ -190,6 +193,7 @@ export const CASE_FIELDS: readonly CaseField[] = [
     },
     write: (c) => (c.spec.eps === EPS ? undefined : c.spec.eps),
   },
+  choice('normalize_form', ['plus', 'max'], '"plus" (default): f/(‖f‖ + eps); "max": f/max(‖f‖, eps), PyTorch\'s F.normalize', (p, v) => (p.normalizeForm = v), (c) => c.spec.normalizeForm ?? 'plus'),
   choice('reduction', ['mean', 'sum'], '"mean" (default) or "sum" over the batch', (p, v) => (p.reduction = v), (c) => c.reduction),
   {
     name: 'weights',

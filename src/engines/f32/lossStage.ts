@@ -15,7 +15,7 @@
 import type { Loss } from '../../losses/loss.js';
 import { F64 } from '../../numeric/arith.js';
 import { inBatchOutputGradient } from '../../network/inBatchGradient.js';
-import { normalize as normalizeInto, normalizeVjp } from '../../network/normalization.js';
+import { formOf, normalize as normalizeInto, normalizeVjp, type NormalizationFormName } from '../../network/normalization.js';
 
 export interface LossStage {
   /** Loss value; fills dV's root slots. */
@@ -34,10 +34,13 @@ export function lossStage(opts: {
   rootV: number;
   normalize: boolean;
   eps: number;
+  /** The normalisation's divisor (default "plus"). */
+  normalizeForm?: NormalizationFormName;
   /** In-batch negatives (H must be 0); symmetric: every view an anchor. */
   inBatch?: { readonly symmetric: boolean };
 }): LossStage {
   const { loss, B, H, d, Gw, Vw, rootV, normalize, eps, inBatch } = opts;
+  const form = formOf(opts);
   if (inBatch && H !== 0) throw new RangeError(`lossStage: in-batch negatives take H = 0 sampled negatives, got H = ${H}`);
   if (!inBatch && loss.statistic === 'similarity') throw new RangeError(`lossStage: ${loss.name} needs in-batch negatives`);
   const viewRow = (v: number) => (v % 2 === 0 ? v / 2 : B + (v - 1) / 2);
@@ -59,7 +62,7 @@ export function lossStage(opts: {
     out,
     run(G, dV) {
       for (let s = 0; s < S; s++) {
-        if (normalize) norm[s] = normalizeInto(F64, eps, G, out, d, s * Gw, s * d);
+        if (normalize) norm[s] = normalizeInto(F64, eps, G, out, d, s * Gw, s * d, form);
         else for (let i = 0; i < d; i++) out[s * d + i] = G[s * Gw + i]!;
       }
       if (inBatch) {
@@ -100,7 +103,7 @@ export function lossStage(opts: {
   function backToPre(G: Float32Array, dV: Float64Array, value: number): number {
     for (let s = 0; s < S; s++) {
       const dv = s * Vw + rootV;
-      if (normalize) normalizeVjp(F64, eps, G, norm[s]!, delta, dV, d, s * Gw, s * d, dv);
+      if (normalize) normalizeVjp(F64, eps, G, norm[s]!, delta, dV, d, s * Gw, s * d, dv, form);
       else for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
     }
     return value;
