@@ -27,6 +27,8 @@ import { agreementTolerance } from '../src/impl/agreementTolerance.js';
 import { ImplClient, type ImplCase } from '../src/impl/index.js';
 import { InputError } from '../src/errors.js';
 import { parseLoss } from '../src/losses/index.js';
+import { definePlugin, pluginLoss, type TupleLossPlugin } from '../src/losses/plugin/index.js';
+import { BUILTIN_PLUGINS } from '../src/losses/builtin/index.js';
 import type { ParsedCase } from '../src/case/schema.js';
 
 type Json = Record<string, unknown>;
@@ -187,6 +189,21 @@ describe('route 1: in-batch = the explicit-negative expansion of the same batch'
       expect(r.anchors).toHaveLength(2 * p.batch.x.length);
       expect(maxDiff(pairwiseConnectionGradient(F64, p.spec, p.params, r, true).flat(), r.grads.W.flat())).toBeLessThanOrEqual(scaled.tol);
     }
+  });
+  it('a loss plugin sees H = 2B − 2 and gives what the built-in gives', () => {
+    const seen: number[] = [];
+    const spy = definePlugin({ name: 'spy_nce', params: { tau: 0.5 }, loss(ops, r, p) {
+      seen.push(r.neg.length);
+      return (BUILTIN_PLUGINS.nce as TupleLossPlugin).loss(ops, r, p);
+    } });
+    const loss = pluginLoss(spy, 'test');
+    seen.length = 0; // the loader's own probes
+    const c = parseCase(randomCase(40, { loss: { name: 'nce', tau: 0.5, symmetric: true }, B: 4, normalize: true }));
+    const viaPlugin = inBatchLoss(F64, c.spec, c.params, c.batch, loss, true);
+    const builtin = inBatchLoss(F64, c.spec, c.params, c.batch, c.loss, true);
+    expect(new Set(seen)).toEqual(new Set([6]));
+    expect(Math.abs(viaPlugin.value - builtin.value)).toBeLessThanOrEqual(1e-14 * (1 + Math.abs(builtin.value)));
+    expect(maxDiff(viaPlugin.grads.W.flat(), builtin.grads.W.flat())).toBeLessThanOrEqual(1e-13);
   });
   it('ntxent is balanced per anchor in the similarities: γ_+ = −Σ_k γ_k', () => {
     const loss = parseLoss({ name: 'ntxent', tau: 0.3 });
