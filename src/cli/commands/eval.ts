@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import { parseCaseText } from '../../case/parseCase.js';
 import { evaluateCase } from '../../case/evaluateCase.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 
 function readCase(file: string | undefined): { text: string; source: string } {
   if (file === undefined) throw new InputError('--case', 'missing: give a case file or - for standard input');

@@ -11,8 +11,8 @@ import type { Command } from 'commander';
 import type { Check, CheckResult, RunOptions, Scale } from '../../runner/check.js';
 import { runCheck } from '../../runner/run.js';
 import { InputError } from '../../errors.js';
-import type { CliContext } from '../main.js';
-import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../main.js';
+import type { CliContext } from '../context.js';
+import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../options.js';
 import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/corpus.js';
 import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
 import { replayCommand } from '../../report/verify.js';
@@ -54,8 +54,9 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.exitCode = replayExitCode(outcome);
         return;
       }
-      const target = parseReplayTarget(file, raw, ctx);
-      ctx.exitCode = await runReplay(target, raw.json === true, ctx);
+      const { checks } = await ctx.registry();
+      const target = parseReplayTarget(file, raw, checks, ctx.cwd);
+      ctx.exitCode = await runReplay(target, findCheck(checks, target.check, '--check'), raw.json === true, ctx);
     });
 }
 
@@ -69,13 +70,13 @@ function isCorpusFile(path: string): boolean {
 }
 
 /** Validates the command line (and reads FILE); throws InputError naming the field. */
-export function parseReplayTarget(file: string | undefined, raw: RawOptions, ctx: CliContext): ReplayTarget {
+export function parseReplayTarget(file: string | undefined, raw: RawOptions, checks: readonly Check[], cwd: string): ReplayTarget {
   const scaleFlag = raw.scale === undefined ? undefined : parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
   let target: ReplayTarget;
   if (file !== undefined) {
     const given = (['check', 'seed', 'path'] as const).filter((k) => raw[k] !== undefined);
     if (given.length > 0) throw new InputError(`--${given[0]}`, 'give either a replay FILE or --check/--seed/--path, not both');
-    target = readReplayFile(resolve(ctx.cwd, file), file, scaleFlag);
+    target = readReplayFile(resolve(cwd, file), file, scaleFlag);
   } else {
     if (raw.check === undefined) throw new InputError('--check', 'required (or give a replay FILE); see covcheck replay --help');
     if (raw.seed === undefined) throw new InputError('--seed', 'required with --check');
@@ -86,7 +87,7 @@ export function parseReplayTarget(file: string | undefined, raw: RawOptions, ctx
       scale: scaleFlag ?? 'ci',
     };
   }
-  findCheck(ctx.checks, target.check, file === undefined ? '--check' : `${file}: check`);
+  findCheck(checks, target.check, file === undefined ? '--check' : `${file}: check`);
   return target;
 }
 
@@ -142,8 +143,7 @@ export function findCheck(checks: readonly Check[], id: string, field: string): 
 }
 
 /** Replays and prints; returns 1 if it still fails a check that expects 'hold', else 0. */
-export async function runReplay(t: ReplayTarget, json: boolean, ctx: CliContext): Promise<number> {
-  const check = findCheck(ctx.checks, t.check, '--check');
+export async function runReplay(t: ReplayTarget, check: Check, json: boolean, ctx: CliContext): Promise<number> {
   const options: RunOptions = { seed: t.seed, scale: t.scale, ...(t.path !== '' ? { path: t.path } : {}) };
   const result = await runCheck(check, options);
   const failing = result.verdict === 'fail' && check.expect === 'hold';
