@@ -53,7 +53,7 @@ describe('options and presets', () => {
       expect(() => resolveOptions('official', o as never)).toThrow(re);
     });
   }
-  it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme, large\)/));
+  it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme, large, simclr\)/));
   it('createEngine refuses an engine it does not know, naming --engine', async () => {
     const tree = completeTree(2, 2, () => 0.9);
     const spec: NetworkSpec = { arch: treeArchitecture(tree, 2), activation: RELU, bias: false, normalize: false, eps: 0 };

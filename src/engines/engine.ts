@@ -29,8 +29,10 @@ export interface EngineOptions {
   readonly optimizer: OptimizerSpec;
   /** Tuples per batch. */
   readonly B: number;
-  /** Negatives per tuple. */
+  /** Negatives per tuple (0 with in-batch negatives: the batch holds anchors and positives only). */
   readonly H: number;
+  /** In-batch negatives (docs/case-format.md): anchor i's negatives are the other rows' 2B − 2 views. */
+  readonly inBatch?: { readonly symmetric: boolean };
 }
 
 /** createEngine's request: the engine by name, its TF.js backend (tfjs only) and its options. */

@@ -36,6 +36,7 @@ interface RawOptions {
   tau?: string;
   r0?: string;
   negatives?: string;
+  symmetric?: boolean;
   normalize?: boolean;
   eps?: string;
   bias?: boolean;
@@ -82,7 +83,8 @@ export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
     loss: raw.loss,
     tau: num('--tau', raw.tau),
     r0: num('--r0', raw.r0),
-    negatives: int('--negatives', raw.negatives, 1, 1024),
+    ...(raw.negatives === 'in-batch' ? { inBatch: true } : { negatives: int('--negatives', raw.negatives, 1, 1024) }),
+    symmetric: raw.symmetric,
     normalize: raw.normalize,
     eps: num('--eps', raw.eps),
     bias: raw.bias,
@@ -115,7 +117,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--loss <name>', 'simp, tri, nce, official_nce, official_subtract')
     .option('--tau <x>', 'temperature of tri, nce, official_nce')
     .option('--r0 <x>', 'margin of tri')
-    .option('--negatives <H>', 'negatives per tuple')
+    .option('--negatives <H>', 'negatives per tuple, or in-batch (anchor i: the other rows\' 2B − 2 views)')
+    .option('--symmetric', 'with --negatives in-batch: every view is an anchor once (SimCLR)')
     .option('--normalize', 'normalise the output f/(‖f‖+ε)')
     .option('--no-normalize', 'no output normalisation')
     .option('--eps <x>', 'ε of the normalisation')
