@@ -224,7 +224,7 @@ describe('covcheck train', () => {
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; corrByHeight: number[] });
     expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2]);
     expect(r.err).toMatch(/epoch 2\/2/);
-    const latest = join(dir, 'reports', 'latest');
+    const latest = join(dir, 'reports', 'latest', 'train');
     for (const f of ['report.json', 'report.md', 'timing.json', 'plots/corr-by-height.svg']) expect(existsSync(join(latest, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8')) as { status: string; epochs: unknown[] };
     expect(report.status).toBe('ok');

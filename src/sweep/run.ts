@@ -3,7 +3,7 @@
  * state after every new cell (state.ts), so an interrupted sweep resumes where it stopped.
  */
 import { cellKey, cellsOf, settingOf, type Cell, type Grid, type SweepTraining } from './grid.js';
-import { loadState, saveState, type CellRecord, type SweepState } from './state.js';
+import { checkRecordFits, loadState, saveState, STATE_FILE, type CellRecord, type SweepState } from './state.js';
 import type { TrainFn } from './trainFn.js';
 
 export interface SweepSpec {
@@ -43,6 +43,7 @@ export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: strin
     const have = state.cells[key];
     hooks.onCell?.(i, cells.length, cell, have !== undefined);
     if (have) {
+      checkRecordFits(have, cell, key, statePath ?? STATE_FILE);
       records.push({ cell, run: have.run });
       resumed++;
       continue;

@@ -169,7 +169,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'TF.js backend (implies --engine tfjs)')
     .option('--name <name>', 'run folder name under <report-dir>/runs (default: sweep-<hash of the options>)')
     .option('--fresh', 'ignore the state of an earlier, interrupted sweep of the same name')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/sweep (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no files (and keep no state: nothing resumes)')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
@@ -216,12 +216,12 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   if (o.reportDir) {
     const files = await sweepReportFiles({ version: ctx.version, command: o.command, grid: o.grid, training: o.training, engine: { engine: o.extras.engine ?? 'f32', ...(o.extras.backend ? { backend: o.extras.backend } : {}) }, records: outcome.records, state: outcome.state });
     try {
-      const written = await writeRunFolder(o.reportDir, o.name, files);
+      const written = await writeRunFolder(o.reportDir, o.name, files, { command: 'sweep' });
       human.write(`report: ${written.dir}\n`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code})`);
+      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the results above stand, no report was kept`);
     }
     if (raw.json) ctx.stdout.write(files['report.json']!);
   } else if (raw.json) {

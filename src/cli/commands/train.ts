@@ -135,7 +135,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--eval-samples <n>', 'evaluation samples (drawn once)')
     .option('--op-samples <n>', 'samples of the covariance-operator estimate (0: skip)')
     .option('--json', 'one JSON line per epoch on stdout (the human lines go to stderr)')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/train (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
     .option('--no-progress', 'never draw a progress bar')
     .action(async (raw: RawOptions) => {
@@ -184,12 +184,12 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
   if (reportDir) {
     try {
       const files = await trainReportFiles(result, ctx.version);
-      const written = await writeRunFolder(reportDir, trainRunName(result, overrides), files);
+      const written = await writeRunFolder(reportDir, trainRunName(result, overrides), files, { command: 'train' });
       human.write(`report: ${written.dir}\n`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${reportDir} (${code})`);
+      throw new InputError('--report-dir', `cannot write the report under ${reportDir} (${code}); the results above stand, no report was kept`);
     }
   }
   if (result.divergence) {
