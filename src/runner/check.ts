@@ -35,6 +35,12 @@ export interface Measurement {
   /** How the tolerance was derived (printed with a failure). */
   readonly derivation?: string;
   readonly note?: string;
+  /**
+   * The case could not be decided (e.g. finite differences that disagree at first order: the
+   * function is not smooth on the stencil). It passes, but the runner counts it in the result's
+   * message, so a check that decides few of its cases shows it.
+   */
+  readonly undecided?: boolean;
 }
 
 export interface RunOptions {

@@ -50,6 +50,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
   let cases = 0;
   let lastFailure: Measurement | undefined;
   let nonFinite = 0;
+  let undecided = 0;
   const expectFail = check.expect === 'fail';
   const property = fc.property(check.arbitrary(options.scale), (v: V) => {
     const m = check.measure(v);
@@ -61,6 +62,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
     }
     if (options.onProgress && cases % 8 === 0) options.onProgress(Math.min(1, cases / numRuns), check.id);
     if (m.ok) {
+      if (m.undecided) undecided++;
       const ratio = m.tolerance > 0 ? m.error / m.tolerance : m.error === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (!(ratio <= worst.ratio)) worst = { ratio, error: m.error, tolerance: m.tolerance };
       if (m.tolerance > 0) ratios.push(ratio);
@@ -99,7 +101,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
         message: `expected a counterexample for the excluded variant '${check.variant}', none found in ${details.numRuns} cases`,
       };
     }
-    return { ...base, verdict: 'pass', message: `${details.numRuns} cases` };
+    return { ...base, verdict: 'pass', message: `${details.numRuns} cases${undecided > 0 ? `, ${undecided} undecided (not smooth on the difference stencil, or at a kink)` : ''}` };
   }
   const shrunk = details.counterexample?.[0] as V;
   // Measure the shrunk case again: the last failure seen is the shrunk one, but be explicit.
