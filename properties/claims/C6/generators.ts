@@ -4,7 +4,7 @@
  */
 import * as fc from 'fast-check';
 import { arbLogUniform, arbUniform } from '../../generators/reals.js';
-import type { Params } from '../../../src/losses/plugin.js';
+import type { Params } from '../../../src/losses/plugin/index.js';
 import type { Distances } from '../../../src/claims/lossBalance.js';
 import { negativesRange, type LossUnderTest } from '../../lossUnderTest.js';
 

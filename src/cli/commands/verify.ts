@@ -16,7 +16,7 @@ import { buildVerifyReport, replayCommand, verifyReportFiles, type VerifyReport 
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
-import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin.js';
+import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
 import { lossChecks } from '../../../properties/lossChecks.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
