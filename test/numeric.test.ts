@@ -3,7 +3,9 @@
  * score of src/numeric; each assertion pins a formula so that a changed constant or operator fails).
  */
 import { describe, expect, it } from 'vitest';
-import { EPS32, EPS64 } from '../src/numeric/arith.js';
+import { EPS32, EPS64, EXACT, F64 } from '../src/numeric/arith.js';
+import { leastSquaresSlope, logLogSlope } from '../src/numeric/leastSquares.js';
+import { positiveSemidefinite, rank } from '../src/numeric/linalg.js';
 import { FINITE_DIFFERENCE, MACHINE_EPSILON, TOLERANCE_CONSTANT, tolerance } from '../src/numeric/tolerance.js';
 import { centralDifference, compareDerivative, richardsonDerivative } from '../src/numeric/finiteDifference.js';
 
@@ -86,5 +88,59 @@ describe('finite-difference checker', () => {
     expect(compareDerivative(1.625, d, { source: 'loss-weight', scale: 0, scaleText: 'S' }).ok).toBe(true);
     expect(compareDerivative(2.375, d, { source: 'loss-weight', scale: 0, scaleText: 'S' }).ok).toBe(true);
     expect(compareDerivative(1.625, { ...d, rounding: 0.125 }, { source: 'gradient', scale: 0, scaleText: 'S' }).error).toBe(0.375);
+  });
+});
+
+describe('smoothness test: each of its two conditions alone', () => {
+  it('a kink seen only by D(h) (at 3h/4), and one seen by D(h), D(h/2) but not D(h/4) (at 3h/8)', () => {
+    for (const at of [0.75, 0.375]) {
+      const f = (t: number) => Math.abs(t - at);
+      expect(richardsonDerivative(f, { h: 1, value: at }).smooth, `kink at ${at}`).toBe(false);
+    }
+  });
+});
+
+describe('least squares', () => {
+  it('slope through exact and noisy points; NaN below 2 points', () => {
+    expect(leastSquaresSlope([[0, 1], [1, 3], [2, 5]])).toBe(2);
+    expect(leastSquaresSlope([[1, 4], [2, 1], [3, 1], [4, -2]])).toBeCloseTo(-1.8, 12);
+    expect(leastSquaresSlope([[5, 7]])).toBeNaN();
+    expect(leastSquaresSlope([])).toBeNaN();
+    expect(leastSquaresSlope([[1, 10], [3, 10]])).toBe(0);
+  });
+
+  it('log-log slope over the points with x, y > 0 only', () => {
+    expect(logLogSlope([[1, 1], [2, 0.5], [4, 0.25], [0, 7], [8, 0], [-1, 3]])).toBeCloseTo(-1, 12);
+    expect(logLogSlope([[0, 1], [1, 1]])).toBeNaN();
+  });
+});
+
+describe('rank and positive semidefiniteness (rationals and floats)', () => {
+  const R = (rows: number[][]) => rows.map((r) => r.map((v) => EXACT.from(v)));
+  it('rank: full, deficient, wide, tall, a zero first column, a late pivot', () => {
+    expect(rank(EXACT, R([[1, 2], [3, 4]]))).toBe(2);
+    expect(rank(EXACT, R([[1, 2], [2, 4]]))).toBe(1);
+    expect(rank(EXACT, R([[1, 2, 3], [2, 4, 7]]))).toBe(2);
+    expect(rank(EXACT, R([[1, 2], [2, 4], [3, 7]]))).toBe(2);
+    expect(rank(EXACT, R([[0, 1], [0, 2]]))).toBe(1);
+    expect(rank(EXACT, R([[0, 0, 1], [0, 1, 0], [1, 0, 0]]))).toBe(3);
+    expect(rank(EXACT, R([[1, 1, 1], [1, 1, 2], [2, 2, 3]]))).toBe(2);
+    expect(rank(EXACT, R([[1], [1], [1], [1]]))).toBe(1);
+    expect(rank(EXACT, [])).toBe(0);
+    expect(rank(F64, [[0, 0], [0, 0]])).toBe(0);
+  });
+
+  it('psd: identity, a Gram matrix, indefinite, negative diagonal, zero pivot with a nonzero row', () => {
+    expect(positiveSemidefinite(EXACT, R([[1, 0], [0, 1]])).psd).toBe(true);
+    expect(positiveSemidefinite(EXACT, R([[2, 1, 0], [1, 2, 1], [0, 1, 2]])).psd).toBe(true);
+    expect(positiveSemidefinite(EXACT, R([[1, 1], [1, 1]])).psd).toBe(true);
+    expect(positiveSemidefinite(EXACT, R([[1, 2], [2, 1]]))).toEqual({ psd: false, witness: 'negative pivot -3 at index 1' });
+    expect(positiveSemidefinite(EXACT, R([[1, 0], [0, -2]]))).toEqual({ psd: false, witness: 'negative pivot -2 at index 1' });
+    expect(positiveSemidefinite(EXACT, R([[0, 1], [1, 0]]))).toEqual({ psd: false, witness: 'zero pivot with non-zero off-diagonal at (0, 1)' });
+    expect(positiveSemidefinite(EXACT, R([[3, 0, 0], [0, 0, 0], [0, 0, 5]])).psd).toBe(true);
+    expect(positiveSemidefinite(EXACT, R([[1, 0, 0], [0, 4, 2], [0, 2, 1]])).psd).toBe(true);
+    expect(positiveSemidefinite(EXACT, R([[1, 0, 0], [0, 4, 2], [0, 2, 0.5]])).psd).toBe(false);
+    expect(positiveSemidefinite(EXACT, R([[5, 2], [2, 1]])).psd).toBe(true);
+    expect(positiveSemidefinite(EXACT, R([[1, 2], [2, 5]])).psd).toBe(true);
   });
 });
