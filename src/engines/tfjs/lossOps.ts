@@ -106,7 +106,7 @@ export function tfLossOps(tf: typeof tfType): { ops: LossOps<TfValue>; tensor(a:
     log: (a) => tf.log(t(a)),
     logSumExp: (xs) => reduce(xs, 'logSumExp', (x, axis) => tf.logSumExp(x, axis)),
     softplus: (a) => tf.softplus(t(a)),
-    sigmoid: (a) => tf.sigmoid(t(a)), // PLANTED by scripts/sigmoid-mutant.sh
+    sigmoid: (a) => tf.exp(tf.neg(tf.softplus(tf.neg(t(a))))),
     // Ties: the first argument's gradient, as the dual numbers' max/min.
     max: (a, b) => tf.maximum(t(a), t(b)),
     min: (a, b) => tf.minimum(t(a), t(b)),
