@@ -13,4 +13,4 @@ if [ "${PLANT:-1}" = 1 ]; then
   sed -i "s|$stable|sigmoid: (a) => tf.sigmoid(t(a)), // PLANTED by scripts/sigmoid-mutant.sh|" "$file"
   grep -q PLANTED "$file"
 fi
-node bin/run-ts.js scripts/sigmoid-mutant.ts "${1:-20}" "${2:-1}"
+node bin/run-ts.js "${SCRIPT:-scripts/sigmoid-mutant.ts}" "${1:-20}" "${2:-1}"

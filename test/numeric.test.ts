@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EPS32, EPS64, EXACT, F64 } from '../src/numeric/arith.js';
 import { leastSquaresSlope, logLogSlope } from '../src/numeric/leastSquares.js';
 import { positiveSemidefinite, rank } from '../src/numeric/linalg.js';
-import { FINITE_DIFFERENCE, MACHINE_EPSILON, TOLERANCE_CONSTANT, tolerance } from '../src/numeric/tolerance.js';
+import { FINITE_DIFFERENCE, MACHINE_EPSILON, TOLERANCE_CONSTANT, tolerance, UNDERFLOW_UNIT } from '../src/numeric/tolerance.js';
 import { centralDifference, compareDerivative, richardsonDerivative } from '../src/numeric/finiteDifference.js';
 
 describe('tolerance table', () => {
@@ -14,9 +14,9 @@ describe('tolerance table', () => {
     for (const p of ['float64', 'float32'] as const) {
       for (const k of ['identity', 'expectation', 'engine', 'finite-difference'] as const) {
         const t = tolerance(p, k, 7, 3);
-        expect(t.tol).toBe(TOLERANCE_CONSTANT[p][k] * 7 * MACHINE_EPSILON[p] * 3);
+        expect(t.tol).toBe(TOLERANCE_CONSTANT[p][k] * 7 * (MACHINE_EPSILON[p] * 3 + UNDERFLOW_UNIT[p]));
         expect(t.derivation).toContain(`(${p}, ${k})`);
-        expect(t.derivation).toContain(`= ${TOLERANCE_CONSTANT[p][k]}·7·`);
+        expect(t.derivation).toContain(`= ${TOLERANCE_CONSTANT[p][k]}·7·(`);
       }
     }
     expect(MACHINE_EPSILON).toEqual({ float64: EPS64, float32: EPS32 });
@@ -25,10 +25,13 @@ describe('tolerance table', () => {
   });
 
   it('n is at least 1 and the scale at least the smallest double', () => {
-    expect(tolerance('float64', 'identity', 0, 1).tol).toBe(4 * EPS64);
-    expect(tolerance('float64', 'identity', -3, 1).tol).toBe(4 * EPS64);
-    expect(tolerance('float64', 'identity', 1, 0).tol).toBe(4 * EPS64 * Number.MIN_VALUE);
-    expect(tolerance('float64', 'identity', 2, 0.5).tol).toBe(4 * 2 * EPS64 * 0.5);
+    const eta = UNDERFLOW_UNIT.float64;
+    expect(tolerance('float64', 'identity', 0, 1).tol).toBe(4 * (EPS64 + eta));
+    expect(tolerance('float64', 'identity', -3, 1).tol).toBe(4 * (EPS64 + eta));
+    expect(tolerance('float64', 'identity', 1, 0).tol).toBe(4 * (EPS64 * Number.MIN_VALUE + eta));
+    expect(tolerance('float64', 'identity', 2, 0.5).tol).toBe(4 * 2 * (EPS64 * 0.5 + eta));
+    expect(UNDERFLOW_UNIT).toEqual({ float64: 2 ** -1022, float32: 2 ** -126 });
+    expect(tolerance('float32', 'engine', 1, 1e-100).tol).toBe(8 * (EPS32 * 1e-100 + 2 ** -126));
   });
 
   it('finite-difference constants', () => {
@@ -51,7 +54,7 @@ describe('finite-difference checker', () => {
     if (!d.smooth) throw new Error('smooth expected');
     expect(d.estimate).toBeCloseTo(2, 12);
     expect(d.truncation).toBeLessThan(1e-12);
-    expect(d.rounding).toBe((2 * 64 * EPS64 * 2) / (0.01 / 4));
+    expect(d.rounding).toBe((2 * 64 * (EPS64 * 2 + UNDERFLOW_UNIT.float64)) / (0.01 / 4));
     expect(d.derivation).toBe('tol = |R₁ − R₂|/4 (truncation) + 128·ε·(1+|L|)/(h/4) (rounding)');
     const g = (t: number) => Math.exp(t);
     const e = richardsonDerivative(g, { h: 0.1, value: -3 });
@@ -61,7 +64,7 @@ describe('finite-difference checker', () => {
     const d4 = centralDifference(g, 0.025);
     expect(e.estimate).toBe((4 * d4 - d2) / 3);
     expect(e.truncation).toBe(Math.abs((4 * d2 - d1) / 3 - (4 * d4 - d2) / 3) / 4);
-    expect(e.rounding).toBe((2 * 64 * EPS64 * 4) / 0.025);
+    expect(e.rounding).toBe((64 * 2 * (EPS64 * 4 + UNDERFLOW_UNIT.float64)) / 0.025);
     expect(Math.abs(e.estimate - 1)).toBeLessThanOrEqual(e.truncation + e.rounding);
   });
 
