@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CustomCheck, Measurement, PropertyCheck } from '../src/runner/check.js';
-import { runCheck } from '../src/runner/run.js';
+import { runCheck, thrownResult } from '../src/runner/run.js';
 import { KNOWN_FAILS } from '../src/runner/knownFails.js';
 import { caughtIt } from '../properties/mutants/catch.js';
 import { acceptedVerdict } from '../properties/acceptedVerdict.js';
@@ -35,9 +35,10 @@ describe('a check that throws is an error (red)', () => {
     expect(r.errored).toBe(true);
   });
 
-  it('a custom check that throws gives a fail result (runCheck does not throw)', async () => {
+  it('a custom check that throws: runCheck propagates it; thrownResult makes it an errored fail', async () => {
     const c: CustomCheck = { type: 'custom', id: KNOWN, claim: 'C7', title: 't', variant: 'v', expect: 'hold', arithmetic: 'rational', run: () => { throw new Error('custom bug'); } };
-    const r = await runCheck(c, opts);
+    await expect(runCheck(c, opts)).rejects.toThrow('custom bug');
+    const r = thrownResult(c, opts, new Error('custom bug'));
     expect(r.verdict).toBe('fail');
     expect(r.errored).toBe(true);
     expect(r.message).toMatch(/custom bug/);

@@ -4,7 +4,7 @@
  * pipeline's tuple law are run against it, and the checks that fail are what caught it.
  */
 import type { CheckResult, ClaimId, Check, CustomCheck } from '../../src/runner/check.js';
-import { runCheck } from '../../src/runner/run.js';
+import { runCheck, thrownResult } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/numeric/random.js';
 import { parseLoss, simpleLoss } from '../../src/losses/index.js';
 import { familyOf, type LossFamily } from '../../src/losses/plugin/index.js';
@@ -43,8 +43,14 @@ export async function runPipeline(p: Pipeline, o: { seed: number; runs?: number;
   const results: CheckResult[] = [];
   const failed: CheckResult[] = [];
   for (const check of pipelineChecks(p, o)) {
-    // runCheck turns a throw into an `errored` fail: that is not a catch (it may be the check's own bug).
-    const r = await runCheck(check, { seed: deriveSeed(o.seed, check.id), scale: 'ci' });
+    // A check that throws is an `errored` fail: never a catch (it may be the check's own bug).
+    const options = { seed: deriveSeed(o.seed, check.id), scale: 'ci' as const };
+    let r: CheckResult;
+    try {
+      r = await runCheck(check, options);
+    } catch (e) {
+      r = { ...thrownResult(check, options, e), ms: 0 };
+    }
     results.push(r);
     if (caughtIt(r)) {
       failed.push(r);

@@ -8,12 +8,10 @@ import { knownFailFor } from './knownFails.js';
 
 export async function runCheck(check: Check, options: RunOptions): Promise<CheckResult> {
   const t0 = performance.now();
-  let raw: Omit<CheckResult, 'ms'>;
-  try {
-    raw = check.type === 'property' ? runProperty(check, options) : await check.run(options);
-  } catch (e) {
-    raw = thrownResult(check, options, e);
-  }
+  // A custom check that throws propagates (replay reports it as an internal error); verify and the
+  // mutation self-check turn it into `thrownResult` (an errored fail). A throwing predicate of a
+  // property check is caught below, per case.
+  const raw = check.type === 'property' ? runProperty(check, options) : await check.run(options);
   const result = applyKnownFail({ ...raw, ms: Math.round(performance.now() - t0) });
   return result;
 }
