@@ -89,10 +89,10 @@ describe('linear algebra', () => {
 });
 
 describe('tolerance table', () => {
-  it('is c·n·ε·scale with its derivation', () => {
+  it('is c·n·(ε·scale + η) with its derivation', () => {
     const t = tolerance('float64', 'identity', 10, 2);
     expect(t.tol).toBe(4 * 10 * Number.EPSILON * 2);
-    expect(t.derivation).toMatch(/c·n·ε·scale/);
+    expect(t.derivation).toMatch(/c·n·\(ε·scale \+ η\)/);
     expect(tolerance('float32', 'engine', 10, 2).tol).toBeGreaterThan(t.tol * 1e8);
   });
 });

@@ -152,7 +152,7 @@ describe('verify report', () => {
   it('has no durations, counts verdicts, carries replay data and plot paths', () => {
     const r = buildVerifyReport(info, [{ check: undefined, result: result({}) }, { check: undefined, result: failing }]);
     expect(r.exitCode).toBe(1);
-    expect(r.summary).toEqual({ checks: 2, pass: 1, fail: 1, 'expected-fail': 0, 'known-fail': 0, inconclusive: 0 });
+    expect(r.summary).toEqual({ checks: 2, pass: 1, fail: 1, 'expected-fail': 0, 'known-fail': 0, inconclusive: 0, skipped: 0 });
     expect(r.checks[1]!.counterexample).toMatchObject({ check: 'C1/x/fail', seed: 9, path: '1:0', scale: 'ci', replay: 'covcheck replay --check C1/x/fail --seed 9 --path 1:0' });
     expect(r.checks[1]!.plots).toEqual(['plots/C1-x-fail--curve.svg']);
     const files = verifyReportFiles(r, [result({}), failing]);

@@ -8,7 +8,7 @@
  *       - the training gain G itself shrinks as δ_lower grows (stated in parentheses; decided too);
  *   (b) E[best-|corr|] (pooled level) at initialisation increases with hid (hid 5 against 20);
  *       after training the hid effect is weak and is decided only at full scale: at CI scale that
- *       check is `inconclusive` by design, without training.
+ *       check is `skipped` (with the reason), without training.
  * One check per part, each at its share of C12's 1e-3 (src/stats/budget.ts: 2e-4 per part),
  * Bonferroni-split over its sub-tests; sequential designs over seeds (src/stats/sequential.ts).
  */
@@ -44,7 +44,7 @@ export interface C12Config {
   readonly trainedDeltas: readonly number[];
   /** hid values compared (consecutive pairs), at initialisation and after training. */
   readonly hids: readonly number[];
-  /** Whether the trained hid comparison runs at this scale (else: inconclusive by design). */
+  /** Whether the trained hid comparison runs at this scale (else: skipped, with the reason). */
   readonly trainedHid: boolean;
   readonly looks: Readonly<Record<C12Part, readonly number[]>>;
   /** Planning effect/sd per part (measured at CI scale) for the stated power. */
@@ -203,12 +203,12 @@ async function decidePart(part: C12Part, { cfg, cache, options, id }: PartContex
   };
 }
 
-/** C12(b) after training is decided only at full scale: inconclusive by design elsewhere. */
+/** C12(b) after training is decided only at full scale: `skipped` (with this reason) elsewhere. */
 function notRunAt(part: C12Part, cfg: C12Config, options: RunOptions) {
   if (part !== 'b-trained' || cfg.trainedHid) return null;
   return {
     statistic: { decidedAt: 'full scale only' },
-    message: `C12(b) after training: the hid effect is weak and THEORY.md decides it only at full scale (covcheck verify --scale full); not run at ${options.scale} scale → inconclusive`,
+    message: `C12(b) after training: the hid effect is weak and THEORY.md decides it only at full scale (covcheck verify --scale full); not run at ${options.scale} scale → skipped`,
   };
 }
 
@@ -219,5 +219,5 @@ export function makeC12Checks(source: CacheSource = engineCache, configs: Readon
 
 export const checks: CustomCheck[] = makeC12Checks();
 
-/** Checks whose CI-scale verdict is `inconclusive` by design (docs/theory.md: decided only at full scale). */
+/** Checks that cannot run at CI scale (docs/theory.md: decided only at full scale): verdict `skipped` there. */
 export const FULL_SCALE_ONLY: readonly string[] = [IDS['b-trained']];

@@ -3,7 +3,7 @@
  * constraints object with documented defaults; everything shrinks towards small, simple cases).
  *
  * Values are dyadic by default (k/8, |k| ≤ 16) so the same case runs exactly in rationals; with
- * `values: 'float'` they are arbitrary doubles of unit scale. Inputs are binary (HLTM leaves).
+ * `values: 'float'` they are ± log-uniform magnitudes over [1e-3, 2] (see `arbValue`). Inputs are binary (HLTM leaves).
  */
 import * as fc from 'fast-check';
 import type { Tree } from '../../src/hltm/tree.js';
@@ -11,6 +11,7 @@ import { type Activation, RELU } from '../../src/network/activation.js';
 import { mlpArchitecture, treeArchitecture, type Architecture, type NetworkSpec, type Params } from '../../src/network/architecture.js';
 import type { Batch } from '../../src/network/batchGradient.js';
 import { arbTree, type TreeConstraints } from './tree.js';
+import { arbSignedMagnitude } from './reals.js';
 
 export interface NetworkConstraints {
   /** 'tree' (tree-matched), 'mlp', or 'any' (default 'any'). */
@@ -31,7 +32,7 @@ export interface NetworkConstraints {
   /** Output normalisation f/(‖f‖+ε) (default false); eps default 1e-4. */
   readonly normalize?: boolean;
   readonly eps?: number;
-  /** 'dyadic' (default: k/8, |k| ≤ 16, exact in rationals) or 'float' (doubles in (−2, 2)). */
+  /** 'dyadic' (default: k/8, |k| ≤ 16, exact in rationals) or 'float' (± log-uniform over [1e-3, 2], 10% zeros). */
   readonly values?: 'dyadic' | 'float';
 }
 
@@ -41,12 +42,16 @@ export interface GeneratedNetwork {
   readonly tree?: Tree;
 }
 
-/** A parameter value: dyadic k/8 shrinking to 0, or a double in (−2, 2) (|v| < 1e-6 flushed to 0: no subnormal products). */
+/**
+ * A parameter value: dyadic k/8 (|k| ≤ 16, exact in rationals) shrinking to 0, or a float ±m with m
+ * log-uniform over [1e-3, 2] (full mantissas, so float checks round) and exact zeros in 1 of 10
+ * draws (properties/generators/reals.ts), shrinking to 1. test/generators.test.ts checks the shares.
+ */
 export function arbValue(values: 'dyadic' | 'float' = 'dyadic'): fc.Arbitrary<number> {
-  return values === 'dyadic'
-    ? fc.integer({ min: -16, max: 16 }).map((k) => k / 8)
-    : fc.double({ min: -2, max: 2, noNaN: true, noDefaultInfinity: true }).map((v) => (Math.abs(v) < 1e-6 ? 0 : v));
+  return values === 'dyadic' ? fc.integer({ min: -16, max: 16 }).map((k) => k / 8) : FLOAT_VALUE;
 }
+
+const FLOAT_VALUE = arbSignedMagnitude({ minMagnitude: 1e-3, maxMagnitude: 2, zeroShare: 0.1 });
 
 function arbArchitecture(c: NetworkConstraints): fc.Arbitrary<{ arch: Architecture; tree?: Tree }> {
   const maxHid = c.maxHid ?? 3;

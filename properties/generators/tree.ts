@@ -4,6 +4,7 @@
  * Everything shrinks towards the simplest case: a root with one leaf child, polarity 0, p_0 = 1/2.
  */
 import * as fc from 'fast-check';
+import { arbLogUniform, arbUniform } from './reals.js';
 import { buildTree, type Shape, type Tree } from '../../src/hltm/tree.js';
 
 export interface ShapeConstraints {
@@ -20,7 +21,7 @@ export interface ShapeConstraints {
 export interface PolarityConstraints {
   /**
    * 'dyadic' (default): k/2^bits in [−1, 1], exact in rationals, ±1 and 0 drawn often;
-   * 'any': any double in [−1, 1]; 'extremes-included': any double, with ±1 and 0 drawn often.
+   * 'any': uniform over [−1, 1] (shrinking to 0); 'extremes-included': that, with ±1 and 0 drawn often.
    */
   readonly kind?: 'any' | 'dyadic' | 'extremes-included';
   /** Denominator exponent of dyadic polarities. Default 6 (multiples of 1/64). */
@@ -29,7 +30,7 @@ export interface PolarityConstraints {
 
 export interface TreeConstraints extends ShapeConstraints {
   readonly polarity?: PolarityConstraints;
-  /** 'dyadic' (default): k/64 in (0, 1), shrinking to 1/2; 'half': exactly 1/2; 'any': a double in (0, 1). */
+  /** 'dyadic' (default): k/64 in (0, 1), shrinking to 1/2; 'half': exactly 1/2; 'any': uniform over the interior, 1 in 5 within 1e-2 of an edge (see ANY_PRIOR). */
   readonly rootPrior?: 'dyadic' | 'half' | 'any';
 }
 
@@ -60,14 +61,23 @@ export function arbPolarity(constraints: PolarityConstraints = {}): fc.Arbitrary
     const dyadic = fc.integer({ min: -d, max: d }).map((k) => (k === 0 ? 0 : k / d));
     return fc.oneof({ withCrossShrink: true }, { arbitrary: extremes, weight: 1 }, { arbitrary: dyadic, weight: 3 });
   }
-  const any = fc.double({ min: -1, max: 1, noNaN: true }).map((x) => (x === 0 ? 0 : x));
+  const any = arbUniform({ min: -1, max: 1, shrinkTo: 0 });
   return kind === 'any' ? any : fc.oneof({ withCrossShrink: true }, { arbitrary: extremes, weight: 1 }, { arbitrary: any, weight: 2 });
 }
+
+/**
+ * 'any': 4 in 5 draws uniform over the interior [1e-6, 1 − 1e-6] (shrinking to 1/2), 1 in 5 within
+ * 1e-2 of an edge (log-uniform distance 1e-6..1e-2 from 0 or from 1).
+ */
+const ANY_PRIOR = fc.oneof(
+  { arbitrary: arbUniform({ min: 1e-6, max: 1 - 1e-6, shrinkTo: 0.5 }), weight: 4 },
+  { arbitrary: fc.tuple(fc.boolean(), arbLogUniform({ min: 1e-6, max: 1e-2 })).map(([top, d]) => (top ? 1 - d : d)), weight: 1 },
+);
 
 /** A root prior p_0 ∈ (0, 1). */
 export function arbRootPrior(kind: 'dyadic' | 'half' | 'any' = 'dyadic'): fc.Arbitrary<number> {
   if (kind === 'half') return fc.constant(0.5);
-  if (kind === 'any') return fc.double({ min: 0, max: 1, minExcluded: true, maxExcluded: true, noNaN: true });
+  if (kind === 'any') return ANY_PRIOR;
   return fc.integer({ min: -31, max: 31 }).map((k) => 0.5 + k / 64);
 }
 

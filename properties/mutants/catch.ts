@@ -4,7 +4,7 @@
  * pipeline's tuple law are run against it, and the checks that fail are what caught it.
  */
 import type { CheckResult, ClaimId, Check, CustomCheck } from '../../src/runner/check.js';
-import { runCheck } from '../../src/runner/run.js';
+import { runCheck, thrownResult } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/numeric/random.js';
 import { parseLoss, simpleLoss } from '../../src/losses/index.js';
 import { familyOf, type LossFamily } from '../../src/losses/plugin/index.js';
@@ -43,19 +43,26 @@ export async function runPipeline(p: Pipeline, o: { seed: number; runs?: number;
   const results: CheckResult[] = [];
   const failed: CheckResult[] = [];
   for (const check of pipelineChecks(p, o)) {
+    // A check that throws is an `errored` fail: never a catch (it may be the check's own bug).
+    const options = { seed: deriveSeed(o.seed, check.id), scale: 'ci' as const };
     let r: CheckResult;
     try {
-      r = await runCheck(check, { seed: deriveSeed(o.seed, check.id), scale: 'ci' });
+      r = await runCheck(check, options);
     } catch (e) {
-      r = { check: check.id, claim: check.claim, verdict: 'fail', expect: 'hold', arithmetic: check.arithmetic, variant: check.variant, cases: 0, worst: { ratio: NaN, error: NaN, tolerance: NaN }, seed: o.seed, message: `threw: ${String(e)}`, ms: 0 };
+      r = { ...thrownResult(check, options, e), ms: 0 };
     }
     results.push(r);
-    if (r.verdict === 'fail') {
+    if (caughtIt(r)) {
       failed.push(r);
       if (o.stopAtFirst) break;
     }
   }
   return { failed, results };
+}
+
+/** A check caught a mutant when it failed on a measured violation; an error (a throw) never counts. */
+export function caughtIt(r: CheckResult): boolean {
+  return r.verdict === 'fail' && r.errored !== true;
 }
 
 /** For every mutant (default: all), the checks that caught it. Trend checks run only if nothing else did. */
@@ -75,7 +82,7 @@ export async function catchOne(m: Mutant, seed: number, runs: number | undefined
     for (const c of trends) {
       const r = await runCheck(c, { seed: deriveSeed(seed, c.id), scale: 'ci' });
       checksRun++;
-      if (r.verdict === 'fail') failed = [...failed, r];
+      if (caughtIt(r)) failed = [...failed, r];
     }
   }
   const caughtBy = failed.map((r) => ({ check: r.check, claim: r.claim, message: r.message }));

@@ -67,7 +67,11 @@ export function derivativeAlongDirection(c: DirectionalCase): Measurement {
   const engine = c.engine ?? batchLoss;
   const { spec, params, batch, loss } = c;
   const r = engine(F64, spec, params, batch, loss, c.reduction);
-  const g = r.grads.W.flat();
+  // A direction of length #W + #b moves the biases too (finite differences cover ∂L/∂b); of length #W, only W.
+  const gW = r.grads.W.flat();
+  const gB = r.grads.b && params.b ? r.grads.b.flat() : [];
+  const withBias = gB.length > 0 && c.direction !== undefined && c.direction.length === gW.length + gB.length;
+  const g = withBias ? [...gW, ...gB] : gW;
   let v = c.direction;
   if (!v) {
     const norm = Math.hypot(...g);
@@ -83,21 +87,22 @@ export function derivativeAlongDirection(c: DirectionalCase): Measurement {
   });
   const moved = (t: number): Params<number> => {
     let k = 0;
-    return { W: params.W.map((w) => w.map((x) => x + t * dir[k++]!)), b: params.b };
+    const W = params.W.map((w) => w.map((x) => x + t * dir[k++]!));
+    return { W, b: withBias ? params.b!.map((b) => b.map((x) => x + t * dir[k++]!)) : params.b };
   };
   const h = c.h ?? 2 ** -8;
   if (spec.normalize && nearNormKink(spec, moved, batch, h)) {
-    return { ok: true, error: 0, tolerance: 0, note: 'an output is within 1/64 of 0 on the difference stencil, where ‖f‖ is not differentiable: skipped' };
+    return { ok: true, error: 0, tolerance: 0, undecided: true, note: 'an output is within 1/64 of 0 on the difference stencil, where ‖f‖ is not differentiable: undecided' };
   }
   const d = richardsonDerivative((t) => engine(F64, spec, moved(t), batch, loss, c.reduction).value, { h, value: r.value });
-  if (!d.smooth) return { ok: true, error: 0, tolerance: 0, note: 'the loss is not smooth along this direction here (a max or a hinge): skipped' };
+  if (!d.smooth) return { ok: true, error: 0, tolerance: 0, undecided: true, note: 'the loss is not smooth along this direction here (a max or a hinge): undecided' };
   const cmp = compareDerivative(gv, d, { source: 'gradient', scale, scaleText: 'Σ|g_i v_i|' });
   const e = Math.log2(h);
   return {
     ok: cmp.ok,
     error: cmp.error,
     tolerance: cmp.tolerance,
-    derivation: `central differences along ${c.direction ? 'a random direction v' : 'v = ∇L/‖∇L‖'} with Richardson extrapolation, h = 2^${e}, 2^${e - 1}, 2^${e - 2}: ${cmp.derivation}`,
+    derivation: `central differences along ${c.direction ? `a random direction v${withBias ? ' (weights and biases)' : ''}` : 'v = ∇L/‖∇L‖'} with Richardson extrapolation, h = 2^${e}, 2^${e - 1}, 2^${e - 2}: ${cmp.derivation}`,
     note: `⟨∇L, v⟩ = ${gv} from the gradient, ${d.estimate} from differences of L`,
   };
 }

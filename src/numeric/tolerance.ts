@@ -5,10 +5,11 @@
  * products evaluated in some order; the classical bound for a length-n dot product is
  * |fl(Σ a_i b_i) − Σ a_i b_i| ≤ γ_n Σ |a_i b_i|, γ_n ≈ n·u (u = ε/2). So the tolerance is
  *
- *     tol = c · n · ε · scale
+ *     tol = c · n · (ε · scale + η)
  *
  * with n the operation count of the longer dependency chain, ε the machine epsilon of the
  * precision, scale the magnitude of the terms (Σ|a_i b_i|, never the possibly-cancelling result),
+ * η the underflow unit (UNDERFLOW_UNIT: only matters where the scale nears the precision's range),
  * and c a small constant per kind of check that covers the two sides and the comparison.
  * Tolerances are never loosened to make a test pass: a change here needs a derivation.
  */
@@ -63,14 +64,24 @@ export interface Tolerance {
   readonly derivation: string;
 }
 
-/** tol = c·n·ε·scale, with its derivation printed with any failure. */
+/**
+ * The underflow unit η of each precision: the smallest normal number. The rounding model with
+ * underflow is fl(x) = x(1 + δ) + η′, |δ| ≤ ε, |η′| ≤ η (Higham, ASNA §2.1), so each of the n
+ * operations may also lose η absolutely; engines that flush subnormals to zero (TF.js, WASM) lose
+ * up to the smallest normal. It decides only where the scale itself is near or below the range of
+ * the precision (float32 gradients of 1e-100 in deep saturation, which float32 cannot hold).
+ */
+export const UNDERFLOW_UNIT: Readonly<Record<Precision, number>> = { float64: 2 ** -1022, float32: 2 ** -126 };
+
+/** tol = c·n·(ε·scale + η), with its derivation printed with any failure. */
 export function tolerance(precision: Precision, kind: CheckKind, ops: number, scale: number): Tolerance {
   const c = TOLERANCE_CONSTANT[precision][kind];
   const eps = MACHINE_EPSILON[precision];
+  const eta = UNDERFLOW_UNIT[precision];
   const s = Math.max(scale, Number.MIN_VALUE);
-  const tol = c * Math.max(1, ops) * eps * s;
+  const tol = c * Math.max(1, ops) * (eps * s + eta);
   return {
     tol,
-    derivation: `tol = c·n·ε·scale = ${c}·${ops}·${eps.toExponential(3)}·${s.toExponential(3)} = ${tol.toExponential(3)} (${precision}, ${kind})`,
+    derivation: `tol = c·n·(ε·scale + η) = ${c}·${ops}·(${eps.toExponential(3)}·${s.toExponential(3)} + ${eta.toExponential(3)}) = ${tol.toExponential(3)} (${precision}, ${kind})`,
   };
 }

@@ -26,11 +26,11 @@ export function junitXml(results: readonly CheckResult[], options: JunitOptions)
   const time = (rs: readonly CheckResult[]) => (times ? ` time="${seconds(rs.reduce((s, r) => s + r.ms, 0))}"` : '');
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
-    `<testsuites name="${esc(options.name)}" tests="${results.length}" failures="${count(results, 'fail')}" errors="0" skipped="${count(results, 'inconclusive')}"${time(results)}>`,
+    `<testsuites name="${esc(options.name)}" tests="${results.length}" failures="${count(results, 'fail')}" errors="0" skipped="${count(results, 'inconclusive') + count(results, 'skipped')}"${time(results)}>`,
   );
   for (const [claim, rs] of suites) {
     out.push(
-      `  <testsuite name="${esc(claim)}" tests="${rs.length}" failures="${count(rs, 'fail')}" errors="0" skipped="${count(rs, 'inconclusive')}"${time(rs)}>`,
+      `  <testsuite name="${esc(claim)}" tests="${rs.length}" failures="${count(rs, 'fail')}" errors="0" skipped="${count(rs, 'inconclusive') + count(rs, 'skipped')}"${time(rs)}>`,
     );
     for (const r of rs) out.push(...testcase(r, times));
     out.push('  </testsuite>');
@@ -62,7 +62,8 @@ function testcase(r: CheckResult, times: boolean): string[] {
     case 'fail':
       return [`${open}>`, `      <failure message="${esc(r.message)}" type="fail">${esc(details)}</failure>`, '    </testcase>'];
     case 'inconclusive':
-      return [`${open}>`, `      <skipped message="${esc(`inconclusive: ${r.message}`)}"/>`, '    </testcase>'];
+    case 'skipped':
+      return [`${open}>`, `      <skipped message="${esc(`${r.verdict}: ${r.message}`)}"/>`, '    </testcase>'];
     case 'expected-fail':
     case 'known-fail':
       return [`${open}>`, `      <system-out>${esc(`${r.verdict} (counts as a pass): ${noteDetails(details)}`)}</system-out>`, '    </testcase>'];

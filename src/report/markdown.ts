@@ -66,7 +66,7 @@ export function verifyMarkdown(r: VerifyReport): string {
     }
     out.push('</details>', '');
   }
-  out.push('Verdicts: pass (holds); fail (a counterexample, or an excluded variant that did not fail); expected-fail (an excluded variant failed, as the theory says); known-fail (a registered measured contradiction, still reproducing); inconclusive (out of budget or too noisy to decide). Only fail makes the run fail.');
+  out.push('Verdicts: pass (holds); fail (a counterexample, or an excluded variant that did not fail); expected-fail (an excluded variant failed, as the theory says); known-fail (a registered measured contradiction, still reproducing); inconclusive (out of budget or too noisy to decide); skipped (cannot run at this scale, with the reason). Only fail makes the run fail.');
   return out.join('\n') + '\n';
 }
 

@@ -8,7 +8,11 @@ import type * as fc from 'fast-check';
 export type ClaimId = `C${number}`;
 export type ClaimKind = 'exact' | 'expectation' | 'statistical';
 export type Scale = 'ci' | 'full';
-export type Verdict = 'pass' | 'fail' | 'expected-fail' | 'known-fail' | 'inconclusive';
+/**
+ * `skipped`: the check cannot run at this scale (a stated reason in the message, e.g. decided only
+ * at full scale); it is neither a pass nor a fail, and reports and vitest show it as skipped.
+ */
+export type Verdict = 'pass' | 'fail' | 'expected-fail' | 'known-fail' | 'inconclusive' | 'skipped';
 
 export interface ClaimRecord {
   readonly id: ClaimId;
@@ -31,6 +35,12 @@ export interface Measurement {
   /** How the tolerance was derived (printed with a failure). */
   readonly derivation?: string;
   readonly note?: string;
+  /**
+   * The case could not be decided (e.g. finite differences that disagree at first order: the
+   * function is not smooth on the stencil). It passes, but the runner counts it in the result's
+   * message, so a check that decides few of its cases shows it.
+   */
+  readonly undecided?: boolean;
 }
 
 export interface RunOptions {
@@ -79,6 +89,12 @@ export interface CheckResult {
   readonly ratios?: readonly number[];
   /** Optional artefacts (SVG plots) keyed by file name. */
   readonly plots?: Readonly<Record<string, string>>;
+  /**
+   * True when the verdict comes from a predicate or check that threw (or measured a non-finite
+   * error where a counterexample was expected): always `fail`, never known-fail, expected-fail or a
+   * caught mutant. Not written to report.json (the message says it).
+   */
+  readonly errored?: boolean;
 }
 
 interface CheckBase {

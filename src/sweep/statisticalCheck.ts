@@ -56,7 +56,7 @@ export interface StatisticalClaimSpec<P extends string, C> {
   readonly configs: Readonly<Record<Scale, C>>;
   readonly variant: (cfg: C) => string;
   readonly source: CacheSource;
-  /** A reason to answer `inconclusive` without training (and the statistic that says so), or null. */
+  /** A reason the part cannot run at this scale (verdict `skipped`, never `pass`), and the statistic that says so, or null. */
   readonly notRunAt?: (part: P, cfg: C, options: RunOptions) => { readonly statistic: Statistic; readonly message: string } | null;
   /** Trains what the part needs (from the cache) and decides its tests. */
   readonly decide: (part: P, ctx: PartContext<C>) => Promise<PartOutcome>;
@@ -85,7 +85,7 @@ function partCheck<P extends string, C>(spec: StatisticalClaimSpec<P, C>, part: 
       const base = { check: id, claim: spec.claim, expect: 'hold' as const, arithmetic: 'statistical', variant: spec.variant(cfg), seed: options.seed };
       const inconclusive = (statistic: Statistic, message: string): Omit<CheckResult, 'ms'> => ({ ...base, verdict: 'inconclusive', cases: 0, worst: NO_RATIO, statistic: { alpha, ...statistic }, message });
       const skip = spec.notRunAt?.(part, cfg, options);
-      if (skip) return inconclusive(skip.statistic, skip.message);
+      if (skip) return { ...inconclusive(skip.statistic, skip.message), verdict: 'skipped' };
       const cache = await spec.source();
       if (!('run' in cache)) return inconclusive({ unavailable: cache.unavailable }, `no verdict: ${cache.unavailable}`);
       const o = await spec.decide(part, { cfg, cache, options, id });

@@ -29,7 +29,7 @@ const SMOOTH: Activation[] = [{ kind: 'tanh' }, { kind: 'softplus' }];
  * Smooth tree networks (tanh, softplus) with biases, generic weights and inputs: the architecture
  * comes from the network generator, the numbers from a seeded Gaussian draw (weights N(0, 1.5²/fan-in),
  * biases U(−½, ½), inputs U(0, 1)), so that outputs, distances and gradients are not degenerate;
- * H within the family's range (≤ 3), B ≤ 2, v uniform in [−1, 1]^n.
+ * H within the family's range (≤ 3), B ≤ 2, v uniform in [−1, 1]^n over weights and biases.
  */
 export interface DirectionalConstraints {
   /** Output normalisation f/(‖f‖ + 1/4) (default false). */
@@ -58,7 +58,8 @@ export function arbDirectionalCase(u: LossUnderTest, c: DirectionalConstraints =
         pos: Array.from({ length: B }, input),
         neg: Array.from({ length: B }, () => Array.from({ length: H }, input)),
       };
-      const n = spec.arch.blocks.reduce((s, blk) => s + blk.out * blk.in, 0);
+      // v moves the weights and the biases (∂L/∂b against differences too).
+      const n = spec.arch.blocks.reduce((s, blk) => s + blk.out * blk.in + blk.out, 0);
       const direction = Array.from({ length: n }, () => rng.range(-1, 1));
       return { net: { ...net, params: { W: p.W, b } }, batch, direction, params };
     });

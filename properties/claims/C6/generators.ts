@@ -3,6 +3,7 @@
  * ties and zeros drawn often), and small-τ tuples.
  */
 import * as fc from 'fast-check';
+import { arbLogUniform, arbUniform } from '../../generators/reals.js';
 import type { Params } from '../../../src/losses/plugin/index.js';
 import type { Distances } from '../../../src/claims/lossBalance.js';
 import { negativesRange, type LossUnderTest } from '../../lossUnderTest.js';
@@ -22,7 +23,7 @@ export const distancesOf = (c: DistanceCase): Distances => ({ rPos: c.rPos, rNeg
 function arbDistance(values: 'dyadic' | 'float', lo: number, hi: number): fc.Arbitrary<number> {
   const dy = fc.integer({ min: Math.ceil(lo * 16), max: Math.floor(hi * 16) }).map((k) => k / 16);
   if (values === 'dyadic') return dy;
-  return fc.oneof({ arbitrary: fc.double({ min: lo, max: hi, noNaN: true }), weight: 3 }, { arbitrary: dy, weight: 1 });
+  return fc.oneof({ arbitrary: arbUniform({ min: lo, max: hi }), weight: 3 }, { arbitrary: dy, weight: 1 });
 }
 
 export interface DistanceConstraints {
@@ -49,7 +50,7 @@ export function arbDistanceCase(u: LossUnderTest, o: DistanceConstraints): fc.Ar
         params: fc.constant(params),
         rPos: fc.array(r, { minLength: B, maxLength: B }),
         rNeg: fc.array(fc.array(r, { minLength: H, maxLength: H }), { minLength: B, maxLength: B }),
-        shift: o.values === 'dyadic' ? fc.integer({ min: 0, max: 64 }).map((k) => k / 16) : fc.double({ min: 0, max: 4, noNaN: true }),
+        shift: o.values === 'dyadic' ? fc.integer({ min: 0, max: 64 }).map((k) => k / 16) : arbUniform({ min: 0, max: 4 }),
       }),
     );
 }
@@ -63,9 +64,9 @@ export interface SmallTauCase {
 /** τ from 1e-3 to 1 (log-uniform, and 1e-3, 2e-3, 1e-2 often), distances up to 50 apart, H ≤ 4 within the family's range. */
 export function arbSmallTau(u: LossUnderTest): fc.Arbitrary<SmallTauCase> {
   const [lo, hi] = negativesRange(u.family, 4);
-  const r = fc.oneof(fc.double({ min: 0, max: 50, noNaN: true }), fc.constantFrom(0, 1, 50));
+  const r = fc.oneof(arbUniform({ min: 0, max: 50 }), fc.constantFrom(0, 1, 50));
   return fc.record({
-    tau: fc.oneof(fc.constantFrom(1e-3, 2e-3, 1e-2), fc.double({ min: -3, max: 0, noNaN: true }).map((e) => 10 ** e)),
+    tau: fc.oneof(fc.constantFrom(1e-3, 2e-3, 1e-2), arbLogUniform({ min: 1e-3, max: 1 })),
     rPos: r,
     rNeg: fc.integer({ min: lo, max: hi }).chain((H) => fc.array(r, { minLength: H, maxLength: H })),
   });

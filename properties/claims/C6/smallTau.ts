@@ -6,7 +6,7 @@ import { F64 } from '../../../src/numeric/arith.js';
 import { tolerance } from '../../../src/numeric/tolerance.js';
 import type { Measurement, PropertyCheck } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
-import type { Params } from '../../../src/losses/plugin/index.js';
+import { PluginError, type Params } from '../../../src/losses/plugin/index.js';
 import { F32 } from '../../../src/losses/dual.js';
 import { idSuffix, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
 import { arbSmallTau, type SmallTauCase } from './generators.js';
@@ -15,7 +15,15 @@ import { record } from './record.js';
 function measureSmallTau(u: LossUnderTest, c: SmallTauCase): Measurement {
   const base: Params = { ...u.family.params, tau: c.tau };
   if (u.family.params.r0 !== undefined) Object.assign(base, { r0: u.family.params.r0 });
-  const loss = pipelineLoss(u, base);
+  let loss;
+  try {
+    loss = pipelineLoss(u, base);
+  } catch (e) {
+    // The plugin wrapper probes the loss at this τ and rejects a non-finite value or weight: that is
+    // the measured violation (not finite at small τ), not a crash of the check. Other errors propagate.
+    if (e instanceof PluginError) return { ok: false, error: Number.POSITIVE_INFINITY, tolerance: 0, note: `non-finite at τ = ${c.tau}: ${e.message}` };
+    throw e;
+  }
   if (!loss) return NOT_APPLICABLE;
   const batch64 = { rPos: [c.rPos], rNeg: [c.rNeg], dim: 2, reduction: 'mean' as const };
   const batch32 = { rPos: [Math.fround(c.rPos)], rNeg: [c.rNeg.map(Math.fround)], dim: 2, reduction: 'mean' as const };

@@ -51,7 +51,7 @@ function measureWeights(loss: Loss, c: DistanceCase): Measurement {
       };
     }
   }
-  if (skipped > 0 && worstRatio < 0) return { ok: true, error: 0, tolerance: 0, note: `all ${skipped} distances at a kink: skipped` };
+  if (skipped > 0 && worstRatio < 0) return { ok: true, error: 0, tolerance: 0, undecided: true, note: `all ${skipped} distances at a kink: undecided` };
   return worst;
 }
 

@@ -6,7 +6,7 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
-import { runCheck } from '../../runner/run.js';
+import { runCheck, thrownResult } from '../../runner/run.js';
 import { deriveSeed } from '../../numeric/random.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
@@ -229,19 +229,8 @@ async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Pr
   try {
     return await runCheck(check, options);
   } catch (e) {
-    return {
-      check: check.id,
-      claim: check.claim,
-      verdict: 'fail',
-      expect: check.expect,
-      arithmetic: check.arithmetic,
-      variant: check.variant,
-      cases: 0,
-      worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN },
-      seed: options.seed,
-      message: `the check threw: ${e instanceof Error ? e.message : String(e)}`,
-      ms: Math.round(performance.now() - t0),
-    };
+    // runCheck already turns a throwing check into an errored fail; this is a last safety net.
+    return { ...thrownResult(check, options, e), ms: Math.round(performance.now() - t0) };
   }
 }
 

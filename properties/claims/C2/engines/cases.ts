@@ -14,7 +14,9 @@ import { arbBatch, arbNetwork, describeNetwork, type GeneratedNetwork, type Netw
 export const ANY: Activation[] = [{ kind: 'relu' }, { kind: 'leaky_relu', slope: 0.25 }, { kind: 'linear' }, { kind: 'tanh' }, { kind: 'softplus' }, { kind: 'gelu' }];
 
 /** The built-in losses the engines are checked with, by the name shown in reports. */
-export const LOSSES: Record<string, Loss> = builtinLosses({ officialNceTau: 0.5 });
+// τ = 0.02 … 0.001 reach σ's float32 saturation with small networks' distances (issue 12:
+// catches the shipped tf.sigmoid cancellation; measured by scripts/sigmoid-mutant.sh).
+export const LOSSES: Record<string, Loss> = builtinLosses({ officialNceTau: 0.5, saturatingNceTaus: [0.02, 0.01, 0.005, 0.002, 0.001] });
 
 export interface EngineCase {
   readonly net: GeneratedNetwork;

@@ -1,0 +1,99 @@
+/**
+ * Generator statistics (issue 12): the float generators reach what the claims quantify over, and
+ * the float checks exercise their tolerances. Each bound is stated here and measured at a fixed
+ * seed (scripts/generator-stats.ts prints the numbers; before issue 12: 8% of float weights
+ * nonzero, 45% all-zero networks, τ within 1% of 1 in 91% of draws, root prior within 1e-6 of an
+ * edge in 98% of draws, C1/float64/cut error 0 in 150/150, C3/float64/op-form 52/60).
+ */
+import * as fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { arbLogUniform, arbSignedMagnitude, arbTau, arbUniform } from '../properties/generators/reals.js';
+import { arbNetwork, arbValue } from '../properties/generators/network.js';
+import { arbPolarity, arbRootPrior } from '../properties/generators/tree.js';
+import { CHECKS } from '../properties/registry.js';
+import type { PropertyCheck } from '../src/runner/check.js';
+import { deriveSeed } from '../src/numeric/random.js';
+
+const SEED = 42;
+const share = <T>(xs: readonly T[], p: (x: T) => boolean) => xs.filter(p).length / xs.length;
+
+describe('shared real generators', () => {
+  it('float weights: ≥ 80% nonzero, zeros a minority (5–15%), every decade of |w| in [1e-3, 1) ≥ 15%', () => {
+    const w = fc.sample(arbValue('float'), { seed: SEED, numRuns: 4000 });
+    expect(share(w, (x) => x !== 0)).toBeGreaterThanOrEqual(0.8);
+    expect(share(w, (x) => x === 0)).toBeGreaterThan(0.05);
+    expect(share(w, (x) => x === 0)).toBeLessThan(0.15);
+    const nz = w.filter((x) => x !== 0);
+    for (const d of [-3, -2, -1]) expect(share(nz, (x) => Math.abs(x) >= 10 ** d && Math.abs(x) < 10 ** (d + 1)), `decade 1e${d}`).toBeGreaterThanOrEqual(0.15);
+    expect(share(nz, (x) => x < 0)).toBeGreaterThan(0.4);
+    expect(share(nz, (x) => x > 0)).toBeGreaterThan(0.4);
+    expect(nz.every((x) => Math.abs(x) <= 2)).toBe(true);
+  });
+
+  it('float networks: fewer than 2% have all weights zero', () => {
+    const nets = fc.sample(arbNetwork({ values: 'float' }), { seed: SEED, numRuns: 400 });
+    expect(share(nets, (n) => n.params.W.every((b) => b.every((x) => x === 0)))).toBeLessThan(0.02);
+  });
+
+  it('τ log-uniform over [1e-2, 1e2]: every decade gets ≥ 10% of draws', () => {
+    const t = fc.sample(arbTau(), { seed: SEED, numRuns: 4000 });
+    expect(t.every((x) => x >= 1e-2 && x <= 1e2)).toBe(true);
+    for (const d of [-2, -1, 0, 1]) expect(share(t, (x) => x >= 10 ** d && x < 10 ** (d + 1)), `decade 1e${d}`).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('uniform reals spread over their range (each fifth of [0, 20] gets ≥ 12%)', () => {
+    const r = fc.sample(arbUniform({ min: 0, max: 20 }), { seed: SEED, numRuns: 4000 });
+    for (let i = 0; i < 5; i++) expect(share(r, (x) => x >= 4 * i && x < 4 * (i + 1))).toBeGreaterThanOrEqual(0.12);
+  });
+
+  it('priors and polarities: interior as well as edges', () => {
+    const p = fc.sample(arbRootPrior('any'), { seed: SEED, numRuns: 4000 });
+    expect(p.every((x) => x > 0 && x < 1)).toBe(true);
+    expect(share(p, (x) => x > 0.01 && x < 0.99)).toBeGreaterThanOrEqual(0.6);
+    expect(share(p, (x) => x < 0.01 || x > 0.99)).toBeGreaterThanOrEqual(0.1);
+    const rho = fc.sample(arbPolarity({ kind: 'any' }), { seed: SEED, numRuns: 4000 });
+    expect(share(rho, (x) => Math.abs(x) > 0.01 && Math.abs(x) < 0.99)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('shrinking goes to simple values: uniform → shrinkTo, log-uniform → 1, signed magnitude → 1', () => {
+    const smallest = <T>(a: fc.Arbitrary<T>, bad: (x: T) => boolean): T => {
+      const d = fc.check(fc.property(a, (x) => !bad(x)), { seed: SEED, numRuns: 200 });
+      return d.counterexample![0];
+    };
+    expect(smallest(arbUniform({ min: -1, max: 1, shrinkTo: 0 }), () => true)).toBe(0);
+    expect(smallest(arbLogUniform({ min: 1e-2, max: 1e2 }), () => true)).toBe(1);
+    expect(smallest(arbSignedMagnitude(), (x) => x !== 0)).toBe(1);
+    expect(smallest(arbRootPrior('any'), () => true)).toBe(0.5);
+  });
+});
+
+/** The fraction of a check's CI cases (its own arbitrary, its own seed) whose measured error is exactly 0. */
+function zeroErrorShare(id: string): number {
+  const check = CHECKS.find((c) => c.id === id) as PropertyCheck<unknown> | undefined;
+  if (!check) throw new Error(`no check ${id}`);
+  const cases = fc.sample(check.arbitrary('ci'), { seed: deriveSeed(SEED, id), numRuns: check.runs.ci });
+  return share(cases, (v) => check.measure(v).error === 0);
+}
+
+describe('float checks exercise their tolerances', () => {
+  // Nonzero error ⇔ the two sides differ by rounding, so the derived tolerance is what decides.
+  it('C2/float64 connection-form and batch-any-loss: error nonzero in ≥ 50% of cases', () => {
+    expect(zeroErrorShare('C2/float64/connection-form')).toBeLessThanOrEqual(0.5);
+    expect(zeroErrorShare('C2/float64/batch-any-loss')).toBeLessThanOrEqual(0.5);
+  });
+
+  // op-form measured 45% zero at seed 42 (before: 52/60 = 87%): augmentations without shared
+  // ancestry ('none-shared') and dead ReLU units still give an exactly zero gradient (issue 12 asks
+  // ≥ 90% nonzero: not reached, see the report).
+  // cross-cov-form: 23% zero when this file runs alone, 45% inside the whole suite (isolate: false;
+  // some shared state changes the draws: open, see the issue 12 report); before: 42/60 = 70%.
+  it('C3/float64 op-form and cross-cov-form: error nonzero in ≥ 50% of cases', () => {
+    expect(zeroErrorShare('C3/float64/op-form')).toBeLessThanOrEqual(0.5);
+    expect(zeroErrorShare('C3/float64/cross-cov-form')).toBeLessThanOrEqual(0.5);
+  });
+
+  it('C6/float64 balance-nce-plugin and stated-weights: error nonzero in ≥ 30% of cases', () => {
+    expect(zeroErrorShare('C6/float64/balance-nce-plugin')).toBeLessThanOrEqual(0.7);
+    expect(zeroErrorShare('C6/float64/stated-weights')).toBeLessThanOrEqual(0.7);
+  });
+});
