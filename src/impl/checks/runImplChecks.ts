@@ -1,0 +1,117 @@
+/**
+ * The implementation checks of `--impl` (docs/impl.md): starts the implementation once, runs on
+ * generated cases inside what its handshake announces (explicit negatives; every announced loss):
+ *   impl/agreement      against covcheck's float64 reference (losses of docs/case-format.md only;
+ *                       a user's own loss name gets no agreement check, and the result says so);
+ *   impl/C2-derivative  its gradient is the derivative of its own loss (finite differences);
+ *   impl/C2-connection  its gradient is Σ_s K(s)·δ_s from its own outputs and β;
+ * then closes it. A check fails when any case fails (the first failing case is kept); `skipped`
+ * cases (a gate flips on the stencil) count neither way; no passing case at all is `inconclusive`.
+ * Any ImplError (a fault) propagates: exit 2 with its message.
+ */
+import { deriveSeed, Rng } from '../../numeric/random.js';
+import { ImplClient } from '../client.js';
+import type { ImplCase } from '../implCase.js';
+import { agreement, hasReference, roundCase } from './agreement.js';
+import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
+import { connectionFormOfOwnOutputs } from './connectionForm.js';
+import { generateImplCase } from './generateCase.js';
+import type { ImplMeasurement } from './measurement.js';
+
+export type ImplVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
+
+export interface ImplCheckResult {
+  readonly id: string;
+  readonly claim: string;
+  readonly verdict: ImplVerdict;
+  readonly cases: number;
+  readonly skipped: number;
+  readonly note?: string;
+  readonly failure?: { readonly case: ImplCase; readonly measurement: ImplMeasurement };
+}
+
+export interface ImplRunOptions {
+  readonly seed: number;
+  /** Cases per loss (default 4). */
+  readonly runs?: number;
+  readonly implTimeoutMs?: number;
+  readonly cwd?: string;
+}
+
+export interface ImplRun {
+  readonly name: string;
+  readonly dtype: string;
+  readonly results: ImplCheckResult[];
+}
+
+class Tally {
+  cases = 0;
+  skipped = 0;
+  failure: ImplCheckResult['failure'];
+  add(c: ImplCase, m: ImplMeasurement): void {
+    if (m.skipped) this.skipped++;
+    else this.cases++;
+    if (!m.ok && this.failure === undefined) this.failure = { case: c, measurement: m };
+  }
+  result(id: string, claim: string, note?: string): ImplCheckResult {
+    const verdict: ImplVerdict = this.failure ? 'fail' : this.cases > 0 ? 'pass' : 'inconclusive';
+    return { id, claim, verdict, cases: this.cases, skipped: this.skipped, ...(note ? { note } : {}), ...(this.failure ? { failure: this.failure } : {}) };
+  }
+}
+
+export async function runImplChecks(command: string, o: ImplRunOptions): Promise<ImplRun> {
+  const impl = await ImplClient.start(command, { ...(o.implTimeoutMs ? { implTimeoutMs: o.implTimeoutMs } : {}), handshakeTimeoutMs: Math.max(o.implTimeoutMs ?? 0, 60_000), cwd: o.cwd ?? process.cwd() });
+  try {
+    const h = impl.handshake;
+    const runs = o.runs ?? 4;
+    const agree = new Tally();
+    const deriv = new Tally();
+    const conn = new Tally();
+    const own: string[] = [];
+    if (!h.supports.negatives.includes('explicit')) throw new Error(`${impl.name}: announces no explicit negatives; in-batch-only implementations are not checked yet`);
+    for (const loss of h.supports.losses) {
+      if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md)
+      if (!hasReference(loss)) own.push(loss);
+      for (let i = 0; i < runs; i++) {
+        const seed = deriveSeed(o.seed, 'impl', loss, i);
+        const c = roundCase(generateImplCase(seed, loss, h), h.dtype);
+        const a = await impl.grad(c);
+        if (hasReference(loss)) agree.add(c, agreement(c, a, h.dtype));
+        const rng = new Rng(seed ^ 0x5bd1);
+        const nW = Object.values(c.weights).reduce((s, m) => s + m.length * (m[0]?.length ?? 0), 0);
+        deriv.add(c, await derivativeOfOwnLoss(impl, c, a, quantisedDirection(Array.from({ length: nW }, () => rng.normal())), 'a random direction v'));
+        const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
+        if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
+        conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
+      }
+    }
+    const ownNote = own.length > 0 ? `no agreement check for ${own.join(', ')}: not a loss of docs/case-format.md (the claims still ran)` : undefined;
+    const results = [
+      agree.result('impl/agreement', 'agreement', ownNote),
+      deriv.result('impl/C2-derivative', 'C2'),
+      conn.result('impl/C2-connection', 'C2'),
+    ];
+    await impl.close();
+    return { name: impl.name, dtype: h.dtype, results };
+  } catch (e) {
+    impl.kill();
+    throw e;
+  }
+}
+
+/** The verdict table of an --impl run, and the first failing case of every failing check. */
+export function formatImplRun(run: ImplRun): string {
+  const lines = [`implementation: ${run.name} (${run.dtype})`];
+  for (const r of run.results) {
+    lines.push(`  ${r.verdict.padEnd(12)} ${r.id.padEnd(20)} ${r.claim.padEnd(9)} ${r.cases} cases${r.skipped ? `, ${r.skipped} skipped` : ''}${r.note ? `  — ${r.note}` : ''}`);
+  }
+  for (const r of run.results) {
+    if (!r.failure) continue;
+    const m = r.failure.measurement;
+    lines.push('', `FAIL ${r.id} (${r.claim}) on ${run.name}: error ${m.error.toExponential(3)} > tolerance ${m.tolerance.toExponential(3)}`);
+    if (m.note) lines.push(`  ${m.note}`);
+    if (m.derivation) lines.push(`  ${m.derivation}`);
+    lines.push(`  loss ${JSON.stringify(r.failure.case.loss)}`);
+  }
+  return lines.join('\n');
+}
