@@ -10,7 +10,9 @@
  * Any ImplError (a fault) propagates: exit 2 with its message.
  */
 import { deriveSeed, Rng } from '../../numeric/random.js';
+import { InputError } from '../../errors.js';
 import { ImplClient } from '../client.js';
+import { supportsCase } from '../supports.js';
 import type { ImplCase } from '../implCase.js';
 import { agreement, hasReference, roundCase } from './agreement.js';
 import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
@@ -36,6 +38,8 @@ export interface ImplRunOptions {
   readonly runs?: number;
   readonly implTimeoutMs?: number;
   readonly cwd?: string;
+  /** Judge these cases instead of generated ones (`replay --impl`). */
+  readonly cases?: readonly ImplCase[];
 }
 
 export interface ImplRun {
@@ -68,22 +72,30 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
     const deriv = new Tally();
     const conn = new Tally();
     const own: string[] = [];
-    if (!h.supports.negatives.includes('explicit')) throw new Error(`${impl.name}: announces no explicit negatives; in-batch-only implementations are not checked yet`);
-    for (const loss of h.supports.losses) {
-      if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md)
-      if (!hasReference(loss)) own.push(loss);
-      for (let i = 0; i < runs; i++) {
-        const seed = deriveSeed(o.seed, 'impl', loss, i);
-        const c = roundCase(generateImplCase(seed, loss, h), h.dtype);
-        const a = await impl.grad(c);
-        if (hasReference(loss)) agree.add(c, agreement(c, a, h.dtype));
-        const rng = new Rng(seed ^ 0x5bd1);
-        const nW = Object.values(c.weights).reduce((s, m) => s + m.length * (m[0]?.length ?? 0), 0);
-        deriv.add(c, await derivativeOfOwnLoss(impl, c, a, quantisedDirection(Array.from({ length: nW }, () => rng.normal())), 'a random direction v'));
-        const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
-        if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
-        conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
+    if (!h.supports.negatives.includes('explicit')) throw new InputError('--impl', `${impl.name}: announces no explicit negatives; in-batch-only implementations are not checked yet`);
+    const cases: ImplCase[] = [];
+    if (o.cases) {
+      for (const c of o.cases) {
+        if (!supportsCase(h, c)) throw new InputError('--impl', `${impl.name}: the case is outside what its handshake announces`);
+        cases.push(roundCase(c, h.dtype));
       }
+    } else {
+      for (const loss of h.supports.losses) {
+        if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md)
+        for (let i = 0; i < runs; i++) cases.push(roundCase(generateImplCase(deriveSeed(o.seed, 'impl', loss, i), loss, h), h.dtype));
+      }
+    }
+    for (const [i, c] of cases.entries()) {
+      const loss = String(c.loss.name);
+      if (!hasReference(loss) && !own.includes(loss)) own.push(loss);
+      const a = await impl.grad(c);
+      if (hasReference(loss)) agree.add(c, agreement(c, a, h.dtype));
+      const rng = new Rng(deriveSeed(o.seed, 'impl-direction', i));
+      const nW = Object.values(c.weights).reduce((s, m) => s + m.length * (m[0]?.length ?? 0), 0);
+      deriv.add(c, await derivativeOfOwnLoss(impl, c, a, quantisedDirection(Array.from({ length: nW }, () => rng.normal())), 'a random direction v'));
+      const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
+      if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
+      conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
     }
     const ownNote = own.length > 0 ? `no agreement check for ${own.join(', ')}: not a loss of docs/case-format.md (the claims still ran)` : undefined;
     const results = [
