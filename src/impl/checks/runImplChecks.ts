@@ -5,6 +5,8 @@
  *                       a user's own loss name gets no agreement check, and the result says so);
  *   impl/C2-derivative  its gradient is the derivative of its own loss (finite differences);
  *   impl/C2-connection  its gradient is Σ_s K(s)·δ_s from its own outputs and β;
+ *   impl/C3-expectation the exact expected gradient of L_simp on a depth-2 binary tree, every tuple
+ *                       a grad request, against the covariance-operator forms (expectation.ts);
  * then closes it. A check fails when any case fails (the first failing case is kept); `skipped`
  * cases (a gate flips on the stencil) count neither way; no passing case at all is `inconclusive`.
  * Any ImplError (a fault) propagates: exit 2 with its message.
@@ -17,7 +19,8 @@ import type { ImplCase } from '../implCase.js';
 import { agreement, hasReference, roundCase } from './agreement.js';
 import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
 import { connectionFormOfOwnOutputs } from './connectionForm.js';
-import { generateImplCase } from './generateCase.js';
+import { caseActivation, generateImplCase } from './generateCase.js';
+import { expectedGradientThroughImpl } from './expectation.js';
 import type { ImplMeasurement } from './measurement.js';
 
 export type ImplVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
@@ -97,11 +100,19 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
       if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
       conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
     }
+    const c3 = new Tally();
+    let c3Note = 'needs simp, relu and explicit negatives in the handshake';
+    if (!o.cases && h.supports.losses.includes('simp') && caseActivation(h) === 'relu') {
+      const e = await expectedGradientThroughImpl(impl, deriveSeed(o.seed, 'impl-C3'));
+      c3.add(e.case, e.measurement);
+      c3Note = `exact enumeration of a depth-2 binary tree: ${e.requests} grad requests in ${(e.ms / 1000).toFixed(2)} s`;
+    }
     const ownNote = own.length > 0 ? `no agreement check for ${own.join(', ')}: not a loss of docs/case-format.md (the claims still ran)` : undefined;
     const results = [
       agree.result('impl/agreement', 'agreement', ownNote),
       deriv.result('impl/C2-derivative', 'C2'),
       conn.result('impl/C2-connection', 'C2'),
+      ...(o.cases ? [] : [c3.result('impl/C3-expectation', 'C3', c3Note)]),
     ];
     await impl.close();
     return { name: impl.name, dtype: h.dtype, results };
