@@ -5,6 +5,8 @@
  *                       a user's own loss name gets no agreement check, and the result says so);
  *   impl/C2-derivative  its gradient is the derivative of its own loss (finite differences);
  *   impl/C2-connection  its gradient is Σ_s K(s)·δ_s from its own outputs and β;
+ *   impl/C6-weights     β of a distances answer = derivative of its loss (lossWeights.ts);
+ *   impl/C6-balance     β_+ + Σβ_k = 0 per anchor for the balanced losses;
  *   impl/C3-expectation the exact expected gradient of L_simp on a depth-2 binary tree, every tuple
  *                       a grad request, against the covariance-operator forms (expectation.ts);
  * then closes it. A check fails when any case fails (the first failing case is kept); `skipped`
@@ -21,6 +23,7 @@ import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
 import { connectionFormOfOwnOutputs } from './connectionForm.js';
 import { caseActivation, generateImplCase } from './generateCase.js';
 import { expectedGradientThroughImpl } from './expectation.js';
+import { lossWeightsThroughDistances } from './lossWeights.js';
 import type { ImplMeasurement } from './measurement.js';
 
 export type ImplVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
@@ -107,12 +110,28 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
       c3.add(e.case, e.measurement);
       c3Note = `exact enumeration of a depth-2 binary tree: ${e.requests} grad requests in ${(e.ms / 1000).toFixed(2)} s`;
     }
+    const c6w = new Tally();
+    const c6b = new Tally();
+    const unbalanced: string[] = [];
+    const distancesLosses = h.supports.distances ? [...new Set(cases.map((c) => String(c.loss.name)))].filter((l) => !l.startsWith('official_')) : [];
+    for (const name of distancesLosses) {
+      for (let i = 0; i < runs; i++) {
+        const c = cases.find((k) => k.loss.name === name)!;
+        const m = await lossWeightsThroughDistances(impl, c.loss, deriveSeed(o.seed, 'impl-C6', name, i));
+        c6w.add(c, m.weights);
+        if (m.balance) c6b.add(c, m.balance);
+        else if (!unbalanced.includes(name)) unbalanced.push(name);
+      }
+    }
+    const c6Note = h.supports.distances ? (unbalanced.length > 0 ? `balance not asserted for ${unbalanced.join(', ')} (not a balanced loss of docs/case-format.md)` : undefined) : 'the handshake announces distances: false';
     const ownNote = own.length > 0 ? `no agreement check for ${own.join(', ')}: not a loss of docs/case-format.md (the claims still ran)` : undefined;
     const results = [
       agree.result('impl/agreement', 'agreement', ownNote),
       deriv.result('impl/C2-derivative', 'C2'),
       conn.result('impl/C2-connection', 'C2'),
       ...(o.cases ? [] : [c3.result('impl/C3-expectation', 'C3', c3Note)]),
+      c6w.result('impl/C6-weights', 'C6', h.supports.distances ? 'β of distances = derivative of its loss (official_* need the output width: not through distances)' : 'the handshake announces distances: false'),
+      c6b.result('impl/C6-balance', 'C6', c6Note),
     ];
     await impl.close();
     return { name: impl.name, dtype: h.dtype, results };
