@@ -14,6 +14,7 @@ import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { loadBackend } from '../../engines/backend.js';
+import { ENGINE_NAMES } from '../../engines/engine.js';
 import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
@@ -97,7 +98,7 @@ export function parseSweepOptions(raw: SweepRawOptions, ctx: Pick<CliContext, 'c
     evalSamples: int('--eval-samples', raw.evalSamples, 2, 100_000_000) ?? p.evalSamples,
     ...(evalEpochs !== 1 ? { evalEpochs } : {}),
   };
-  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ['f32', 'tfjs'] as const) : raw.backend !== undefined ? 'tfjs' : undefined;
+  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ENGINE_NAMES) : raw.backend !== undefined ? 'tfjs' : undefined;
   const extras: EngineExtras = { ...(engine ? { engine } : {}), ...(raw.backend !== undefined ? { backend: raw.backend } : {}) };
   const cells = cellsOf(grid);
   // The engine's validation of every distinct setting (names the flag: --delta-lower, --tau, ...).
