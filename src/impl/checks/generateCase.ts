@@ -23,6 +23,15 @@ export interface CaseConstraints {
 
 const LOSS_PARAMS: Readonly<Record<string, Record<string, number>>> = { nce: { tau: 1 }, official_nce: { tau: 1 }, tri: { r0: 0.5 }, ntxent: { tau: 1 } };
 
+/**
+ * An in-batch NT-Xent case (docs/case-format.md, "In-batch negatives"): negatives "in-batch",
+ * normalize with form max and eps 1e-12 (PyTorch's F.normalize), loss ntxent with tau 0.5, B = 3.
+ */
+export function generateInBatchCase(seed: number, h: ImplHandshake, c: CaseConstraints = {}): ImplCase {
+  const { batch, ...rest } = generateImplCase(seed, 'ntxent', h, { ...c, B: c.B ?? 3, H: 1 });
+  return { ...rest, negatives: 'in-batch', normalize: true, normalize_form: 'max', eps: 1e-12, batch: { x: batch.x, x_pos: batch.x_pos }, loss: { name: 'ntxent', tau: 0.5 } } as ImplCase;
+}
+
 /** The activation covcheck generates for this implementation. */
 export function caseActivation(h: ImplHandshake): string {
   return ['relu', 'leaky_relu', 'linear'].find((a) => h.supports.activations.some((s) => s === a || s.split(':')[0] === a)) ?? h.supports.activations[0] ?? 'relu';

@@ -1,6 +1,7 @@
 /**
  * The implementation checks of `--impl` (docs/impl.md): starts the implementation once, runs on
- * generated cases inside what its handshake announces (explicit negatives; every announced loss):
+ * generated cases inside what its handshake announces (explicit negatives, every announced loss; and
+ * in-batch NT-Xent cases when ntxent is announced, for C2-derivative only so far):
  *   impl/agreement      against covcheck's float64 reference (losses of docs/case-format.md only;
  *                       a user's own loss name gets no agreement check, and the result says so);
  *   impl/C2-derivative  its gradient is the derivative of its own loss (finite differences);
@@ -21,7 +22,7 @@ import type { ImplCase } from '../implCase.js';
 import { agreement, hasReference, roundCase } from './agreement.js';
 import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
 import { connectionFormOfOwnOutputs } from './connectionForm.js';
-import { caseActivation, generateImplCase } from './generateCase.js';
+import { caseActivation, generateImplCase, generateInBatchCase } from './generateCase.js';
 import { expectedGradientThroughImpl } from './expectation.js';
 import { lossWeightsThroughDistances } from './lossWeights.js';
 import type { ImplMeasurement } from './measurement.js';
@@ -87,21 +88,26 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
       }
     } else {
       for (const loss of h.supports.losses) {
-        if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md)
+        if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md): below
         for (let i = 0; i < runs; i++) cases.push(roundCase(generateImplCase(deriveSeed(o.seed, 'impl', loss, i), loss, h), h.dtype));
+      }
+      for (let i = 0; i < runs; i++) {
+        const c = generateInBatchCase(deriveSeed(o.seed, 'impl-in-batch', i), h);
+        if (h.supports.losses.includes('ntxent') && supportsCase(h, c)) cases.push(roundCase(c, h.dtype));
       }
     }
     for (const [i, c] of cases.entries()) {
       const loss = String(c.loss.name);
       if (!hasReference(loss) && !own.includes(loss)) own.push(loss);
       const a = await impl.grad(c);
-      if (hasReference(loss)) agree.add(c, agreement(c, a, h.dtype));
+      const explicit = (c.negatives ?? 'explicit') === 'explicit';
+      if (hasReference(loss) && explicit) agree.add(c, agreement(c, a, h.dtype)); // in-batch agreement: not yet
       const rng = new Rng(deriveSeed(o.seed, 'impl-direction', i));
       const nW = Object.values(c.weights).reduce((s, m) => s + m.length * (m[0]?.length ?? 0), 0);
       deriv.add(c, await derivativeOfOwnLoss(impl, c, a, quantisedDirection(Array.from({ length: nW }, () => rng.normal())), 'a random direction v'));
       const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
       if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
-      conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
+      if (explicit) conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
     }
     const c3 = new Tally();
     let c3Note = 'needs simp, relu and explicit negatives in the handshake';
