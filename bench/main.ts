@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { benchCore } from './core.js';
 import { benchSampler } from './hltm.js';
 import { benchStartup } from './startup.js';
+import { benchImpl } from './impl.js';
 import { hunt } from '../src/hunt/search.js';
 import { HUNT_TARGETS } from '../src/hunt/targets.js';
 
@@ -53,6 +54,14 @@ try {
   }
 } catch (e) {
   rows.push({ what: `training bench unavailable: ${(e as Error).message.slice(0, 80)}`, value: Number.NaN, unit: '' });
+}
+
+// Issue 9: the implementation protocol with the TF.js example, and C3 by enumeration through it.
+const impl = await benchImpl();
+for (const [k, v] of Object.entries(impl)) {
+  const unit = k.endsWith(' ms') ? 'ms' : k.endsWith(' s') ? 's' : 'requests/s';
+  const target = unit === 's' ? '< 10' : k.startsWith('TF.js example, pipelined') ? '> 2000' : undefined;
+  rows.push({ what: k.replace(/ (requests\/s|ms|s)$/, ''), value: v, unit, ...(target ? { target } : {}) });
 }
 
 // Start-up of the compiled CLI (issue 7), beside a bare `node -e 0` of the same run.

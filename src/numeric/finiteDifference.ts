@@ -12,7 +12,7 @@
  * FINITE_DIFFERENCE). Where D(h), D(h/2), D(h/4) disagree at first order f is not smooth on the
  * stencil (a max, a hinge, a gate that flips) and there is nothing to compare: `smooth` is false.
  */
-import { FINITE_DIFFERENCE, TOLERANCE_CONSTANT, tolerance, type DerivativeSource } from './tolerance.js';
+import { FINITE_DIFFERENCE, TOLERANCE_CONSTANT, tolerance, type DerivativeSource, type Precision } from './tolerance.js';
 
 /** D(h) = (f(h) − f(−h))/(2h). */
 export function centralDifference(f: (t: number) => number, h: number): number {
@@ -42,10 +42,12 @@ const ROUNDING_VALUES = 2;
 
 /**
  * f′(0) by central differences at h, h/2, h/4 with Richardson extrapolation; `value` is f(0) (its
- * magnitude sets the rounding term).
+ * magnitude sets the rounding term); `precision` is that of the values of f (default float64; float32
+ * for an implementation under test that computes in float32).
  */
-export function richardsonDerivative(f: (t: number) => number, o: { readonly h: number; readonly value: number }): DerivativeEstimate | NotSmooth {
+export function richardsonDerivative(f: (t: number) => number, o: { readonly h: number; readonly value: number; readonly precision?: Precision }): DerivativeEstimate | NotSmooth {
   const { h } = o;
+  const precision = o.precision ?? 'float64';
   const d1 = centralDifference(f, h);
   const d2 = centralDifference(f, h / 2);
   const d4 = centralDifference(f, h / 4);
@@ -53,13 +55,13 @@ export function richardsonDerivative(f: (t: number) => number, o: { readonly h: 
   if (Math.abs(d1 - d2) > s * (1 + Math.abs(d2)) || Math.abs(d2 - d4) > s * (1 + Math.abs(d4))) return { smooth: false, differences: [d1, d2, d4] };
   const r1 = (4 * d2 - d1) / 3;
   const r2 = (4 * d4 - d2) / 3;
-  const rounding = tolerance('float64', 'finite-difference', ROUNDING_VALUES, 1 + Math.abs(o.value));
+  const rounding = tolerance(precision, 'finite-difference', ROUNDING_VALUES, 1 + Math.abs(o.value));
   return {
     smooth: true,
     estimate: r2,
     truncation: Math.abs(r1 - r2) * FINITE_DIFFERENCE.truncationFactor,
     rounding: rounding.tol / (h / 4),
-    derivation: `tol = |R₁ − R₂|/${1 / FINITE_DIFFERENCE.truncationFactor} (truncation) + ${ROUNDING_VALUES * TOLERANCE_CONSTANT.float64['finite-difference']}·ε·(1+|L|)/(h/4) (rounding)`,
+    derivation: `tol = |R₁ − R₂|/${1 / FINITE_DIFFERENCE.truncationFactor} (truncation) + ${ROUNDING_VALUES * TOLERANCE_CONSTANT[precision]['finite-difference']}·ε${precision === 'float32' ? '₃₂' : ''}·(1+|L|)/(h/4) (rounding)`,
   };
 }
 

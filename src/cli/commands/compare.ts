@@ -18,6 +18,7 @@ import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from
 import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
+import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { reportJson } from '../../report/json.js';
 
 interface RawOptions {
@@ -78,12 +79,15 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-trends', 'skip the large-τ limit and trend checks (the slow ones)')
     .option('--json', 'print compare.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
+    .addOption(implFlags.impl())
+    .addOption(implFlags.timeout())
     .addHelpText(
       'after',
       '\nExample: covcheck compare --loss nce:tau=0.1 --loss ./my-loss.ts --loss builtin:unbalanced\n' +
         'Exit codes: 0 nothing failed, 1 a claim check failed for some loss, 2 bad input.',
     )
-    .action(async (raw: RawOptions) => {
+    .action(async (raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
+      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
       const o = parseCompareOptions(raw, ctx);
       ctx.exitCode = await runCompare(o, ctx);
     });

@@ -21,6 +21,7 @@ import { HUNT_TARGETS, targetsFor, type HuntTarget } from '../../hunt/targets.js
 import { hunt, parseDuration, type HuntProgress, type HuntResult } from '../../hunt/search.js';
 import { CORPUS_DIR } from '../../hunt/corpus.js';
 import { counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/counterexampleFile.js';
+import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { sizeText } from '../../hunt/caseMoves.js';
 
 interface RawOptions {
@@ -69,6 +70,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-save', 'print the counterexample but do not save it')
     .option('--json', 'print the result as JSON on stdout')
     .option('--no-progress', 'no progress line on stderr')
+    .addOption(implFlags.impl())
+    .addOption(implFlags.timeout())
     .addHelpText(
       'after',
       `\nTargets (--claim/--variant):\n${targetList()}\n\n` +
@@ -77,7 +80,8 @@ export function register(program: Command, ctx: CliContext): void {
         'Exit codes: 0 nothing failed (no violation where the claim should hold, or a violation of an excluded\n' +
         'variant, as the theory says), 1 a claim failed, 2 bad input.',
     )
-    .action(async (raw: RawOptions) => {
+    .action(async (raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
+      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, 'reports'));
       const o = parseHuntOptions(raw, ctx);
       ctx.exitCode = await runHunt(o, ctx);
     });

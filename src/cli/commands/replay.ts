@@ -17,6 +17,7 @@ import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/co
 import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
 import { replayCommand } from '../../report/verify.js';
 import { prettyJson, reportJson } from '../../report/json.js';
+import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 
 /** What is replayed. */
 export interface ReplayTarget {
@@ -46,7 +47,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--path <path>', "fast-check's counterexample path, e.g. 4:2:0")
     .option('--scale <scale>', 'ci or full (default: the file\'s scale, else ci)')
     .option('--json', 'print the replayed result as JSON on stdout')
-    .action(async (file: string | undefined, raw: RawOptions) => {
+    .addOption(implFlags.impl())
+    .addOption(implFlags.timeout())
+    .action(async (file: string | undefined, raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
+      if (raw.impl !== undefined) {
+        if (file === undefined) throw new InputError('file', 'replay --impl needs a case FILE (as saved by verify --impl)');
+        return void (ctx.exitCode = await runImplFlag({ impl: raw.impl, ...(raw.implTimeout === undefined ? {} : { implTimeout: raw.implTimeout }) }, ctx, null, file));
+      }
       if (file !== undefined && isCorpusFile(resolve(ctx.cwd, file))) {
         // A saved counterexample in the case format (covcheck hunt, fixtures/counterexamples/).
         const outcome = await replayFile(resolve(ctx.cwd, file), ctx.cwd);

@@ -24,6 +24,7 @@ import { VERDICTS } from '../../report/verdicts.js';
 import { clipOneLine, errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
+import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 
 /** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
 export type Plan = Pick<Registry, 'claims' | 'checks'>;
@@ -81,7 +82,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
     .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
-    .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string }) => {
+    .addOption(implFlags.impl())
+    .addOption(implFlags.timeout())
+    .action(async (raw: RawOptions & ImplRaw & { loss?: string; corpus: boolean; backend: string }) => {
+      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const corpus: Check[] = [];

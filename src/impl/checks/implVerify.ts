@@ -1,0 +1,66 @@
+/**
+ * `--impl "COMMAND"` on verify / hunt / compare and `replay --impl "COMMAND" FILE` (docs/impl.md):
+ * runs the implementation checks (runImplChecks.ts), prints the verdict table, saves the failing
+ * case of every failing check as a case file named with the implementation's name (written to a
+ * temp file, then renamed), and returns the exit code: 1 on any fail, else 0. Faults (ImplError,
+ * an InputError) propagate to the CLI: exit 2 with the message.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { InputError } from '../../errors.js';
+import { slug } from '../../report/write.js';
+import type { ImplCase } from '../implCase.js';
+import { formatImplRun, runImplChecks } from './runImplChecks.js';
+
+export interface ImplCliOptions {
+  readonly command: string;
+  readonly seed: number;
+  readonly runs: number | null;
+  readonly implTimeoutMs: number | null;
+  readonly cwd: string;
+  /** Where failing cases are saved; null: not saved. */
+  readonly saveDir: string | null;
+  /** Replay: judge only this case file. */
+  readonly caseFile?: string;
+}
+
+interface Out {
+  write(chunk: string): unknown;
+}
+
+const quoteArg = (s: string) => (/^[A-Za-z0-9_./=:-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+function readCaseFile(path: string, shown: string): ImplCase {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError('file', `${shown}: not a readable JSON case file (${(e as Error).message})`);
+  }
+  if (typeof json !== 'object' || json === null || !('weights' in json) || !('batch' in json)) throw new InputError('file', `${shown}: not a case file (no weights or batch)`);
+  return json as ImplCase;
+}
+
+export async function implVerify(o: ImplCliOptions, stdout: Out): Promise<number> {
+  const cases = o.caseFile === undefined ? undefined : [readCaseFile(join(o.cwd, o.caseFile), o.caseFile)];
+  const run = await runImplChecks(o.command, {
+    seed: o.seed,
+    cwd: o.cwd,
+    ...(o.runs === null ? {} : { runs: o.runs }),
+    ...(o.implTimeoutMs === null ? {} : { implTimeoutMs: o.implTimeoutMs }),
+    ...(cases ? { cases } : {}),
+  });
+  stdout.write(`${formatImplRun(run)}\n`);
+  const failed = run.results.filter((r) => r.verdict === 'fail');
+  if (o.saveDir !== null && o.caseFile === undefined) {
+    for (const r of failed) {
+      mkdirSync(o.saveDir, { recursive: true });
+      const file = join(o.saveDir, `${slug(run.name)}--${slug(r.id)}.case.json`);
+      writeFileSync(`${file}.tmp`, `${JSON.stringify(r.failure!.case, null, 1)}\n`);
+      renameSync(`${file}.tmp`, file);
+      const shown = relative(o.cwd, file) || file;
+      stdout.write(`\nsaved the failing case of ${r.id}: ${shown}\n  feed it to your code, or replay it: covcheck replay --impl ${quoteArg(o.command)} ${quoteArg(shown)}\n`);
+    }
+  }
+  return failed.length > 0 ? 1 : 0;
+}

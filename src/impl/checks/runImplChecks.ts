@@ -1,0 +1,165 @@
+/**
+ * The implementation checks of `--impl` (docs/impl.md): starts the implementation once, runs on
+ * generated cases inside what its handshake announces (explicit negatives, every announced loss; and
+ * in-batch NT-Xent cases when ntxent is announced, for C2-derivative only so far):
+ *   impl/agreement      against covcheck's float64 reference (losses of docs/case-format.md only;
+ *                       a user's own loss name gets no agreement check, and the result says so);
+ *   impl/C2-derivative  its gradient is the derivative of its own loss (finite differences);
+ *   impl/C2-connection  its gradient is Σ_s K(s)·δ_s from its own outputs and β;
+ *   impl/C6-weights     β of a distances answer = derivative of its loss (lossWeights.ts);
+ *   impl/C6-balance     β_+ + Σβ_k = 0 per anchor for the balanced losses;
+ *   impl/C3-expectation the exact expected gradient of L_simp on a depth-2 binary tree, every tuple
+ *                       a grad request, against the covariance-operator forms (expectation.ts);
+ * then closes it. A check fails when any case fails (the first failing case is kept); `skipped`
+ * cases (a gate flips on the stencil) count neither way; no passing case at all is `inconclusive`.
+ * Any ImplError (a fault) propagates: exit 2 with its message.
+ */
+import { deriveSeed, Rng } from '../../numeric/random.js';
+import { InputError } from '../../errors.js';
+import { ImplClient } from '../client.js';
+import { supportsCase } from '../supports.js';
+import type { ImplCase } from '../implCase.js';
+import { agreement, hasReference, roundCase } from './agreement.js';
+import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
+import { connectionFormOfOwnOutputs } from './connectionForm.js';
+import { caseActivation, generateImplCase, generateInBatchCase } from './generateCase.js';
+import { expectedGradientThroughImpl } from './expectation.js';
+import { lossWeightsThroughDistances } from './lossWeights.js';
+import type { ImplMeasurement } from './measurement.js';
+
+export type ImplVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
+
+export interface ImplCheckResult {
+  readonly id: string;
+  readonly claim: string;
+  readonly verdict: ImplVerdict;
+  readonly cases: number;
+  readonly skipped: number;
+  readonly note?: string;
+  readonly failure?: { readonly case: ImplCase; readonly measurement: ImplMeasurement };
+}
+
+export interface ImplRunOptions {
+  readonly seed: number;
+  /** Cases per loss (default 4). */
+  readonly runs?: number;
+  readonly implTimeoutMs?: number;
+  readonly cwd?: string;
+  /** Judge these cases instead of generated ones (`replay --impl`). */
+  readonly cases?: readonly ImplCase[];
+}
+
+export interface ImplRun {
+  readonly name: string;
+  readonly dtype: string;
+  readonly results: ImplCheckResult[];
+}
+
+class Tally {
+  cases = 0;
+  skipped = 0;
+  failure: ImplCheckResult['failure'];
+  add(c: ImplCase, m: ImplMeasurement): void {
+    if (m.skipped) this.skipped++;
+    else this.cases++;
+    if (!m.ok && this.failure === undefined) this.failure = { case: c, measurement: m };
+  }
+  result(id: string, claim: string, note?: string): ImplCheckResult {
+    const verdict: ImplVerdict = this.failure ? 'fail' : this.cases > 0 ? 'pass' : 'inconclusive';
+    return { id, claim, verdict, cases: this.cases, skipped: this.skipped, ...(note ? { note } : {}), ...(this.failure ? { failure: this.failure } : {}) };
+  }
+}
+
+export async function runImplChecks(command: string, o: ImplRunOptions): Promise<ImplRun> {
+  const impl = await ImplClient.start(command, { ...(o.implTimeoutMs ? { implTimeoutMs: o.implTimeoutMs } : {}), handshakeTimeoutMs: Math.max(o.implTimeoutMs ?? 0, 60_000), cwd: o.cwd ?? process.cwd() });
+  try {
+    const h = impl.handshake;
+    const runs = o.runs ?? 4;
+    const agree = new Tally();
+    const deriv = new Tally();
+    const conn = new Tally();
+    const own: string[] = [];
+    if (!h.supports.negatives.includes('explicit')) throw new InputError('--impl', `${impl.name}: announces no explicit negatives; in-batch-only implementations are not checked yet`);
+    const cases: ImplCase[] = [];
+    if (o.cases) {
+      for (const c of o.cases) {
+        if (!supportsCase(h, c)) throw new InputError('--impl', `${impl.name}: the case is outside what its handshake announces`);
+        cases.push(roundCase(c, h.dtype));
+      }
+    } else {
+      for (const loss of h.supports.losses) {
+        if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md): below
+        for (let i = 0; i < runs; i++) cases.push(roundCase(generateImplCase(deriveSeed(o.seed, 'impl', loss, i), loss, h), h.dtype));
+      }
+      for (let i = 0; i < runs; i++) {
+        const c = generateInBatchCase(deriveSeed(o.seed, 'impl-in-batch', i), h);
+        if (h.supports.losses.includes('ntxent') && supportsCase(h, c)) cases.push(roundCase(c, h.dtype));
+      }
+    }
+    for (const [i, c] of cases.entries()) {
+      const loss = String(c.loss.name);
+      if (!hasReference(loss) && !own.includes(loss)) own.push(loss);
+      const a = await impl.grad(c);
+      const explicit = (c.negatives ?? 'explicit') === 'explicit';
+      if (hasReference(loss) && explicit) agree.add(c, agreement(c, a, h.dtype)); // in-batch agreement: not yet
+      const rng = new Rng(deriveSeed(o.seed, 'impl-direction', i));
+      const nW = Object.values(c.weights).reduce((s, m) => s + m.length * (m[0]?.length ?? 0), 0);
+      deriv.add(c, await derivativeOfOwnLoss(impl, c, a, quantisedDirection(Array.from({ length: nW }, () => rng.normal())), 'a random direction v'));
+      const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
+      if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
+      if (explicit) conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
+    }
+    const c3 = new Tally();
+    let c3Note = 'needs simp, relu and explicit negatives in the handshake';
+    if (!o.cases && h.supports.losses.includes('simp') && caseActivation(h) === 'relu') {
+      const e = await expectedGradientThroughImpl(impl, deriveSeed(o.seed, 'impl-C3'));
+      c3.add(e.case, e.measurement);
+      c3Note = `exact enumeration of a depth-2 binary tree: ${e.requests} grad requests in ${(e.ms / 1000).toFixed(2)} s`;
+    }
+    const c6w = new Tally();
+    const c6b = new Tally();
+    const unbalanced: string[] = [];
+    const distancesLosses = h.supports.distances ? [...new Set(cases.map((c) => String(c.loss.name)))].filter((l) => !l.startsWith('official_')) : [];
+    for (const name of distancesLosses) {
+      for (let i = 0; i < runs; i++) {
+        const c = cases.find((k) => k.loss.name === name)!;
+        const m = await lossWeightsThroughDistances(impl, c.loss, deriveSeed(o.seed, 'impl-C6', name, i));
+        c6w.add(c, m.weights);
+        if (m.balance) c6b.add(c, m.balance);
+        else if (!unbalanced.includes(name)) unbalanced.push(name);
+      }
+    }
+    const c6Note = h.supports.distances ? (unbalanced.length > 0 ? `balance not asserted for ${unbalanced.join(', ')} (not a balanced loss of docs/case-format.md)` : undefined) : 'the handshake announces distances: false';
+    const ownNote = own.length > 0 ? `no agreement check for ${own.join(', ')}: not a loss of docs/case-format.md (the claims still ran)` : undefined;
+    const results = [
+      agree.result('impl/agreement', 'agreement', ownNote),
+      deriv.result('impl/C2-derivative', 'C2'),
+      conn.result('impl/C2-connection', 'C2'),
+      ...(o.cases ? [] : [c3.result('impl/C3-expectation', 'C3', c3Note)]),
+      c6w.result('impl/C6-weights', 'C6', h.supports.distances ? 'β of distances = derivative of its loss (official_* need the output width: not through distances)' : 'the handshake announces distances: false'),
+      c6b.result('impl/C6-balance', 'C6', c6Note),
+    ];
+    await impl.close();
+    return { name: impl.name, dtype: h.dtype, results };
+  } catch (e) {
+    impl.kill();
+    throw e;
+  }
+}
+
+/** The verdict table of an --impl run, and the first failing case of every failing check. */
+export function formatImplRun(run: ImplRun): string {
+  const lines = [`implementation: ${run.name} (${run.dtype})`];
+  for (const r of run.results) {
+    lines.push(`  ${r.verdict.padEnd(12)} ${r.id.padEnd(20)} ${r.claim.padEnd(9)} ${r.cases} cases${r.skipped ? `, ${r.skipped} skipped` : ''}${r.note ? `  — ${r.note}` : ''}`);
+  }
+  for (const r of run.results) {
+    if (!r.failure) continue;
+    const m = r.failure.measurement;
+    lines.push('', `FAIL ${r.id} (${r.claim}) on ${run.name}: error ${m.error.toExponential(3)} > tolerance ${m.tolerance.toExponential(3)}`);
+    if (m.note) lines.push(`  ${m.note}`);
+    if (m.derivation) lines.push(`  ${m.derivation}`);
+    lines.push(`  loss ${JSON.stringify(r.failure.case.loss)}`);
+  }
+  return lines.join('\n');
+}

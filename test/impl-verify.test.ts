@@ -1,0 +1,76 @@
+/**
+ * `verify --impl` end to end (docs/impl.md): the TF.js example (examples/impl-tfjs/impl.js) passes
+ * the implementation checks; its two broken variants fail (exit 1) naming the check — a detached
+ * negative and a gradient scaled by ½ both fail C2 (derivative of its own loss, connection form from
+ * its own outputs) and agreement — and the failing case is saved named with the implementation and
+ * replays (`replay --impl`); protocol faults exit 2 with the implementation, request, fault and
+ * standard error's tail. Few, small cases (--runs 1) to stay fast.
+ */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+const EXAMPLE = join(import.meta.dirname, '..', 'examples', 'impl-tfjs', 'impl.js');
+const tfjs = (...flags: string[]) => [process.execPath, EXAMPLE, ...flags].map((a) => JSON.stringify(a)).join(' ');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'covcheck-impl-verify-'));
+  let out = '';
+  let err = '';
+  const code = await main(argv, { cwd: dir, checks: [], claims: [], stdout: { write: (s: string) => void (out += s) }, stderr: { write: (s: string) => void (err += s) } });
+  return { code, out, err, dir };
+}
+
+describe('verify --impl', { timeout: 120_000 }, () => {
+  it('the TF.js example passes agreement, C2, C3 (exact enumeration) and C6 (distances)', async () => {
+    const r = await cli('verify', '--impl', tfjs(), '--runs', '1');
+    expect(r.err).toBe('');
+    expect(r.code, r.out).toBe(0);
+    for (const id of ['impl/agreement', 'impl/C2-derivative', 'impl/C2-connection', 'impl/C3-expectation', 'impl/C6-weights', 'impl/C6-balance']) expect(r.out).toMatch(new RegExp(`pass +${id}`));
+  });
+
+  for (const bug of ['detach-negative', 'half-grad']) {
+    it(`--bug ${bug} fails C2 (exit 1), saves the case with the implementation's name, and replays`, async () => {
+      const r = await cli('verify', '--impl', tfjs('--bug', bug), '--runs', '1', '--report-dir', 'reports');
+      expect(r.code, r.out).toBe(1);
+      expect(r.out).toMatch(/fail +impl\/C2-derivative/);
+      expect(r.out).toMatch(/fail +impl\/C2-connection/);
+      expect(r.out).toMatch(/fail +impl\/C3-expectation/);
+      expect(r.out).toContain(`FAIL impl/C2-derivative (C2) on tfjs-example (bug: ${bug})`);
+      const saved = readdirSync(join(r.dir, 'reports', 'impl'));
+      expect(saved).toContain(`tfjs-example-bug-${bug}--impl-C2-derivative.case.json`);
+      const file = join('reports', 'impl', `tfjs-example-bug-${bug}--impl-C2-derivative.case.json`);
+      let out = '';
+      const again = await main(['replay', '--impl', tfjs('--bug', bug), file], { cwd: r.dir, checks: [], claims: [], stdout: { write: (s: string) => void (out += s) }, stderr: { write: () => {} } });
+      expect(again, out).toBe(1);
+      let fixedOut = '';
+      const fixed = await main(['replay', '--impl', tfjs(), file], { cwd: r.dir, checks: [], claims: [], stdout: { write: (s: string) => void (fixedOut += s) }, stderr: { write: () => {} } });
+      expect(fixed, fixedOut).toBe(0);
+    });
+  }
+
+  for (const fault of ['no-handshake', 'garbage', 'nan', 'crash-midway']) {
+    it(`--fault ${fault}: exit 2 naming the implementation, request and fault, nothing on stdout`, async () => {
+      const r = await cli('verify', '--impl', tfjs('--fault', fault), '--runs', '1', '--no-report');
+      expect(r.code, r.err).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toContain('--impl');
+      expect(r.err).toMatch(/implementation "(tfjs-example|.*impl\.js.*)"/);
+      expect(r.err).toMatch(/no-handshake|not-json|non-finite|exited/);
+    });
+  }
+
+  it('--fault timeout with --impl-timeout: exit 2 (timeout)', async () => {
+    const r = await cli('verify', '--impl', tfjs('--fault', 'timeout'), '--impl-timeout', '1500', '--runs', '1', '--no-report');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('timeout');
+  });
+
+  it('a bad --impl-timeout exits 2 naming the flag', async () => {
+    const r = await cli('verify', '--impl', tfjs(), '--impl-timeout', 'soon');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--impl-timeout');
+  });
+});
