@@ -6,7 +6,6 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
 import { runCheck } from '../../runner/run.js';
-import { deriveSeed } from '../../numeric/random.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { selectChecks, type Registry } from '../../runner/registry.js';
@@ -23,6 +22,9 @@ import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, slug, writeRunFolder } from '../../report/write.js';
+import { parseJobs } from '../../pool/jobs.js';
+import { runChecks } from '../../pool/runChecks.js';
+import type { CheckSource } from '../../pool/checkTask.js';
 
 /** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
 export type Plan = Pick<Registry, 'claims' | 'checks'>;
@@ -68,8 +70,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-report', 'write no report files')
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
+    .option('--jobs <n>', 'workers that run property checks at once (default: the number of cores; 1: all in this process)')
     .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
-    .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string }) => {
+    .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string; jobs?: string }) => {
+      const jobs = parseJobs(raw.jobs);
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const corpus: Check[] = [];
@@ -77,7 +81,8 @@ export function register(program: Command, ctx: CliContext): void {
       const withLoss = raw.loss === undefined ? [] : registry.lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)));
       const plan: Plan = { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
-      const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full);
+      const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend };
+      const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full, pool);
       ctx.exitCode = code;
     });
 }
@@ -136,23 +141,20 @@ export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'ch
 }
 
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
-export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext): Promise<number> {
+export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, pool: VerifyPool = IN_PROCESS): Promise<number> {
   const selected = selectChecks(plan.checks, o);
   const progress = createProgress(o.progress && progressAllowed(ctx), selected.length);
-  const runs: { check: Check; result: CheckResult }[] = [];
+  let runs: { check: Check; result: CheckResult }[];
   try {
-    for (const [i, check] of selected.entries()) {
-      progress.update(i, check.id);
-      const seed = deriveSeed(o.seed, check.id);
-      const result = await runOne(check, {
-        seed,
-        baseSeed: o.seed,
-        scale: o.scale,
-        ...(o.runs !== null ? { numRuns: o.runs } : {}),
-        onProgress: (f) => progress.update(i + Math.min(1, Math.max(0, f)), check.id),
-      });
-      runs.push({ check, result });
-    }
+    const results = await runChecks(selected, {
+      ...pool,
+      baseSeed: o.seed,
+      run: { scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) },
+      runHere: runOne,
+      failed: failedResult,
+      onProgress: (done, id) => progress.update(done, id),
+    });
+    runs = selected.map((check, i) => ({ check, result: results[i]! }));
   } finally {
     progress.stop();
   }
@@ -193,26 +195,41 @@ export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext): 
   return report.exitCode;
 }
 
+/** How `--jobs` runs the checks: workers, where they find the registry's checks, the backend. */
+export interface VerifyPool {
+  readonly jobs: number;
+  readonly source: CheckSource | null;
+  readonly sourceIds: ReadonlySet<string>;
+  readonly backend?: string;
+}
+
+const IN_PROCESS: VerifyPool = { jobs: 1, source: null, sourceIds: new Set() };
+
 /** Runs one check; a check that throws is a `fail` of that check, not a crash of the run. */
 async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Promise<CheckResult> {
   const t0 = performance.now();
   try {
     return await runCheck(check, options);
   } catch (e) {
-    return {
-      check: check.id,
-      claim: check.claim,
-      verdict: 'fail',
-      expect: check.expect,
-      arithmetic: check.arithmetic,
-      variant: check.variant,
-      cases: 0,
-      worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN },
-      seed: options.seed,
-      message: `the check threw: ${e instanceof Error ? e.message : String(e)}`,
-      ms: Math.round(performance.now() - t0),
-    };
+    return failedResult(check, `the check threw: ${e instanceof Error ? e.message : String(e)}`, options.seed, Math.round(performance.now() - t0));
   }
+}
+
+/** The `fail` of a check that threw or whose worker failed. */
+function failedResult(check: Check, message: string, seed: number, ms: number): CheckResult {
+  return {
+    check: check.id,
+    claim: check.claim,
+    verdict: 'fail',
+    expect: check.expect,
+    arithmetic: check.arithmetic,
+    variant: check.variant,
+    cases: 0,
+    worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN },
+    seed,
+    message,
+    ms,
+  };
 }
 
 /** The verdict table followed by the counterexamples. */
