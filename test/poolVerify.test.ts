@@ -27,6 +27,20 @@ describe('verify --jobs', () => {
     }
   }, 240_000);
 
+  it('--jobs 2: C11, C12 (training runs in pool workers) decide exactly as in the golden full report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'covcheck-jobs-'));
+    try {
+      const r = await runCli(['verify', '--claims', 'C11,C12', '--seed', '42', '--no-corpus', '--no-progress', '--jobs', '2', '--report-dir', dir], real);
+      expect(r.code, r.err).toBe(0);
+      const got = JSON.parse(readFileSync(join(dir, 'runs', 'verify-seed42-ci-C11-C12', 'report.json'), 'utf8')) as { checks: { claim: string }[] };
+      const want = JSON.parse(readFileSync(new URL('../fixtures/golden/verify-seed42-ci.report.json', import.meta.url), 'utf8')) as { checks: { claim: string }[] };
+      expect(got.checks.length).toBeGreaterThan(0);
+      expect(JSON.stringify(got.checks)).toBe(JSON.stringify(want.checks.filter((c) => c.claim === 'C11' || c.claim === 'C12')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
+
   it('--jobs must be a whole number from 1: exit 2 naming the flag', async () => {
     const r = await runCli(['verify', '--jobs', '0', '--no-report'], real);
     expect(r.code).toBe(2);

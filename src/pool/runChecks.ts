@@ -11,6 +11,10 @@ import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import { checkTask, type CheckSource } from './checkTask.js';
 import { taskSeed } from './taskSeed.js';
 import { WorkerPool } from './workerPool.js';
+import { poolTrainFn } from './trainTask.js';
+import { loadEngineTrainFn } from '../sweep/engineTrain.js';
+import { useTrainFn } from '../sweep/provider.js';
+import type { TrainFn } from '../sweep/trainFn.js';
 
 export interface RunChecksOptions {
   readonly jobs: number;
@@ -65,6 +69,27 @@ export async function runChecks(checks: readonly Check[], o: RunChecksOptions): 
     }
     hereDone = here.length;
   };
-  await Promise.all([inPool(), inThread()]);
+  const restore = o.jobs > 1 && here.some(({ check }) => check.arithmetic === 'statistical') ? await trainInPool(o.jobs) : null;
+  try {
+    await Promise.all([inPool(), inThread()]);
+  } finally {
+    await restore?.();
+  }
   return results;
+}
+
+/**
+ * The statistical checks' training runs (C11, C12) go to a pool of `jobs` workers, started on the
+ * first run; answers what closes it and puts the in-thread engine back. When the engine cannot
+ * load here, nothing changes (the claims say `inconclusive` as before).
+ */
+async function trainInPool(jobs: number): Promise<() => Promise<void>> {
+  if (!('train' in (await loadEngineTrainFn()))) return async () => undefined;
+  let pool: WorkerPool | null = null;
+  const train: TrainFn = (setting, seed) => poolTrainFn((pool ??= new WorkerPool({ jobs })))(setting, seed);
+  const back = useTrainFn(train);
+  return async () => {
+    back();
+    await (pool as WorkerPool | null)?.close();
+  };
 }
