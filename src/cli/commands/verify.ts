@@ -2,7 +2,7 @@
  * `covcheck verify` (the default command): runs the selected checks of the claim registry, prints
  * the verdict table and counterexamples, writes the report folder, exits 1 on any `fail`.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
 import { runCheck } from '../../runner/run.js';
@@ -25,6 +25,8 @@ import { reportDirProblem, slug, writeRunFolder } from '../../report/write.js';
 import { parseJobs } from '../../pool/jobs.js';
 import { runChecks } from '../../pool/runChecks.js';
 import type { CheckSource } from '../../pool/checkTask.js';
+import { parseShard, type Shard } from '../../pool/shard.js';
+import { shardChecks, verifyShardRun, writeVerifyShard } from './verifyShard.js';
 
 /** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
 export type Plan = Pick<Registry, 'claims' | 'checks'>;
@@ -71,9 +73,12 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
     .option('--jobs <n>', 'workers that run property checks at once (default: the number of cores; 1: all in this process)')
+    .option('--shard <i/n>', 'run only slice i of n of the checks and write a shard file under <report-dir>/shards/ (then: covcheck merge)')
     .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
-    .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string; jobs?: string }) => {
+    .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string }) => {
       const jobs = parseJobs(raw.jobs);
+      const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
+      if (shard && !raw.report) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const corpus: Check[] = [];
@@ -81,7 +86,7 @@ export function register(program: Command, ctx: CliContext): void {
       const withLoss = raw.loss === undefined ? [] : registry.lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)));
       const plan: Plan = { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
-      const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend };
+      const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
       const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full, pool);
       ctx.exitCode = code;
     });
@@ -142,7 +147,8 @@ export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'ch
 
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
 export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, pool: VerifyPool = IN_PROCESS): Promise<number> {
-  const selected = selectChecks(plan.checks, o);
+  const all = selectChecks(plan.checks, o);
+  const selected = pool.shard ? shardChecks(all, pool.shard) : all;
   const progress = createProgress(o.progress && progressAllowed(ctx), selected.length);
   let runs: { check: Check; result: CheckResult }[];
   try {
@@ -159,8 +165,19 @@ export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, p
     progress.stop();
   }
 
+  if (pool.shard && o.reportDir !== null) {
+    const run = verifyShardRun(o, ctx.version, ctx.backend, all, plan.claims);
+    const path = await writeVerifyShard(join(o.reportDir, 'shards', runName(o)), run, pool.shard, runs.map((r) => r.result));
+    const failed = runs.filter((r) => r.result.verdict === 'fail').length;
+    ctx.stdout.write(`shard ${pool.shard.index}/${pool.shard.count}: ${runs.length} of ${all.length} checks, ${failed} fail; shard file: ${path}\n`);
+    return failed > 0 ? 1 : 0;
+  }
   const claimIds = new Set(selected.map((c) => c.claim));
-  const claims: readonly ClaimRecord[] = plan.claims.filter((c) => claimIds.has(c.id));
+  return reportVerify(o, plan.claims.filter((c) => claimIds.has(c.id)), runs, ctx);
+}
+
+/** Builds, writes and prints the report of a run's results (also of merged shards); answers the exit code. */
+export async function reportVerify(o: VerifyOptions, claims: readonly ClaimRecord[], runs: readonly { check: Check | undefined; result: CheckResult }[], ctx: CliContext): Promise<number> {
   const report = buildVerifyReport(
     {
       version: ctx.version,
@@ -201,6 +218,8 @@ export interface VerifyPool {
   readonly source: CheckSource | null;
   readonly sourceIds: ReadonlySet<string>;
   readonly backend?: string;
+  /** --shard: run only this slice and write a shard file instead of the report. */
+  readonly shard?: Shard;
 }
 
 const IN_PROCESS: VerifyPool = { jobs: 1, source: null, sourceIds: new Set() };
