@@ -43,7 +43,8 @@ export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: strin
   for (const [i, cell] of cells.entries()) {
     const key = cellKey(cell, spec.training);
     const have = state.cells[key];
-    hooks.onCell?.(i, cells.length, cell, have !== undefined);
+    // In parallel the bar counts finished cells (all start at once), else the cell about to train.
+    if (!parallel || have) hooks.onCell?.(parallel ? resumed + trained : i, cells.length, cell, have !== undefined);
     if (have) {
       records.push({ cell, run: have.run });
       resumed++;
@@ -56,6 +57,7 @@ export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: strin
       state.cells[key] = rec;
       records[at] = rec;
       trained++;
+      if (parallel) hooks.onCell?.(resumed + trained, cells.length, cell, false);
       // One save at a time (parallel cells finish in any order); each writes the whole state.
       if (statePath !== null) saving = saving.then(() => saveState(statePath, state));
       return saving;
