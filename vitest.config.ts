@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { addLavapipeDriver } from './src/engines/webgpu/runtime.js';
+
+// The project's lavapipe (scripts/gpu/setup-lavapipe.sh), if installed, for the WebGPU engine's tests:
+// set here, in the main process, because worker threads cannot set the environment native code reads.
+addLavapipeDriver();
 
 // One worker pool, no per-file isolation: importing @fast-check/vitest costs seconds per file.
 // CI pins the property seed (COVCHECK_SEED, default 42) so test names and runs are stable.

@@ -63,6 +63,15 @@ rows.push({ what: '`node -e 0` (baseline)', value: bare, unit: 's' });
 rows.push({ what: '`covcheck --version`', value: startup.version.seconds, unit: 's', target: '< 0.25', baseline: { name: 'node -e 0', ratio: startup.version.seconds / bare } });
 rows.push({ what: '`covcheck eval --case fixtures/cases/01-…`', value: startup.evalCase.seconds, unit: 's', target: '< 0.4', baseline: { name: 'node -e 0', ratio: startup.evalCase.seconds / bare } });
 rows.push({ what: '`covcheck eval --case …` peak RSS', value: startup.evalCase.peakMB, unit: 'MB', target: '', baseline: { name: 'node -e 0', ratio: startup.evalCase.peakMB / startup.node.peakMB } });
+try {
+  // Issue 11: only where Dawn finds an adapter (scripts/gpu/setup-lavapipe.sh gives one to any Linux machine).
+  const { probeWebGpu } = await import('../src/engines/webgpu/device.js');
+  const gpu = probeWebGpu();
+  if (typeof gpu === 'string') rows.push({ what: `webgpu rows skipped: ${gpu.slice(0, 100)}`, value: Number.NaN, unit: '' });
+  else rows.push(...(await (await import('./webgpu.js')).webgpuRows()));
+} catch (e) {
+  rows.push({ what: `webgpu bench failed: ${(e as Error).message.slice(0, 100)}`, value: Number.NaN, unit: '' });
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-bench-'));
 const help = timeCommand(['bin/covcheck.js', '--help']);

@@ -18,12 +18,13 @@ import * as C10 from './claims/C10/index.js';
 import * as C11 from './claims/C11.js';
 import * as C12 from './claims/C12.js';
 import * as mutants from './mutants/index.js';
+import * as inBatch from './claims/inBatch/index.js';
 import { lossChecks } from './lossChecks.js';
 
 /** A claim module exports `record` (one claim) or `records` (several), and `checks`. */
 type ClaimModule = { readonly checks: readonly Check[] } & ({ readonly record: ClaimRecord } | { readonly records: readonly ClaimRecord[] });
 
-const MODULES: readonly ClaimModule[] = [C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12];
+const MODULES: readonly ClaimModule[] = [C1, C2, C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, inBatch];
 
 const byId = (a: ClaimRecord, b: ClaimRecord) => Number(a.id.slice(1)) - Number(b.id.slice(1));
 

@@ -2,7 +2,7 @@
  * The CLI, driven in-process through main(argv, overrides) with injected fake checks (the real
  * registry is not loaded), captured stdout/stderr and a temporary working directory.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -179,7 +179,7 @@ describe('verify', () => {
     expect(r.out).toMatch(/0 checks .*PASSED/);
     const report = JSON.parse(read(r.cwd, 'reports/runs/verify-seed42-ci/report.json'));
     expect(report.summary.checks).toBe(0);
-    expect(read(r.cwd, 'reports/latest/junit.xml')).toMatch(/tests="0"/);
+    expect(read(r.cwd, 'reports/latest/verify/junit.xml')).toMatch(/tests="0"/);
   });
 
   it('runs every check, prints the table and counterexamples, exits 1 on a fail', async () => {
@@ -187,8 +187,9 @@ describe('verify', () => {
     expect(r.code).toBe(1);
     for (const c of ALL) expect(r.out).toContain(c.id);
     expect(r.out).toMatch(/C2\/fake\/fails\s+FAIL/);
-    expect(r.out).toMatch(/counterexample .*\{"n":11\}/);
+    expect(r.out).toMatch(/\nFailures \(1\):\n\nC2\/fake\/fails\n {2}\S/); // the failures close the table
     expect(r.out).toMatch(/replay: covcheck replay --check C2\/fake\/fails --seed -?\d+ --path [\d:]+/);
+    expect(r.out).not.toMatch(/C2\/fake\/excluded \[expected-fail\]/); // details in the report (and --verbose)
     expect(r.out).toMatch(/4 checks: 1 pass, 1 fail, 1 expected-fail, 1 inconclusive .*FAILED \(exit 1\)/);
     expect(r.err).toBe(''); // no progress bar without a TTY
   });
@@ -211,7 +212,8 @@ describe('verify', () => {
     ]);
     expect(readdirSync(join(r.cwd, 'reports'))).toEqual(['latest', 'runs']); // no temp folders left
     expect(readdirSync(join(r.cwd, 'reports/runs'))).toEqual(['verify-seed7-ci']);
-    for (const f of files.filter((f) => f.includes('.'))) expect(read(r.cwd, `reports/latest/${f}`)).toBe(read(r.cwd, `${run}/${f}`));
+    expect(readlinkSync(join(r.cwd, 'reports/latest/verify'))).toBe('../runs/verify-seed7-ci');
+    for (const f of files.filter((f) => f.includes('.'))) expect(read(r.cwd, `reports/latest/verify/${f}`)).toBe(read(r.cwd, `${run}/${f}`));
 
     const report = JSON.parse(read(r.cwd, `${run}/report.json`));
     expect(report).toMatchObject({ tool: 'covcheck', command: 'verify', version: '9.9.9-test', seed: 7, scale: 'ci', exitCode: 1 });
@@ -288,14 +290,14 @@ describe('verify', () => {
     const boom: CustomCheck = { ...customCheck, id: 'C3/fake/boom', run: () => { throw new Error('kaput'); } };
     const r = await cli(['--no-report'], { checks: [passCheck, boom] });
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/C3\/fake\/boom \[fail\]: the check threw: kaput/);
+    expect(r.out).toMatch(/Failures \(1\):\n\nC3\/fake\/boom\n {2}the check threw: kaput/);
   });
 });
 
 describe('replay', () => {
   async function counterexampleFile(): Promise<{ cwd: string; file: string; data: { seed: number; path: string } }> {
     const r = await cli(['--seed', '11', '--claims', 'C2']);
-    const file = 'reports/latest/counterexamples/C2-fake-fails.json';
+    const file = 'reports/latest/verify/counterexamples/C2-fake-fails.json';
     return { cwd: r.cwd, file, data: JSON.parse(read(r.cwd, file)) };
   }
 

@@ -24,7 +24,7 @@ describe('golden report', () => {
         version: '0.1.0',
       });
       expect(r.code, r.err).toBe(0);
-      const got = readFileSync(join(dir, 'runs', 'verify-seed42-ci-C1-C2-C5-C8', 'report.json'), 'utf8');
+      const got = readFileSync(join(dir, 'runs', 'verify-seed42-ci-C1-C2-C5-C8-nocorpus', 'report.json'), 'utf8');
       const want = readFileSync(new URL('../fixtures/golden/verify-seed42-ci-C1-C2-C5-C8-nocorpus.report.json', import.meta.url), 'utf8');
       expect(normalise(got)).toBe(normalise(want));
     } finally {

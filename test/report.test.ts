@@ -1,7 +1,7 @@
 /**
  * Report writing: atomic run folders, JSON, JUnit, Markdown and the headless SVG plots.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,14 +43,16 @@ describe('writeRunFolder', () => {
     const dir = tempDir();
     const w = await writeRunFolder(dir, 'train-seed1', { 'a.json': '{}\n', 'plots/x.svg': '<svg/>', 'deep/er/y.txt': 'y' });
     expect(w.dir).toBe(join(dir, 'runs', 'train-seed1'));
-    expect(w.latest).toBe(join(dir, 'latest'));
+    expect(w.latest).toBe(join(dir, 'latest', 'train')); // a latest per command, a link to the run folder
+    expect(readlinkSync(w.latest!)).toBe('../runs/train-seed1');
     expect(readFileSync(join(w.dir, 'plots/x.svg'), 'utf8')).toBe('<svg/>');
-    expect(readFileSync(join(dir, 'latest/deep/er/y.txt'), 'utf8')).toBe('y');
+    expect(readFileSync(join(dir, 'latest/train/deep/er/y.txt'), 'utf8')).toBe('y');
     expect(statSync(w.dir).mode & 0o777).toBe(0o755);
 
     await writeRunFolder(dir, 'train-seed1', { 'b.json': '[]' });
     expect(readdirSync(w.dir)).toEqual(['b.json']); // the old files are gone
-    expect(readdirSync(join(dir, 'latest'))).toEqual(['b.json']);
+    expect(readdirSync(join(dir, 'latest', 'train'))).toEqual(['b.json']);
+    expect(readdirSync(join(dir, 'latest'))).toEqual(['train']);
     expect(readdirSync(dir).sort()).toEqual(['latest', 'runs']);
     expect(readdirSync(join(dir, 'runs'))).toEqual(['train-seed1']);
   });
@@ -163,10 +165,11 @@ describe('verify report', () => {
   it('renders Markdown for a job summary', () => {
     const md = verifyMarkdown(buildVerifyReport(info, [{ check: undefined, result: failing }]));
     expect(md).toMatch(/^# covcheck verify: FAILED\n/);
-    expect(md).toContain('| C1 | C1/x/fail | **FAIL** | 10 | 1.00 > 0 | 5 | error 1 > tolerance 0 \\| pipe |');
+    expect(md).toContain('| C1 | C1/x/fail | **FAIL** | 10 | 1.00 > 0 | error 1 > tolerance 0 \\| pipe |');
     expect(md).toContain('```sh\ncovcheck replay --check C1/x/fail --seed 9 --path 1:0\n```');
     expect(md).toContain('### C1: Euler (exact)');
     expect(md).toContain('- [plots/C1-x-fail--curve.svg](plots/C1-x-fail--curve.svg)');
+    expect(md.indexOf('## Failures (1)')).toBeLessThan(md.indexOf('## Checks'));
   });
 
   it('formats worst errors and replay commands', () => {

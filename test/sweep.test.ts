@@ -199,7 +199,7 @@ describe('the command', () => {
     expect(report.groups[0].final).toHaveLength(3);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/\| depth \| hid \| δ_lower \|/);
     expect(ctx.out).toMatch(/24 cells: 24 trained, 0 resumed/);
-    expect(existsSync(join(d, 'reports', 'latest', 'report.json'))).toBe(true);
+    expect(existsSync(join(d, 'reports', 'latest', 'sweep', 'report.json'))).toBe(true);
 
     const ctx2 = ctxIn(d);
     const again = syntheticTrainFn();

@@ -53,12 +53,12 @@ describe('options and presets', () => {
       expect(() => resolveOptions('official', o as never)).toThrow(re);
     });
   }
-  it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme\)/));
+  it('rejects an unknown preset', () => expect(() => resolveOptions('fast')).toThrow(/^--preset: unknown preset "fast" \(official, readme, large, simclr\)/));
   it('createEngine refuses an engine it does not know, naming --engine', async () => {
     const tree = completeTree(2, 2, () => 0.9);
     const spec: NetworkSpec = { arch: treeArchitecture(tree, 2), activation: RELU, bias: false, normalize: false, eps: 0 };
     const request = { engine: 'webgl' as never, spec, params: initParams(spec, new Rng(1)), loss: { name: 'simp' } as never, optimizer: { name: 'sgd', lr: 0.1 } as const, B: 2, H: 1 };
-    await expect(createEngine(request)).rejects.toThrow(/^--engine: unknown engine "webgl" \(f32, tfjs\)/);
+    await expect(createEngine(request)).rejects.toThrow(/^--engine: unknown engine "webgl" \(f32, tfjs, webgpu\)/);
   });
 });
 
@@ -224,7 +224,7 @@ describe('covcheck train', () => {
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; corrByHeight: number[] });
     expect(lines.map((l) => l.epoch)).toEqual([0, 1, 2]);
     expect(r.err).toMatch(/epoch 2\/2/);
-    const latest = join(dir, 'reports', 'latest');
+    const latest = join(dir, 'reports', 'latest', 'train');
     for (const f of ['report.json', 'report.md', 'timing.json', 'plots/corr-by-height.svg']) expect(existsSync(join(latest, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(latest, 'report.json'), 'utf8')) as { status: string; epochs: unknown[] };
     expect(report.status).toBe('ok');

@@ -4,6 +4,8 @@
  * mode "grad":   loss, f, grads (backward pass), grads_bias, connection_grads (Σ K·∂L/∂f, claim C2),
  *                and with `connections` the per-sample K_ν.
  * mode "expect": exact enumeration (theory/expectedGradient.ts) under the `root` augmentation.
+ * negatives "in-batch" (network/inBatchGradient.ts): f, K hold x and x_pos only; connection_grads is
+ * Σ over the 2B views of K·∂L/∂u, each view's ∂L/∂u gathered from every pair it is in.
  */
 import { EXACT, F64, type Arith } from '../numeric/arith.js';
 import { Rational } from '../numeric/rational.js';
@@ -12,7 +14,8 @@ import { isHomogeneous, activationName } from '../network/activation.js';
 import { toArith } from '../network/init.js';
 import { leafDistribution } from '../hltm/exactDistribution.js';
 import { expectedSimpleGradientFrom } from '../theory/expectedGradient.js';
-import { batchLoss, connectionGradient } from '../network/batchGradient.js';
+import { batchLoss, connectionGradient, connectionGradientOf } from '../network/batchGradient.js';
+import { inBatchLoss } from '../network/inBatchGradient.js';
 import { connections } from '../network/connection.js';
 import type { Trace } from '../network/forward.js';
 import { expectedSimpleGradient } from '../theory/expectedGradient.js';
@@ -49,9 +52,16 @@ function evaluateExact(c: ParsedCase): Record<string, unknown> {
     return { expected_L_simp: str(e.expectedLoss), n_configs: e.nConfigs, nodes };
   }
   const q = (rows: readonly (readonly number[])[]) => rows.map((r) => r.map((v) => A.from(v)));
+  const m = (rows: readonly (readonly Rational[])[]) => rows.map((row) => row.map(str));
+  if (c.negatives === 'in-batch') {
+    const ib = inBatchLoss(A, c.spec, params, { x: q(c.batch.x), pos: q(c.batch.pos) }, c.loss, c.symmetric, c.reduction);
+    const out: Record<string, unknown> = { loss: str(ib.value), f: { x: m(ib.f.x), x_pos: m(ib.f.pos) }, grads: byName(ib.grads.W) };
+    if (ib.grads.b) out.grads_bias = Object.fromEntries(c.spec.arch.blocks.map((b) => [b.name, ib.grads.b![b.index]!.map(str)]));
+    out.connection_grads = byName(connectionGradientOf(A, c.spec, params, ib.traces, ib.dOut));
+    return out;
+  }
   const batch = { x: q(c.batch.x), pos: q(c.batch.pos), neg: c.batch.neg.map(q) };
   const r = batchLoss(A, c.spec, params, batch, c.loss, c.reduction);
-  const m = (rows: readonly (readonly Rational[])[]) => rows.map((row) => row.map(str));
   const out: Record<string, unknown> = {
     loss: str(r.value),
     f: { x: m(r.f.x), x_pos: m(r.f.pos), x_neg: c.flatNegatives ? m(r.f.neg.map((row) => row[0]!)) : r.f.neg.map(m) },
@@ -63,6 +73,7 @@ function evaluateExact(c: ParsedCase): Record<string, unknown> {
 }
 
 function evaluateGrad(c: ParsedCase, withK: boolean): Record<string, unknown> {
+  if (c.negatives === 'in-batch') return evaluateInBatch(c, withK);
   const { spec, params } = c;
   const r = batchLoss(F64, spec, params, c.batch, c.loss, c.reduction);
   const byName = (flat: readonly (readonly number[])[]) =>
@@ -90,6 +101,26 @@ function evaluateGrad(c: ParsedCase, withK: boolean): Record<string, unknown> {
       };
     }
     out.K = perBlock;
+  }
+  return out;
+}
+
+function evaluateInBatch(c: ParsedCase, withK: boolean): Record<string, unknown> {
+  const { spec, params } = c;
+  const r = inBatchLoss(F64, spec, params, c.batch, c.loss, c.symmetric, c.reduction);
+  const byName = (flat: readonly (readonly number[])[]) =>
+    Object.fromEntries(spec.arch.blocks.map((b) => [b.name, reshape(flat[b.index]!, b.out, b.in)]));
+  const out: Record<string, unknown> = { loss: r.value, f: { x: r.f.x, x_pos: r.f.pos }, grads: byName(r.grads.W) };
+  if (r.grads.b) out.grads_bias = Object.fromEntries(spec.arch.blocks.map((b) => [b.name, r.grads.b![b.index]]));
+  out.connection_grads = byName(connectionGradientOf(F64, spec, params, r.traces, r.dOut));
+  if (withK) {
+    const kv = r.traces.map((t) => connections(F64, spec, params, t));
+    out.K = Object.fromEntries(
+      spec.arch.blocks.map((b) => {
+        const mats = kv.map((cs) => reshape(cs[b.index]!.K, cs[b.index]!.rows, cs[b.index]!.cols));
+        return [b.name, { x: mats.filter((_, v) => v % 2 === 0), x_pos: mats.filter((_, v) => v % 2 === 1) }];
+      }),
+    );
   }
   return out;
 }

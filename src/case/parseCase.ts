@@ -32,7 +32,7 @@ export function parseCase(json: unknown): ParsedCase {
     if (p.loss.name !== 'simp') throw new InputError('loss.name', `mode "expect" computes E[∇L_simp]: the loss must be "simp", got "${p.loss.name}"`);
     if (p.normalize) throw new InputError('normalize', 'mode "expect" is defined without output normalisation');
   }
-  const spec = { arch: p.arch, activation: p.activation, bias: p.b !== null, normalize: p.normalize, eps: p.eps };
+  const spec = { arch: p.arch, activation: p.activation, bias: p.b !== null, normalize: p.normalize, eps: p.eps, ...(p.normalizeForm === 'max' ? { normalizeForm: p.normalizeForm } : {}) };
   return {
     tree: p.tree,
     spec,
@@ -44,5 +44,7 @@ export function parseCase(json: unknown): ParsedCase {
     reduction: p.reduction,
     mode: p.mode,
     hasPolarities: p.hasPolarities,
+    negatives: p.negatives,
+    symmetric: p.symmetric,
   };
 }

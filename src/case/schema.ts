@@ -14,6 +14,7 @@ import { activationName, parseActivation, type Activation } from '../network/act
 import { treeArchitecture, type Architecture, type NetworkSpec, type Params } from '../network/architecture.js';
 import type { Batch } from '../network/batchGradient.js';
 import { parseLoss, type Loss, type Reduction } from '../losses/index.js';
+import type { NormalizationFormName } from '../network/normalization.js';
 import { isObject, numberMatrix, numberVector, reshape } from './jsonValues.js';
 
 /** A case as JSON. `x_neg` is [B][H][leaves], or [B][leaves] for H = 1 (`Neg` narrows it). */
@@ -31,7 +32,12 @@ export interface CaseJson<Neg extends number[][][] | number[][] = number[][][] |
   loss: Record<string, unknown>;
   reduction?: Reduction;
   mode?: 'grad' | 'expect';
+  negatives?: Negatives;
+  normalize_form?: NormalizationFormName;
 }
+
+/** How anchors get their negatives: `batch.x_neg`, or the other views of the batch (H = 2B − 2). */
+export type Negatives = 'explicit' | 'in-batch';
 
 /** A case with its negatives always as [B][H][leaves] (what the hunt generates and mutates). */
 export type NestedCaseJson = CaseJson<number[][][]>;
@@ -49,6 +55,10 @@ export interface ParsedCase {
   readonly reduction: Reduction;
   readonly mode: 'grad' | 'expect';
   readonly hasPolarities: boolean;
+  /** 'in-batch': batch.neg is empty per row; anchor i's negatives are the other rows' views. */
+  readonly negatives: Negatives;
+  /** loss.symmetric: every view is an anchor once (2B anchors); always true for ntxent. */
+  readonly symmetric: boolean;
 }
 
 /** What the readers produce, field by field (a reader may use the parts of the fields above it). */
@@ -70,6 +80,9 @@ export interface CaseParts {
   flatNegatives: boolean;
   loss: Loss;
   lossSpec: unknown;
+  negatives: Negatives;
+  symmetric: boolean;
+  normalizeForm: NormalizationFormName;
 }
 
 export interface CaseField {
@@ -180,6 +193,7 @@ export const CASE_FIELDS: readonly CaseField[] = [
     },
     write: (c) => (c.spec.eps === EPS ? undefined : c.spec.eps),
   },
+  choice('normalize_form', ['plus', 'max'], '"plus" (default): f/(‖f‖ + eps); "max": f/max(‖f‖, eps), PyTorch\'s F.normalize', (p, v) => (p.normalizeForm = v), (c) => c.spec.normalizeForm ?? 'plus'),
   choice('reduction', ['mean', 'sum'], '"mean" (default) or "sum" over the batch', (p, v) => (p.reduction = v), (c) => c.reduction),
   {
     name: 'weights',
@@ -205,20 +219,27 @@ export const CASE_FIELDS: readonly CaseField[] = [
     },
     write: (c) => (c.params.b ? byNode(c.spec.arch, (b) => [...c.params.b![b.index]!]) : undefined),
   },
+  choice('negatives', ['explicit', 'in-batch'], '"explicit" (default: batch.x_neg) or "in-batch": anchor i\'s negatives are the 2B − 2 views of the other rows', (p, v) => (p.negatives = v), (c) => c.negatives),
   {
     name: 'batch',
     required: true,
     meaning: '{x, x_pos: [B][leaves], x_neg: [B][leaves] (H = 1) or [B][H][leaves]}, the leaf inputs',
     read: (v, p) => readBatch(v, p),
-    write: (c) => ({ x: c.batch.x, x_pos: c.batch.pos, x_neg: c.flatNegatives ? c.batch.neg.map((row) => row[0]!) : c.batch.neg }),
+    write: (c) =>
+      c.negatives === 'in-batch'
+        ? { x: c.batch.x, x_pos: c.batch.pos }
+        : { x: c.batch.x, x_pos: c.batch.pos, x_neg: c.flatNegatives ? c.batch.neg.map((row) => row[0]!) : c.batch.neg },
   },
   {
     name: 'loss',
     required: true,
-    meaning: '{name, tau?, r0?}: simp, tri (H = 1), nce, official_nce, official_subtract',
+    meaning: '{name, tau?, r0?, symmetric?}: simp, tri (H = 1), nce, official_nce, official_subtract, ntxent (in-batch)',
     read: (v, p) => {
-      p.loss = parseLoss(v);
+      const { rest, symmetric } = splitSymmetric(v);
+      p.loss = parseLoss(rest);
       p.lossSpec = v;
+      p.symmetric = symmetric || p.loss.name === 'ntxent';
+      checkInBatchLoss(p, symmetric);
     },
     write: (c) => c.lossSpec,
   },
@@ -263,6 +284,13 @@ function readBatch(v: unknown, p: CaseParts): void {
   const nLeaves = p.tree.leaves.length;
   const x = numberMatrix('batch.x', v.x, undefined, nLeaves);
   const pos = numberMatrix('batch.x_pos', v.x_pos, x.length, nLeaves);
+  if (p.negatives === 'in-batch') {
+    if (v.x_neg !== undefined) throw new InputError('batch.x_neg', 'must be absent with negatives "in-batch" (the negatives are the other rows)');
+    if (x.length < 2) throw new InputError('batch.x', `negatives "in-batch" need B >= 2 rows, got ${x.length}`);
+    p.flatNegatives = false;
+    p.batch = { x, pos, neg: x.map(() => []) };
+    return;
+  }
   if (!Array.isArray(v.x_neg)) throw new InputError('batch.x_neg', `expected [B][leaves] or [B][H][leaves], got ${describe(v.x_neg)}`);
   if (v.x_neg.length !== x.length) throw new InputError('batch.x_neg', `expected ${x.length} rows (B, as batch.x), got ${v.x_neg.length}`);
   p.flatNegatives = v.x_neg.length > 0 && !Array.isArray((v.x_neg[0] as unknown[] | undefined)?.[0]);
@@ -275,4 +303,23 @@ function readBatch(v: unknown, p: CaseParts): void {
     neg = v.x_neg.map((row, i) => numberMatrix(`batch.x_neg[${i}]`, row, H, nLeaves));
   }
   p.batch = { x, pos, neg };
+}
+
+/** `loss.symmetric` is the pairing's, not the loss function's: taken out before parseLoss sees the object. */
+function splitSymmetric(v: unknown): { rest: unknown; symmetric: boolean } {
+  if (!isObject(v) || !('symmetric' in v)) return { rest: v, symmetric: false };
+  const { symmetric, ...rest } = v;
+  if (typeof symmetric !== 'boolean') throw new InputError('loss.symmetric', `expected true or false, got ${describe(symmetric)}`);
+  return { rest, symmetric };
+}
+
+/** The combinations docs/case-format.md allows: symmetric and ntxent need in-batch; ntxent needs normalize. */
+function checkInBatchLoss(p: CaseParts, symmetric: boolean): void {
+  if (p.negatives !== 'in-batch') {
+    if (symmetric) throw new InputError('loss.symmetric', 'needs negatives "in-batch"');
+    if (p.loss.name === 'ntxent') throw new InputError('loss.name', 'ntxent needs negatives "in-batch"');
+    return;
+  }
+  if (p.mode === 'expect') throw new InputError('negatives', 'mode "expect" is explicit-negative only');
+  if (p.loss.name === 'ntxent' && !p.normalize) throw new InputError('normalize', 'ntxent (cosine similarity) needs normalize: true');
 }

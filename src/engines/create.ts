@@ -1,5 +1,6 @@
 /**
- * Builds a training engine by name: `f32` (hand-written kernels, tree networks) or `tfjs` (on the
+ * Builds a training engine by name: `f32` (hand-written kernels, tree networks), `webgpu` (WGSL
+ * kernels on Dawn, docs/gpu.md) or `tfjs` (on the
  * TF.js backend `backend`, loaded here; an unavailable backend is an InputError naming --backend).
  * Adding an engine is one entry of ENGINES (and its name in engine.ts's ENGINE_NAMES).
  */
@@ -15,6 +16,8 @@ const ENGINES: Readonly<Record<EngineName, (r: EngineRequest) => Promise<TrainEn
     const { TfEngine } = await import('./tfjs/engine.js');
     return new TfEngine(tf, r);
   },
+  // Issue 11, docs/gpu.md: Dawn is loaded only here, when the engine is asked for.
+  webgpu: async (r) => new (await import('./webgpu/engine.js')).WebGpuEngine(r),
 };
 
 export async function createEngine(r: EngineRequest): Promise<TrainEngine> {

@@ -17,8 +17,8 @@ import type { NetworkSpec, Params } from '../network/architecture.js';
 import type { OptimizerSpec } from './optimizer.js';
 import type { EvalSet, UnitSums } from './unitSums.js';
 
-export type EngineName = 'f32' | 'tfjs';
-export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs'];
+export type EngineName = 'f32' | 'tfjs' | 'webgpu';
+export const ENGINE_NAMES: readonly EngineName[] = ['f32', 'tfjs', 'webgpu'];
 
 /** What every engine is built from: the network, its initial parameters, the loss, the optimiser and the batch shape. */
 export interface EngineOptions {
@@ -29,8 +29,10 @@ export interface EngineOptions {
   readonly optimizer: OptimizerSpec;
   /** Tuples per batch. */
   readonly B: number;
-  /** Negatives per tuple. */
+  /** Negatives per tuple (0 with in-batch negatives: the batch holds anchors and positives only). */
   readonly H: number;
+  /** In-batch negatives (docs/case-format.md): anchor i's negatives are the other rows' 2B − 2 views. */
+  readonly inBatch?: { readonly symmetric: boolean };
 }
 
 /** createEngine's request: the engine by name, its TF.js backend (tfjs only) and its options. */

@@ -96,7 +96,9 @@ export function corpusResults(outcomes: readonly ReplayOutcome[], seed = 0): Che
 
 /**
  * The corpus as checks (id "corpus/<file name>", run first by `covcheck verify`): each replays its
- * file. Files are read when the check runs, so a malformed file is that check's `fail`.
+ * file. Every file is parsed here, on every run and before any filter, so an unreadable or
+ * malformed file fails the run (InputError naming the file and field: exit 2) whatever --claims or
+ * --check select; it can never become an unnamed claim that a filter silently drops (issue 8 §2).
  */
 export function corpusChecks(dir: string, cwd: string): CustomCheck[] {
   const abs = resolve(cwd, dir);
@@ -106,13 +108,8 @@ export function corpusChecks(dir: string, cwd: string): CustomCheck[] {
     .sort()
     .map((name) => {
       const shown = join(dir, name);
-      let head: { claim: ClaimId; expect: 'hold' | 'fail'; target: string } = { claim: 'C0', expect: 'hold', target: '?' };
-      try {
-        const f = readCounterexampleFile(join(abs, name), shown);
-        head = { claim: f.claim, expect: f.expect, target: f.target };
-      } catch {
-        // reported when the check runs
-      }
+      const f = readCounterexampleFile(join(abs, name), shown);
+      const head: { claim: ClaimId; expect: 'hold' | 'fail'; target: string } = { claim: f.claim, expect: f.expect, target: f.target };
       const check: CustomCheck = {
         type: 'custom',
         id: `corpus/${name}`,

@@ -8,7 +8,7 @@
  *
  *  - f (outputs): n = ops (deepest chain, depth × widest input + n_out), scale = ḡ_L,s (path-sum
  *    bound of every partial sum); normalised outputs ×2/(‖g_L‖+ε). Max over samples.
- *  - grads (∂L/∂W, ∂L/∂b): the derivation of C2's float32 witness (properties/claims/C2-tfjs.ts,
+ *  - grads (∂L/∂W, ∂L/∂b): the derivation of C2's float32 witness (properties/claims/C2/engines/tolerance.ts,
  *    gradientTolerance): n = 2·ops + S + 8, scale = Σ_s K̄_s·(‖δ_s‖₁ + κ·Σ|β_s|·ō_s), with K̄_s the
  *    connection bound (with biases also the Jacobian bound), δ_s = ∂L/∂o_s, ō_s the output bound
  *    (÷(‖g_L‖+ε) after normalisation) and κ = 1 + 2·r_max/τ (1 without τ).

@@ -7,9 +7,10 @@ import { simpleLoss } from './simple.js';
 import { tripletLoss } from './triplet.js';
 import { infoNceLoss } from './infoNce.js';
 import { officialNceLoss, officialSubtractLoss } from './official.js';
+import { ntXentLoss } from './ntXent.js';
 
 export type { Loss, LossValue, DistanceBatch, Reduction } from './loss.js';
-export const LOSS_NAMES = ['simp', 'tri', 'nce', 'official_nce', 'official_subtract'] as const;
+export const LOSS_NAMES = ['simp', 'tri', 'nce', 'official_nce', 'official_subtract', 'ntxent'] as const;
 
 /** Parses `{name, tau?, r0?}`; unknown fields and bad values are InputErrors naming the field. */
 export function parseLoss(spec: unknown, field = 'loss'): Loss {
@@ -37,9 +38,11 @@ export function parseLoss(spec: unknown, field = 'loss'): Loss {
       return infoNceLoss(num('tau', 1));
     case 'official_nce':
       return officialNceLoss(num('tau', tau ?? 0.1));
+    case 'ntxent':
+      return ntXentLoss(num('tau', 1));
     default:
       throw new InputError(`${field}.name`, `unknown loss ${describe(o.name)} (${LOSS_NAMES.join(', ')})`);
   }
 }
 
-export { simpleLoss, tripletLoss, infoNceLoss, officialNceLoss, officialSubtractLoss };
+export { simpleLoss, tripletLoss, infoNceLoss, officialNceLoss, officialSubtractLoss, ntXentLoss };

@@ -38,6 +38,11 @@ export interface Loss {
   readonly rational: boolean;
   /** Tuple losses satisfy L = reduce_b ℓ(r_b+, r_b·−); batch losses do not. */
   readonly perTuple: boolean;
+  /**
+   * What the loss is a function of: 'distance' (default, r = ½‖f − f′‖²) or 'similarity'
+   * (s = ⟨f, f′⟩, NT-Xent: then rPos/rNeg hold s and β is ∂L/∂s; in-batch negatives only).
+   */
+  readonly statistic?: 'distance' | 'similarity';
   evaluate<T>(A: Arith<T>, batch: DistanceBatch<T>): LossValue<T>;
 }
 

@@ -17,6 +17,7 @@
 import { InputError, requireInt } from '../errors.js';
 import type { Tree } from '../hltm/tree.js';
 import type { Activation } from './activation.js';
+import type { NormalizationFormName } from './normalization.js';
 
 /** A leaf input x_j, the whole input vector (MLP), or another block's activation. */
 export type Source =
@@ -60,6 +61,8 @@ export interface NetworkSpec {
   /** The loss sees f/(‖f‖ + eps). */
   readonly normalize: boolean;
   readonly eps: number;
+  /** The divisor of the normalisation: "plus" f/(‖f‖ + eps) (default) or "max" f/max(‖f‖, eps). */
+  readonly normalizeForm?: NormalizationFormName;
 }
 
 /** Parameters in arithmetic T: W per block (flat row-major), b per block or null. */

@@ -11,14 +11,14 @@ import type { Arith } from '../numeric/arith.js';
 import { activateDerivative } from './activation.js';
 import type { NetworkSpec, Params } from './architecture.js';
 import type { Trace } from './forward.js';
-import { normalizeVjp } from './normalization.js';
+import { formOf, normalizeVjp } from './normalization.js';
 
 /** dg_ν = ∂loss/∂g_ν for every block. */
 export function backwardPre<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, trace: Trace<T>, dOut: readonly T[]): T[][] {
   const { arch } = spec;
   const dg: T[][] = new Array(arch.blocks.length);
   dg[arch.output] = [...dOut];
-  if (spec.normalize) normalizeVjp(A, spec.eps, trace.raw, trace.norm!, dOut, dg[arch.output]!);
+  if (spec.normalize) normalizeVjp(A, spec.eps, trace.raw, trace.norm!, dOut, dg[arch.output]!, trace.raw.length, 0, 0, 0, formOf(spec));
   for (let k = arch.blocks.length - 1; k >= 0; k--) {
     if (k === arch.output) continue;
     const block = arch.blocks[k]!;

@@ -8,6 +8,7 @@
  * Σ_samples K_ν(s)·δ_s from the connections (claim C2); the two must agree.
  */
 import type { Arith } from '../numeric/arith.js';
+import { InputError } from '../errors.js';
 import type { Loss, Reduction } from '../losses/loss.js';
 import type { NetworkSpec, Params } from './architecture.js';
 import { accumulateGrads, type ParamGrads, zeroGrads } from './backward.js';
@@ -52,6 +53,7 @@ export function batchLoss<T>(
   loss: Loss,
   reduction: Reduction = 'mean',
 ): BatchResult<T> {
+  if (loss.statistic === 'similarity') throw new InputError('negatives', `loss '${loss.name}' is defined on in-batch negatives only`);
   const run = (x: readonly T[]) => forward(A, spec, params, x);
   const traces = { x: batch.x.map(run), pos: batch.pos.map(run), neg: batch.neg.map((row) => row.map(run)) };
   const f = {
@@ -79,19 +81,24 @@ export function batchLoss<T>(
 
 /** Σ_samples K_ν(s)·∂L/∂f(s) for every block ν (flat row-major like W): claim C2's form. */
 export function connectionGradient<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, result: BatchResult<T>): T[][] {
+  const traces = [...result.traces.x, ...result.traces.pos, ...result.traces.neg.flat()];
+  const deltas = [...result.dOut.x, ...result.dOut.pos, ...result.dOut.neg.flat()];
+  return connectionGradientOf(A, spec, params, traces, deltas);
+}
+
+/** Σ_s K_ν(trace_s)·δ_s over any list of samples (explicit or in-batch views). */
+export function connectionGradientOf<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, traces: readonly Trace<T>[], deltas: readonly (readonly T[])[]): T[][] {
   const acc = spec.arch.blocks.map((b) => new Array<T>(b.out * b.in).fill(A.zero));
-  const add = (t: Trace<T>, delta: readonly T[]) => {
+  traces.forEach((t, s) => {
+    const delta = deltas[s]!;
     for (const c of connections(A, spec, params, t)) {
       const g = acc[c.block]!;
       for (let r = 0; r < c.rows; r++) {
-        let s: T = g[r]!;
-        for (let k = 0; k < c.cols; k++) s = A.add(s, A.mul(c.K[r * c.cols + k]!, delta[k]!));
-        g[r] = s;
+        let v: T = g[r]!;
+        for (let k = 0; k < c.cols; k++) v = A.add(v, A.mul(c.K[r * c.cols + k]!, delta[k]!));
+        g[r] = v;
       }
     }
-  };
-  result.traces.x.forEach((t, b) => add(t, result.dOut.x[b]!));
-  result.traces.pos.forEach((t, b) => add(t, result.dOut.pos[b]!));
-  result.traces.neg.forEach((row, b) => row.forEach((t, k) => add(t, result.dOut.neg[b]![k]!)));
+  });
   return acc;
 }

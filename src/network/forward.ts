@@ -11,7 +11,7 @@
 import type { Arith } from '../numeric/arith.js';
 import { activate } from './activation.js';
 import type { NetworkSpec, Params } from './architecture.js';
-import { normalize } from './normalization.js';
+import { formOf, normalize } from './normalization.js';
 
 export interface Trace<T> {
   readonly x: readonly T[];
@@ -57,6 +57,6 @@ export function forward<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x:
   const raw = g[arch.output]!;
   if (!spec.normalize) return { x, inputs, g, f, raw, out: raw };
   const out = new Array<T>(raw.length);
-  const norm = normalize(A, spec.eps, raw, out);
+  const norm = normalize(A, spec.eps, raw, out, raw.length, 0, 0, formOf(spec));
   return { x, inputs, g, f, raw, out, norm };
 }

@@ -2,8 +2,8 @@
  * Output ℓ2 normalisation (docs/theory.md §1.2): the loss sees out = f/d(n), n = ‖f‖ = √(Σ f_i²),
  * f = g_L the raw output of one input (shape [nOut]). One record per form of the divisor:
  *   plus   d(n) = n + ε          (the official code; the default)
- *   (a form such as PyTorch's F.normalize, d(n) = max(n, ε), is one more entry: case-format
- *    `normalize_form`)
+ *   max    d(n) = max(n, ε)      (PyTorch's F.normalize; case-format `normalize_form: "max"`):
+ *          d' = 1 where n ≥ ε (torch's clamp_min passes the gradient at the tie), 0 below
  * and one formula for everything that differentiates it by hand: the reference backward pass
  * (backward.ts), the f32 engine's loss stage (engines/f32/lossStage.ts) and the operator estimate's
  * Jacobians (train/operator.ts). ∂out/∂f is symmetric, so its vector-Jacobian product, for δ = ∂L/∂out,
@@ -31,6 +31,11 @@ export const NORMALIZATIONS = {
     divisor: (A, n, eps) => A.add(n, A.from(eps)),
     dependsOnNorm: () => true,
     tf: (tf, n, eps) => tf.add(n, eps),
+  },
+  max: {
+    divisor: (A, n, eps) => (A.sign(A.sub(n, A.from(eps))) >= 0 ? n : A.from(eps)),
+    dependsOnNorm: (A, n, eps) => A.sign(A.sub(n, A.from(eps))) >= 0,
+    tf: (tf, n, eps) => tf.maximum(n, eps),
   },
 } as const satisfies Readonly<Record<string, NormalizationForm>>;
 
@@ -83,4 +88,11 @@ export function normalizeVjp<T>(
   for (let i = 0; i < length; i++) fd = A.add(fd, A.mul(f[fOff + i]!, delta[deltaOff + i]!));
   const s = A.sign(n) === 0 || !form.dependsOnNorm(A, n, eps) ? A.zero : A.div(fd, A.mul(n, A.mul(d, d)));
   for (let i = 0; i < length; i++) into[intoOff + i] = A.sub(A.div(delta[deltaOff + i]!, d), A.mul(f[fOff + i]!, s));
+}
+
+export type NormalizationFormName = keyof typeof NORMALIZATIONS;
+
+/** The form of a network's normalisation (default "plus"). */
+export function formOf(spec: { readonly normalizeForm?: NormalizationFormName }): NormalizationForm {
+  return NORMALIZATIONS[spec.normalizeForm ?? 'plus'];
 }

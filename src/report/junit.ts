@@ -5,6 +5,11 @@
  */
 import type { CheckResult } from '../runner/check.js';
 import { compactJson } from './json.js';
+import { byClaim } from './claimOrder.js';
+import { counterexamplePath } from './runFiles.js';
+
+/** A replay command longer than this is given as its counterexample file instead. */
+const REPLAY_MAX = 200;
 
 export interface JunitOptions {
   /** The <testsuites name>, e.g. "covcheck verify seed 42 ci". */
@@ -16,19 +21,14 @@ export interface JunitOptions {
 /** The junit.xml text for a list of check results (in their order). */
 export function junitXml(results: readonly CheckResult[], options: JunitOptions): string {
   const times = options.times !== false;
-  const byClaim = new Map<string, CheckResult[]>();
-  for (const r of results) {
-    const list = byClaim.get(r.claim) ?? [];
-    list.push(r);
-    byClaim.set(r.claim, list);
-  }
+  const suites = byClaim(results); // claim order: C1, C2, …, C10 (issue 8 §6)
   const count = (rs: readonly CheckResult[], v: string) => rs.filter((r) => r.verdict === v).length;
   const time = (rs: readonly CheckResult[]) => (times ? ` time="${seconds(rs.reduce((s, r) => s + r.ms, 0))}"` : '');
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(
     `<testsuites name="${esc(options.name)}" tests="${results.length}" failures="${count(results, 'fail')}" errors="0" skipped="${count(results, 'inconclusive')}"${time(results)}>`,
   );
-  for (const [claim, rs] of byClaim) {
+  for (const [claim, rs] of suites) {
     out.push(
       `  <testsuite name="${esc(claim)}" tests="${rs.length}" failures="${count(rs, 'fail')}" errors="0" skipped="${count(rs, 'inconclusive')}"${time(rs)}>`,
     );
@@ -42,10 +42,18 @@ export function junitXml(results: readonly CheckResult[], options: JunitOptions)
 function testcase(r: CheckResult, times: boolean): string[] {
   const open = `    <testcase classname="${esc(r.claim)}" name="${esc(r.check)}"${times ? ` time="${seconds(r.ms)}"` : ''}`;
   const cx = r.counterexample;
+  // Short lines only: the case itself is in counterexamples/<check>.json of the run folder, and a
+  // replay command longer than REPLAY_MAX (a long --path) is replaced by that file's name.
   const details = [
     r.message,
     `variant: ${r.variant}; arithmetic: ${r.arithmetic}; expect: ${r.expect}; cases: ${r.cases}; seed: ${r.seed}`,
-    ...(cx ? [`replay: ${cx.replay}`, `counterexample: ${compactJson(cx.value)}`, `measurement: ${compactJson(cx.measurement)}`] : []),
+    ...(cx
+      ? [
+          `replay: ${cx.replay.length <= REPLAY_MAX ? cx.replay : `covcheck replay ${counterexamplePath(r.check)} (in the run folder)`}`,
+          `counterexample: ${counterexamplePath(r.check)}`,
+          `measurement: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance}`,
+        ]
+      : []),
     ...(r.statistic ? [`statistic: ${compactJson(r.statistic)}`] : []),
   ].join('\n');
   switch (r.verdict) {
@@ -57,8 +65,19 @@ function testcase(r: CheckResult, times: boolean): string[] {
       return [`${open}>`, `      <skipped message="${esc(`inconclusive: ${r.message}`)}"/>`, '    </testcase>'];
     case 'expected-fail':
     case 'known-fail':
-      return [`${open}>`, `      <system-out>${esc(`${r.verdict} (counts as a pass): ${details}`)}</system-out>`, '    </testcase>'];
+      return [`${open}>`, `      <system-out>${esc(`${r.verdict} (counts as a pass): ${noteDetails(details)}`)}</system-out>`, '    </testcase>'];
   }
+}
+
+/** A line of a note is cut to this many characters (the whole text is in report.json and report.md). */
+const NOTE_LINE_MAX = 400;
+
+/** The details of a passing expected-fail/known-fail note, each line cut to NOTE_LINE_MAX. */
+function noteDetails(details: string): string {
+  return details
+    .split('\n')
+    .map((l) => (l.length <= NOTE_LINE_MAX ? l : `${l.slice(0, NOTE_LINE_MAX - 1)}… (cut; whole in report.json)`))
+    .join('\n');
 }
 
 function seconds(ms: number): string {

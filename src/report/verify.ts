@@ -8,11 +8,11 @@ import type { Check, CheckResult, Scale, Verdict } from '../runner/check.js';
 import { jsonSafe, reportJson } from './json.js';
 import { junitXml } from './junit.js';
 import { verifyMarkdown } from './markdown.js';
-import { slug } from './write.js';
+import { counterexamplePath, plotPath } from './runFiles.js';
 import { VERDICTS } from './verdicts.js';
 import type { ReportCheck, VerifyReport, VerifyRunInfo } from './verifyReport.js';
 
-export { VERDICTS };
+export { VERDICTS, counterexamplePath, plotPath };
 
 /** Counts of each verdict. */
 export function summarize(results: readonly { verdict: Verdict }[]): VerifyReport['summary'] {
@@ -25,17 +25,6 @@ export function summarize(results: readonly { verdict: Verdict }[]): VerifyRepor
 export function replayCommand(check: string, seed: number, path: string, scale: Scale): string {
   const id = /^[A-Za-z0-9._\/:=+-]+$/.test(check) ? check : `'${check.replace(/'/g, `'\\''`)}'`;
   return `covcheck replay --check ${id} --seed ${seed} --path ${path || "''"}${scale === 'full' ? ' --scale full' : ''}`;
-}
-
-/** Plot file path in the run folder for one check's plot. */
-export function plotPath(checkId: string, file: string): string {
-  const f = slug(file);
-  return `plots/${slug(checkId)}--${f.endsWith('.svg') ? f : `${f}.svg`}`;
-}
-
-/** Counterexample file path in the run folder for one check. */
-export function counterexamplePath(checkId: string): string {
-  return `counterexamples/${slug(checkId)}.json`;
 }
 
 /** Assembles the report data from the run's results (paired with their checks, same order). */

@@ -8,15 +8,9 @@ export interface KnownFail {
   readonly evidence: string;
 }
 
-export const KNOWN_FAILS: readonly KnownFail[] = [
-  {
-    check: 'C7/rational/closed-form-as-written',
-    evidence:
-      'THEORY.md C7 writes θ_l = E[φ(x_0,x_0′)·(C(x_0) − C(x_0′))]; with H > 1 negatives each weighted φ the residue is H times that ' +
-      '(exact enumeration in rationals, depth-2 trees, H = 2: θ = 2·E[φ(C − C′)] ≠ E[φ(C − C′)] whenever θ ≠ 0; ' +
-      'C7/rational/closed-form checks θ = E[ξ(C − C′)] with ξ = H·φ and passes). Reproduce: covcheck verify --check C7/rational/closed-form',
-  },
-];
+// Empty: C7's missing factor H (ξ = H·φ), the one measured contradiction so far, is now in THEORY.md C7
+// and docs/theory.md; its former known-fail check is the expected-fail C7/rational/closed-form-without-H.
+export const KNOWN_FAILS: readonly KnownFail[] = [];
 
 export function knownFailFor(checkId: string): KnownFail | undefined {
   return KNOWN_FAILS.find((k) => k.check === checkId);

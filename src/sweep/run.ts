@@ -3,7 +3,7 @@
  * state after every new cell (state.ts), so an interrupted sweep resumes where it stopped.
  */
 import { cellKey, cellsOf, settingOf, type Cell, type Grid, type SweepTraining } from './grid.js';
-import { loadState, saveState, type CellRecord, type SweepState } from './state.js';
+import { checkRecordFits, loadState, saveState, STATE_FILE, type CellRecord, type SweepState } from './state.js';
 import type { TrainFn } from './trainFn.js';
 
 export interface SweepSpec {
@@ -46,6 +46,7 @@ export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: strin
     // In parallel the bar counts finished cells (all start at once), else the cell about to train.
     if (!parallel || have) hooks.onCell?.(parallel ? resumed + trained : i, cells.length, cell, have !== undefined);
     if (have) {
+      checkRecordFits(have, cell, key, statePath ?? STATE_FILE);
       records.push({ cell, run: have.run });
       resumed++;
       continue;

@@ -16,7 +16,7 @@ import type { EvalSet } from '../engines/unitSums.js';
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { activateDerivative } from '../network/activation.js';
 import { forward } from '../network/forward.js';
-import { normalizeVjp, outputNorm } from '../network/normalization.js';
+import { formOf, normalizeVjp, outputNorm } from '../network/normalization.js';
 import { F64 } from '../numeric/arith.js';
 
 export interface LayerOperator {
@@ -111,7 +111,7 @@ function jacobians(spec: NetworkSpec, p: Params<number>, g: readonly (readonly n
     const unit = new Float64Array(nOut);
     for (let a = 0; a < nOut; a++) {
       unit[a] = 1;
-      normalizeVjp(F64, spec.eps, raw, norm, unit, Jo, nOut, 0, 0, a * nOut);
+      normalizeVjp(F64, spec.eps, raw, norm, unit, Jo, nOut, 0, 0, a * nOut, formOf(spec));
       unit[a] = 0;
     }
   } else for (let a = 0; a < nOut; a++) Jo[a * nOut + a] = 1;

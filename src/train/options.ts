@@ -34,8 +34,12 @@ export interface TrainOptions {
   readonly tau: number;
   /** Margin of tri. */
   readonly r0: number;
-  /** Negatives per tuple H (tri: 1). */
+  /** Negatives per tuple H (tri: 1); unused with `inBatch`. */
   readonly negatives: number;
+  /** In-batch negatives (`--negatives in-batch`): anchor i's negatives are the other rows' 2B − 2 views. */
+  readonly inBatch?: boolean;
+  /** `--symmetric` (in-batch only): every view is an anchor once (2B anchors); ntxent always is. */
+  readonly symmetric?: boolean;
   /** Output normalisation f/(‖f‖ + eps). */
   readonly normalize: boolean;
   readonly eps: number;
@@ -88,7 +92,13 @@ export function validateOptions(o: TrainOptions): void {
   if (o.lossObject === undefined && (o.loss === 'tri' ? o.tau < 0 : o.tau <= 0)) throw new InputError('--tau', `must be ${o.loss === 'tri' ? '>= 0' : '> 0'} for ${o.loss}, got ${o.tau}`);
   num('--r0', o.r0);
   int('--negatives', o.negatives, 1, 1024);
-  if (o.loss === 'tri' && o.negatives !== 1) throw new InputError('--negatives', `tri takes H = 1 negative, got ${o.negatives}`);
+  if (o.loss === 'tri' && (o.negatives !== 1 || o.inBatch === true)) throw new InputError('--negatives', `tri takes H = 1 negative, got ${o.inBatch ? 'in-batch (H = 2B − 2)' : o.negatives}`);
+  if (o.inBatch === true && o.batch < 2) throw new InputError('--batch', `in-batch negatives need a batch of at least 2, got ${o.batch}`);
+  if (o.symmetric === true && o.inBatch !== true) throw new InputError('--symmetric', 'needs --negatives in-batch');
+  if (o.loss === 'ntxent' && o.lossObject === undefined) {
+    if (o.inBatch !== true) throw new InputError('--loss', 'ntxent needs --negatives in-batch');
+    if (!o.normalize) throw new InputError('--normalize', 'ntxent (cosine similarity) needs output normalisation');
+  }
   if (!(num('--eps', o.eps) >= 0)) throw new InputError('--eps', `must be >= 0, got ${o.eps}`);
   if (typeof o.normalize !== 'boolean') throw new InputError('--normalize', 'expected true or false');
   if (typeof o.bias !== 'boolean') throw new InputError('--bias', 'expected true or false');
@@ -119,8 +129,19 @@ export function lossOf(o: TrainOptions): Loss {
       return parseLoss({ name: 'tri', tau: o.tau, r0: o.r0 }, '--loss');
     case 'nce':
     case 'official_nce':
+    case 'ntxent':
       return parseLoss({ name: o.loss, tau: o.tau }, '--loss');
     default:
       return parseLoss({ name: o.loss }, '--loss');
   }
+}
+
+/** Negatives the sampler draws per tuple: H, or 0 with in-batch negatives (the batch is its own). */
+export function sampledNegatives(o: TrainOptions): number {
+  return o.inBatch === true ? 0 : o.negatives;
+}
+
+/** H as the loss sees it: 2B − 2 with in-batch negatives. */
+export function negativesSeen(o: TrainOptions): number {
+  return o.inBatch === true ? 2 * o.batch - 2 : o.negatives;
 }

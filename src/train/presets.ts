@@ -5,6 +5,13 @@
  *    |ρ| ~ U[0.7, 1], official_nce τ = 0.01, H = 1, output normalisation ε = 1e-4, PyTorch default
  *    initialisation with biases, `root` augmentation.
  *  - readme: the official README's example: the same with δ_lower 0.8, τ 0.1, 50 epochs.
+ *  - large (docs/gpu.md): depth 10 (1 024 leaves), hid 32, batch 1 024, 1 M triples per epoch, on the
+ *    WebGPU engine; no operator estimate (its float64 Jacobians would take minutes per evaluation).
+ *  - simclr: the official tree and protocol trained as SimCLR trains: NT-Xent (ntxent, on cosine
+ *    similarities, τ 0.1) with in-batch negatives (H = 2B − 2 = 254), symmetric, output
+ *    normalisation. NT-Xent rather than symmetric in-batch nce: it is what SimCLR code computes
+ *    (no factor τ, cosine similarity; nce = τ·ntxent for unit outputs, so nce at lr 0.1 would be
+ *    ntxent at lr 0.01), and its all-zero outputs stay 0 as in PyTorch. lr 0.1 as the official run.
  * resolveOptions merges a user's fields over a preset and validates the result (options.ts).
  */
 import { InputError, describe } from '../errors.js';
@@ -42,6 +49,8 @@ export const OFFICIAL: TrainOptions = {
 export const PRESETS: Readonly<Record<string, TrainOptions>> = {
   official: OFFICIAL,
   readme: { ...OFFICIAL, deltaLower: 0.8, tau: 0.1, epochs: 50 },
+  large: { ...OFFICIAL, depth: 10, hid: 32, batch: 1024, samplesPerEpoch: 1_000_000, engine: 'webgpu', opSamples: 0 },
+  simclr: { ...OFFICIAL, loss: 'ntxent', tau: 0.1, inBatch: true, symmetric: true },
 };
 
 export const PRESET_NAMES = Object.keys(PRESETS);

@@ -6,6 +6,7 @@
 import { linePlot } from '../report/plot.js';
 import { reportJson } from '../report/json.js';
 import type { EpochRecord, TrainResult } from './train.js';
+import { negativesSeen } from './options.js';
 
 /** The run folder name: train-<preset>-seed<seed>[-<hash of the options that differ from the preset>]. */
 export function trainRunName(r: Pick<TrainResult, 'preset' | 'options'>, overrides: Readonly<Record<string, unknown>>): string {
@@ -60,7 +61,7 @@ export function trainMarkdown(r: TrainResult): string {
   out.push(`# covcheck train: ${r.status === 'ok' ? 'finished' : 'DIVERGED'}`, '');
   out.push(
     `Preset \`${r.preset}\`, engine ${r.engine}, seed ${o.seed}. Tree depth ${o.depth}, ${o.children} children, hid ${o.hid}; ` +
-      `|ρ| ~ U[${o.deltaLower}, ${o.deltaUpper}], augmentation \`${o.augmentation}\`. Loss \`${o.loss}\` (τ ${o.tau}, H ${o.negatives}), ` +
+      `|ρ| ~ U[${o.deltaLower}, ${o.deltaUpper}], augmentation \`${o.augmentation}\`. Loss \`${o.loss}\` (τ ${o.tau}, H ${negativesSeen(o)}${o.inBatch ? `, in-batch negatives${o.symmetric || o.loss === 'ntxent' ? ', symmetric' : ''}` : ''}), ` +
       `${o.optimizer} lr ${o.lr}, batch ${o.batch}, ${o.samplesPerEpoch} samples per epoch, ${o.epochs} epochs; ` +
       `normalisation ${o.normalize ? `on (ε ${o.eps})` : 'off'}, bias ${o.bias ? 'on' : 'off'}, init ${o.init}, activation ${o.activation}. ` +
       `${o.evalSamples} evaluation samples.`,

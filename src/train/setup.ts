@@ -20,7 +20,7 @@ import type { TrainEngine } from '../engines/engine.js';
 import type { EvalSet } from '../engines/unitSums.js';
 import { correlations, drawEvalSet, engineSource } from './evaluate.js';
 import { operatorEstimate, type LayerOperator } from './operator.js';
-import { lossOf, type TrainOptions } from './options.js';
+import { lossOf, sampledNegatives, type TrainOptions } from './options.js';
 import { randomPolarityTree } from './polarity.js';
 import { weightNorms, type LayerNorm } from './weightNorms.js';
 
@@ -63,7 +63,8 @@ export async function setupRun(options: TrainOptions): Promise<RunSetup> {
     loss: lossOf(o),
     optimizer: { name: o.optimizer, lr: o.lr },
     B: o.batch,
-    H: o.negatives,
+    H: sampledNegatives(o),
+    ...(o.inBatch === true ? { inBatch: { symmetric: o.symmetric === true } } : {}),
   });
   const evalSet = drawEvalSet(tree, parseAugmentation(o.augmentation), o.evalSamples, new Rng(deriveSeed(o.seed, 'eval')));
   return { options: o, tree, spec, engine, evalSet };

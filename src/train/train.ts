@@ -12,7 +12,7 @@ import { parseAugmentation } from '../hltm/augmentation.js';
 import { allocBatch, sampleBatch } from '../hltm/batch.js';
 import { deriveSeed, Rng } from '../numeric/random.js';
 import { diagnose, type Divergence } from './divergence.js';
-import type { TrainOptions } from './options.js';
+import { sampledNegatives, type TrainOptions } from './options.js';
 import { resolveOptions } from './presets.js';
 import { evaluateRun, setupRun, type RunEvaluation, type RunSetup } from './setup.js';
 
@@ -76,7 +76,7 @@ function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: num
   const { options: o, tree, engine } = setup;
   const aug = parseAugmentation(o.augmentation);
   const rng = new Rng(deriveSeed(o.seed, 'train'));
-  const batch = allocBatch(tree, o.negatives, o.batch);
+  const batch = allocBatch(tree, sampledNegatives(o), o.batch);
   const stepsPerEpoch = Math.ceil(o.samplesPerEpoch / o.batch);
   const total = stepsPerEpoch * o.epochs;
   const every = hooks.progressEvery ?? 50;
@@ -117,7 +117,7 @@ function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: num
     const e0 = performance.now();
     let lossSum = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
-      sampleBatch(tree, aug, o.negatives, o.batch, rng, batch);
+      sampleBatch(tree, aug, sampledNegatives(o), o.batch, rng, batch);
       const { loss } = engine.step(batch);
       step++;
       lossSum += loss;

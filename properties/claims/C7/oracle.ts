@@ -42,8 +42,9 @@ function phiTable<T>(A: Arith<T>, c: OracleCase, n0: number, symmetric: boolean)
 }
 
 /**
- * 'closed-form-literal' is docs/theory.md's formula as written, θ = E[φ·(C(x_0) − C(x_0′))] without the
- * factor H: for H > 1 it measurably fails (a registered known-fail: runner/knownFails.ts).
+ * 'closed-form-literal' is the earlier statement of C7, θ = E[φ·(C(x_0) − C(x_0′))] without the factor H:
+ * for H > 1 it measurably fails (the expected-fail C7/rational/closed-form-without-H; THEORY.md C7 now
+ * has ξ = H·φ).
  */
 type OracleMode = 'closed-form' | 'closed-form-literal' | 'symmetric-zero' | 'non-symmetric-zero';
 

@@ -17,7 +17,7 @@ import type { CliContext } from '../context.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
-import { slug, writeRunFolder } from '../../report/write.js';
+import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { reportJson } from '../../report/json.js';
 
 interface RawOptions {
@@ -73,7 +73,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--runs <n>', "cases per property check (default: each check's own count)")
     .option('--seed <n>', 'base seed', '42')
     .option('--scale <scale>', 'ci or full', 'ci')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/compare (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
     .option('--no-trends', 'skip the large-τ limit and trend checks (the slow ones)')
     .option('--json', 'print compare.json on stdout (the table goes to stderr)')
@@ -99,6 +99,8 @@ export function parseCompareOptions(raw: RawOptions, ctx: CliContext): CompareOp
   const scale = parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
   const runs = raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000_000);
   if (raw.report && raw.reportDir.trim() === '') throw new InputError('--report-dir', 'expected a directory');
+  const dirProblem = raw.report ? reportDirProblem(resolve(ctx.cwd, raw.reportDir)) : null;
+  if (dirProblem !== null) throw new InputError('--report-dir', dirProblem);
   return {
     losses,
     runs,
@@ -170,18 +172,25 @@ export async function runCompare(o: CompareOptions, ctx: CliContext): Promise<nu
     exitCode: failed ? 1 : 0,
   };
   const table = compareTable(report);
-  let where: string | null = null;
-  if (o.reportDir !== null) {
-    const plots: Record<string, string> = {};
-    for (const row of results) for (const r of row) for (const [name, svg] of Object.entries(r.plots ?? {})) plots[`plots/${name}`] = svg;
-    const name = `compare-seed${o.seed}-${o.scale}-${slug(o.losses.join('-'), 80)}`;
-    const written = await writeRunFolder(o.reportDir, name, { 'compare.json': reportJson(report), 'compare.md': compareMarkdown(report, Object.keys(plots)), ...plots });
-    where = written.dir;
-  }
+  // The verdicts first: a report that cannot be written must not hide them (issue 8 §4).
   const human = o.json ? ctx.stderr : ctx.stdout;
   human.write(table);
   const notes = results.flatMap((row) => row.filter((r) => r.verdict === 'fail').map((r) => `${r.check}: ${r.message}${r.counterexample?.measurement.note ? `\n    ${r.counterexample.measurement.note}` : ''}`));
   if (notes.length > 0) human.write(`\nFailures:\n${notes.map((n) => `  ${n}`).join('\n')}\n`);
+  let where: string | null = null;
+  if (o.reportDir !== null) {
+    const plots: Record<string, string> = {};
+    for (const row of results) for (const r of row) for (const [name, svg] of Object.entries(r.plots ?? {})) plots[`plots/${name}`] = svg;
+    // unique per option set: the slug of the loss specs is lossy, --runs and --no-trends are not in it
+    const name = runFolderName([`compare-seed${o.seed}-${o.scale}-${slug(o.losses.join('-'), 80)}`], { losses: o.losses, runs: o.runs, trends: o.trends ? null : false });
+    try {
+      where = (await writeRunFolder(o.reportDir, name, { 'compare.json': reportJson(report), 'compare.md': compareMarkdown(report, Object.keys(plots)), ...plots }, { command: 'compare' })).dir;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === undefined) throw e;
+      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the verdicts above stand, no report was kept`);
+    }
+  }
   const rel = where === null ? null : where.startsWith(ctx.cwd + '/') ? where.slice(ctx.cwd.length + 1) : where;
   human.write(`\n${losses.length} losses × ${kinds.length} checks -> ${failed ? 'FAILED (exit 1)' : 'PASSED (exit 0)'}${rel ? `; report: ${rel}` : ''}\n`);
   if (o.json) ctx.stdout.write(reportJson(report));

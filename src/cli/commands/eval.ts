@@ -39,7 +39,29 @@ export function register(program: Command, ctx: CliContext): void {
       const parsed = parseCaseText(text, 'case');
       if (opts.exact && opts.connections) throw new InputError('--connections', 'not available with --exact');
       const result = evaluateCase(parsed, { connections: opts.connections === true, exact: opts.exact === true });
+      const bad = firstNonFinite(result, '');
+      if (bad !== null) throw new InputError(bad.path, `the result is ${bad.value} (not finite in float64): the case overflows or divides by zero here`);
       ctx.stdout.write(JSON.stringify(result) + '\n');
       ctx.exitCode = 0;
     });
+}
+
+/**
+ * The first number in a result that is not finite, with its path ("loss", "grads[0][1]"), or null.
+ * JSON.stringify would print it as null with exit 0 (issue 8 §2): a non-finite result is an error.
+ */
+export function firstNonFinite(v: unknown, path: string): { path: string; value: number } | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? null : { path: path || 'result', value: v };
+  if (Array.isArray(v)) {
+    for (const [i, e] of v.entries()) {
+      const r = firstNonFinite(e, `${path}[${i}]`);
+      if (r) return r;
+    }
+  } else if (typeof v === 'object' && v !== null) {
+    for (const [k, e] of Object.entries(v)) {
+      const r = firstNonFinite(e, path ? `${path}.${k}` : k);
+      if (r) return r;
+    }
+  }
+  return null;
 }

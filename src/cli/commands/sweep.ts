@@ -14,6 +14,7 @@ import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { loadBackend } from '../../engines/backend.js';
+import { ENGINE_NAMES } from '../../engines/engine.js';
 import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
@@ -101,7 +102,7 @@ export function parseSweepOptions(raw: SweepRawOptions, ctx: Pick<CliContext, 'c
     evalSamples: int('--eval-samples', raw.evalSamples, 2, 100_000_000) ?? p.evalSamples,
     ...(evalEpochs !== 1 ? { evalEpochs } : {}),
   };
-  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ['f32', 'tfjs'] as const) : raw.backend !== undefined ? 'tfjs' : undefined;
+  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ENGINE_NAMES) : raw.backend !== undefined ? 'tfjs' : undefined;
   const extras: EngineExtras = { ...(engine ? { engine } : {}), ...(raw.backend !== undefined ? { backend: raw.backend } : {}) };
   const cells = cellsOf(grid);
   // The engine's validation of every distinct setting (names the flag: --delta-lower, --tau, ...).
@@ -172,7 +173,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'TF.js backend (implies --engine tfjs)')
     .option('--name <name>', 'run folder name under <report-dir>/runs (default: sweep-<hash of the options>)')
     .option('--fresh', 'ignore the state of an earlier, interrupted sweep of the same name')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/sweep (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no files (and keep no state: nothing resumes)')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
@@ -225,12 +226,12 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   if (o.reportDir) {
     const files = await sweepReportFiles({ version: ctx.version, command: o.command, grid: o.grid, training: o.training, engine: { engine: o.extras.engine ?? 'f32', ...(o.extras.backend ? { backend: o.extras.backend } : {}) }, records: outcome.records, state: outcome.state });
     try {
-      const written = await writeRunFolder(o.reportDir, o.name, files);
+      const written = await writeRunFolder(o.reportDir, o.name, files, { command: 'sweep' });
       human.write(`report: ${written.dir}\n`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code})`);
+      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the results above stand, no report was kept`);
     }
     if (raw.json) ctx.stdout.write(files['report.json']!);
   } else if (raw.json) {

@@ -20,6 +20,7 @@ import { train, type EpochRecord, type TrainResult } from '../../train/train.js'
 import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';
 import { loadBackend } from '../../engines/backend.js';
+import { ENGINE_NAMES } from '../../engines/engine.js';
 
 interface RawOptions {
   preset: string;
@@ -35,6 +36,7 @@ interface RawOptions {
   tau?: string;
   r0?: string;
   negatives?: string;
+  symmetric?: boolean;
   normalize?: boolean;
   eps?: string;
   bias?: boolean;
@@ -68,7 +70,7 @@ const MAX = Number.MAX_SAFE_INTEGER;
 export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
   const int = (flag: string, v: string | undefined, min: number, max = MAX) => (v === undefined ? undefined : parseIntOption(flag, v, min, max));
   const num = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseNumberOption(flag, v));
-  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ['f32', 'tfjs'] as const) : raw.backend !== undefined ? 'tfjs' : undefined;
+  const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ENGINE_NAMES) : raw.backend !== undefined ? 'tfjs' : undefined;
   return {
     depth: int('--depth', raw.depth, 1, 12),
     children: int('--children', raw.children, 1, 64),
@@ -81,7 +83,8 @@ export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
     loss: raw.loss,
     tau: num('--tau', raw.tau),
     r0: num('--r0', raw.r0),
-    negatives: int('--negatives', raw.negatives, 1, 1024),
+    ...(raw.negatives === 'in-batch' ? { inBatch: true } : { negatives: int('--negatives', raw.negatives, 1, 1024) }),
+    symmetric: raw.symmetric,
     normalize: raw.normalize,
     eps: num('--eps', raw.eps),
     bias: raw.bias,
@@ -114,7 +117,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--loss <name>', 'simp, tri, nce, official_nce, official_subtract')
     .option('--tau <x>', 'temperature of tri, nce, official_nce')
     .option('--r0 <x>', 'margin of tri')
-    .option('--negatives <H>', 'negatives per tuple')
+    .option('--negatives <H>', 'negatives per tuple, or in-batch (anchor i: the other rows\' 2B − 2 views)')
+    .option('--symmetric', 'with --negatives in-batch: every view is an anchor once (SimCLR)')
     .option('--normalize', 'normalise the output f/(‖f‖+ε)')
     .option('--no-normalize', 'no output normalisation')
     .option('--eps <x>', 'ε of the normalisation')
@@ -127,11 +131,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--augmentation <aug>', 'root, level(k), identity, none-shared, with +flip(q)')
     .option('--seed <n>', 'seed of the tree, the weights, the samples and the evaluation set')
     .option('--backend <name>', 'TF.js backend: wasm, cpu, tensorflow, tensorflow-gpu, webgpu (implies --engine tfjs)')
-    .option('--engine <name>', 'f32 (hand-written kernels, default) or tfjs')
+    .option('--engine <name>', 'f32 (hand-written kernels, default), tfjs, or webgpu (Dawn: scripts/gpu/setup-lavapipe.sh, docs/gpu.md)')
     .option('--eval-samples <n>', 'evaluation samples (drawn once)')
     .option('--op-samples <n>', 'samples of the covariance-operator estimate (0: skip)')
     .option('--json', 'one JSON line per epoch on stdout (the human lines go to stderr)')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/train (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
     .option('--no-progress', 'never draw a progress bar')
     .action(async (raw: RawOptions) => {
@@ -155,6 +159,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
 
   // An unavailable backend is a usage error: fail before printing anything.
   if (options.engine === 'tfjs') await loadBackend(options.backend);
+  if (options.engine === 'webgpu') (await import('../../engines/webgpu/device.js')).webgpuAdapter();
   const human = raw.json ? ctx.stderr : ctx.stdout;
   const stepsPerEpoch = Math.ceil(options.samplesPerEpoch / options.batch);
   const progress = createProgress(raw.progress && progressAllowed(ctx), stepsPerEpoch * options.epochs, 'steps');
@@ -179,12 +184,12 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
   if (reportDir) {
     try {
       const files = await trainReportFiles(result, ctx.version);
-      const written = await writeRunFolder(reportDir, trainRunName(result, overrides), files);
+      const written = await writeRunFolder(reportDir, trainRunName(result, overrides), files, { command: 'train' });
       human.write(`report: ${written.dir}\n`);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${reportDir} (${code})`);
+      throw new InputError('--report-dir', `cannot write the report under ${reportDir} (${code}); the results above stand, no report was kept`);
     }
   }
   if (result.divergence) {

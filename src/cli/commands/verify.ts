@@ -1,8 +1,9 @@
 /**
  * `covcheck verify` (the default command): runs the selected checks of the claim registry, prints
- * the verdict table and counterexamples, writes the report folder, exits 1 on any `fail`.
+ * the verdict table (sized for a CI log), writes the report folder, ends a failing run with a
+ * Failures section; exits 1 on any `fail`, 2 when the report cannot be written (verdicts printed first).
  */
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
 import { runCheck } from '../../runner/run.js';
@@ -12,16 +13,16 @@ import { selectChecks, type Registry } from '../../runner/registry.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
-import { buildVerifyReport, replayCommand, verifyReportFiles } from '../../report/verify.js';
+import { buildVerifyReport, counterexamplePath, verifyReportFiles } from '../../report/verify.js';
 import type { VerifyReport } from '../../report/verifyReport.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
 import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
 import { VERDICTS } from '../../report/verdicts.js';
-import { errorText } from '../../report/markdown.js';
+import { clipOneLine, errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
-import { reportDirProblem, slug, writeRunFolder } from '../../report/write.js';
+import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { parseJobs } from '../../pool/jobs.js';
 import { runChecks } from '../../pool/runChecks.js';
 import type { CheckSource } from '../../pool/checkTask.js';
@@ -42,6 +43,12 @@ export interface VerifyOptions {
   readonly reportDir: string | null;
   readonly json: boolean;
   readonly progress: boolean;
+  /** Print the details of expected-fail, known-fail and inconclusive checks too (default: report only). */
+  readonly verbose?: boolean;
+  /** Options that change the checks run, for the run folder name: --loss, --backend, --no-corpus. */
+  readonly loss?: string | null;
+  readonly backend?: string;
+  readonly corpus?: boolean;
 }
 
 interface RawOptions {
@@ -54,6 +61,10 @@ interface RawOptions {
   json?: boolean;
   progress: boolean;
   report: boolean;
+  verbose?: boolean;
+  loss?: string;
+  backend?: string;
+  corpus?: boolean;
 }
 
 /** Registers `covcheck verify`. */
@@ -66,10 +77,11 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--runs <n>', "cases per property check (default: each check's own count for the scale)")
     .option('--seed <n>', 'base seed; each check gets deriveSeed(seed, check id)', '42')
     .option('--scale <scale>', 'ci or full', 'ci')
-    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/verify (a link to the newest run) are written', 'reports')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-report', 'write no report files')
+    .option('--verbose', 'also print the details of expected-fail, known-fail and inconclusive checks (always in report.md)')
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
     .option('--jobs <n>', 'workers that run property checks at once (default: the number of cores; 1: all in this process)')
@@ -124,6 +136,10 @@ export function parseVerifyOptions(raw: RawOptions, plan: Plan, cwd: string): Ve
     reportDir: raw.report ? resolve(cwd, raw.reportDir) : null,
     json: raw.json === true,
     progress: raw.progress,
+    verbose: raw.verbose === true,
+    loss: raw.loss ?? null,
+    backend: raw.backend ?? 'wasm',
+    corpus: raw.corpus !== false,
   };
   if (check !== null && selectChecks(plan.checks, options).length === 0) {
     throw new InputError('--check', `no${claims ? ' selected' : ''} check id contains ${JSON.stringify(check)}`);
@@ -136,13 +152,21 @@ function knownClaimIds(plan: Plan): string[] {
   return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b));
 }
 
-/** The deterministic run folder name: verify-seed42-ci[-C1-C3][-check-…][-runsN]. */
-export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'check' | 'runs'>): string {
+/**
+ * The run folder name, unique per option set (issue 8 §4):
+ * verify-seed42-ci[-C1-C3][-check-…][-runsN][-nocorpus][-<backend>][-loss-…][-<hash>]. The hash
+ * (runFolderName) covers what the slug renders lossily, --check and --loss, so `--check C1/` and
+ * `--check C1-` get different folders.
+ */
+export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'check' | 'runs' | 'loss' | 'backend' | 'corpus'>): string {
   const parts = [`verify-seed${o.seed}-${o.scale}`];
   if (o.claims) parts.push(o.claims.join('-'));
-  if (o.check !== null) parts.push(`check-${slug(o.check, 60)}`);
+  if (o.check !== null) parts.push(`check-${slug(o.check, 40)}`);
   if (o.runs !== null) parts.push(`runs${o.runs}`);
-  return parts.join('-');
+  if (o.corpus === false) parts.push('nocorpus');
+  if (o.backend !== undefined && o.backend !== 'wasm') parts.push(slug(o.backend, 20));
+  if (o.loss) parts.push(`loss-${slug(o.loss, 40)}`);
+  return runFolderName(parts, { check: o.check, loss: o.loss ?? null });
 }
 
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
@@ -192,21 +216,27 @@ export async function reportVerify(o: VerifyOptions, claims: readonly ClaimRecor
     runs,
   );
   const results = runs.map((r) => r.result);
+  // The verdicts first: a report that cannot be written must not hide them (issue 8 §4).
+  const human = o.json ? ctx.stderr : ctx.stdout;
+  human.write(formatResults(report, results, { verbose: o.verbose === true }));
+  const runDir = o.reportDir === null ? null : join(o.reportDir, 'runs', runName(o));
   let where: string | null = null;
   if (o.reportDir !== null) {
     try {
       const files = verifyReportFiles(report, results);
       const margins = await marginHistogram(results);
       if (margins) files['plots/float-error-over-tolerance.svg'] = margins;
-      where = (await writeRunFolder(o.reportDir, runName(o), files)).dir;
+      where = (await writeRunFolder(o.reportDir, runName(o), files, { command: 'verify' })).dir;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === undefined) throw e;
-      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code})`);
+      human.write(formatFailures(report, null, ctx.cwd));
+      human.write(summaryLine(report, null, ctx.cwd));
+      // exit 2, nothing left under --report-dir (writeRunFolder is all or nothing)
+      throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the verdicts above stand, no report was kept`);
     }
   }
-  const human = o.json ? ctx.stderr : ctx.stdout;
-  human.write(formatResults(report, results));
+  human.write(formatFailures(report, where === null ? null : runDir, ctx.cwd));
   human.write(summaryLine(report, where, ctx.cwd));
   if (o.json) ctx.stdout.write(reportJson(report));
   return report.exitCode;
@@ -251,8 +281,12 @@ function failedResult(check: Check, message: string, seed: number, ms: number): 
   };
 }
 
-/** The verdict table followed by the counterexamples. */
-export function formatResults(report: VerifyReport, results: readonly CheckResult[]): string {
+/**
+ * What a CI log carries (issue 8 §6): the verdict table, one line per inconclusive check, and for a
+ * failing run a closing "Failures" section (each failure, its message, one replay command). Details
+ * of expected-fail and known-fail checks go to report.md, and here only with `verbose`.
+ */
+export function formatResults(report: VerifyReport, results: readonly CheckResult[], options: { verbose?: boolean } = {}): string {
   if (results.length === 0) return 'No checks selected (the registry is empty or the filter matched nothing).\n';
   const ms = new Map(results.map((r) => [r.check, r.ms]));
   let out = renderTable(
@@ -261,7 +295,7 @@ export function formatResults(report: VerifyReport, results: readonly CheckResul
       { header: 'check', maxWidth: 48 },
       { header: 'verdict' },
       { header: 'cases', align: 'right' },
-      { header: 'error / tol' },
+      { header: 'error / tol', maxWidth: 24 },
       { header: 'seed', align: 'right' },
       { header: 'time', align: 'right' },
     ],
@@ -275,21 +309,65 @@ export function formatResults(report: VerifyReport, results: readonly CheckResul
       formatMs(ms.get(c.check) ?? 0),
     ]),
   );
-  const notable = report.checks.filter((c) => c.verdict !== 'pass');
-  if (notable.length > 0) {
+  const detailed = report.checks.filter((c) => c.verdict === 'inconclusive' || (options.verbose === true && c.verdict !== 'pass' && c.verdict !== 'fail'));
+  if (detailed.length > 0) {
     out += '\n';
-    for (const c of notable) {
-      out += `${c.check} [${c.verdict}]: ${c.message}\n`;
-      const cx = c.counterexample;
-      if (!cx) continue;
-      const value = compactJson(cx.value);
-      const limit = c.verdict === 'fail' ? 4000 : 400;
-      out += `  counterexample (${cx.shrinks} shrinks): ${value.length > limit ? `${value.slice(0, limit)}… (full value in report.json)` : value}\n`;
-      out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance}${cx.measurement.note ? `, ${cx.measurement.note}` : ''}\n`;
-      out += `  replay: ${replayCommand(cx.check, cx.seed, cx.path, cx.scale)}\n`;
-    }
+    for (const c of detailed) out += options.verbose ? detailText(c) : `${clipOneLine(`${c.check} [${c.verdict}]: ${c.message}`, LINE_MAX)}\n`;
   }
   return out;
+}
+
+/**
+ * The closing "Failures" section of a failing run: each failure, its message (wrapped), what was
+ * measured and one replay command — the result's own when it fits a line, else `covcheck replay`
+ * of the counterexample file saved in `runDir` (null when no report was written).
+ */
+export function formatFailures(report: VerifyReport, runDir: string | null, cwd: string): string {
+  const failures = report.checks.filter((c) => c.verdict === 'fail');
+  if (failures.length === 0) return '';
+  let out = `\nFailures (${failures.length}):\n`;
+  for (const c of failures) {
+    out += `\n${c.check}\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
+    const cx = c.counterexample;
+    if (cx) out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance} (${cx.shrinks} shrinks)\n  replay: ${shortReplay(c, runDir, cwd)}\n`;
+  }
+  return out;
+}
+
+/** The replay command of a check with a counterexample, at most LINE_MAX − 10 characters where it can be. */
+function shortReplay(c: VerifyReport['checks'][number], runDir: string | null, cwd: string): string {
+  const cx = c.counterexample!;
+  if (cx.replay.length <= LINE_MAX - 10 || runDir === null) return cx.replay;
+  const file = join(runDir, counterexamplePath(c.check));
+  const rel = relative(cwd, file);
+  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  return `covcheck replay ${/^[A-Za-z0-9._\/:=+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`}`;
+}
+
+/** A line of the CI log is at most this long (issue 8 §6). */
+export const LINE_MAX = 200;
+
+/** The --verbose detail of one check: message and, if any, its counterexample (cut at 400 characters). */
+function detailText(c: VerifyReport['checks'][number]): string {
+  let out = `${c.check} [${c.verdict}]:\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
+  const cx = c.counterexample;
+  if (cx) out += `${clipOneLine(`  counterexample (${cx.shrinks} shrinks): ${compactJson(cx.value)}`, LINE_MAX)}\n`;
+  return out;
+}
+
+/** Words wrapped to `width` columns, each line prefixed by `indent`; a longer word is cut. */
+export function wrapText(s: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of s.split(/\s+/).filter((w) => w !== '')) {
+    const w = word.length > width - indent.length ? `${word.slice(0, width - indent.length - 1)}…` : word;
+    if (line !== '' && indent.length + line.length + 1 + w.length > width) {
+      lines.push(indent + line);
+      line = w;
+    } else line = line === '' ? w : `${line} ${w}`;
+  }
+  if (line !== '') lines.push(indent + line);
+  return lines.map((l) => `${l}\n`).join('');
 }
 
 /** "12 checks: 10 pass, 1 fail, … -> FAILED (exit 1); report: reports/runs/…". */

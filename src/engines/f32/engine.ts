@@ -309,6 +309,8 @@ export class F32Engine extends F32Network implements TrainEngine {
       rootV: root.vpos,
       normalize: o.spec.normalize,
       eps: o.spec.eps,
+      ...(o.spec.normalizeForm ? { normalizeForm: o.spec.normalizeForm } : {}),
+      ...(o.inBatch ? { inBatch: o.inBatch } : {}),
     });
     this.opt = flatOptimizer(o.optimizer, this.layout.nParams);
   }

@@ -8,10 +8,14 @@
  *   ∂L/∂g = δ/(n+ε) − g·(g·δ)/(n(n+ε)²)   (normalisation, network/normalization.ts; 0 at g = 0)
  * Row s's raw output is G[s·Gw + 0..d) (the root comes first in G); ∂L/∂g_L goes to dV[s·Vw + rootV ..].
  * Float64 throughout (B·(2+H)·d values: negligible next to the network).
+ * In-batch negatives (`inBatch`, H = 0: rows are the B anchors then the B positives): the views are
+ * interleaved (view 2i = row i, view 2i+1 = row B + i) and the pairing, the loss and δ per view come
+ * from network/inBatchGradient.ts (anchor i's negatives: the 2B − 2 views of the other rows).
  */
 import type { Loss } from '../../losses/loss.js';
 import { F64 } from '../../numeric/arith.js';
-import { normalize as normalizeInto, normalizeVjp } from '../../network/normalization.js';
+import { inBatchOutputGradient } from '../../network/inBatchGradient.js';
+import { formOf, normalize as normalizeInto, normalizeVjp, type NormalizationFormName } from '../../network/normalization.js';
 
 export interface LossStage {
   /** Loss value; fills dV's root slots. */
@@ -30,8 +34,16 @@ export function lossStage(opts: {
   rootV: number;
   normalize: boolean;
   eps: number;
+  /** The normalisation's divisor (default "plus"). */
+  normalizeForm?: NormalizationFormName;
+  /** In-batch negatives (H must be 0); symmetric: every view an anchor. */
+  inBatch?: { readonly symmetric: boolean };
 }): LossStage {
-  const { loss, B, H, d, Gw, Vw, rootV, normalize, eps } = opts;
+  const { loss, B, H, d, Gw, Vw, rootV, normalize, eps, inBatch } = opts;
+  const form = formOf(opts);
+  if (inBatch && H !== 0) throw new RangeError(`lossStage: in-batch negatives take H = 0 sampled negatives, got H = ${H}`);
+  if (!inBatch && loss.statistic === 'similarity') throw new RangeError(`lossStage: ${loss.name} needs in-batch negatives`);
+  const viewRow = (v: number) => (v % 2 === 0 ? v / 2 : B + (v - 1) / 2);
   const S = B * (2 + H);
   const out = new Float64Array(S * d);
   const norm = new Float64Array(S);
@@ -50,8 +62,14 @@ export function lossStage(opts: {
     out,
     run(G, dV) {
       for (let s = 0; s < S; s++) {
-        if (normalize) norm[s] = normalizeInto(F64, eps, G, out, d, s * Gw, s * d);
+        if (normalize) norm[s] = normalizeInto(F64, eps, G, out, d, s * Gw, s * d, form);
         else for (let i = 0; i < d; i++) out[s * d + i] = G[s * Gw + i]!;
+      }
+      if (inBatch) {
+        const views = Array.from({ length: 2 * B }, (_, v) => Array.from(out.subarray(viewRow(v) * d, (viewRow(v) + 1) * d)));
+        const g = inBatchOutputGradient(F64, views, loss, inBatch.symmetric, 'mean');
+        g.dOut.forEach((dv, v) => delta.set(dv, viewRow(v) * d));
+        return backToPre(G, dV, g.value);
       }
       for (let b = 0; b < B; b++) {
         rPos[b] = half(b, B + b);
@@ -77,12 +95,17 @@ export function lossStage(opts: {
           }
         }
       }
-      for (let s = 0; s < S; s++) {
-        const dv = s * Vw + rootV;
-        if (normalize) normalizeVjp(F64, eps, G, norm[s]!, delta, dV, d, s * Gw, s * d, dv);
-        else for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
-      }
-      return value;
+      return backToPre(G, dV, value);
     },
   };
+
+  /** ∂L/∂g_L of every row from δ = ∂L/∂out (through the normalisation) into dV; returns the value. */
+  function backToPre(G: Float32Array, dV: Float64Array, value: number): number {
+    for (let s = 0; s < S; s++) {
+      const dv = s * Vw + rootV;
+      if (normalize) normalizeVjp(F64, eps, G, norm[s]!, delta, dV, d, s * Gw, s * d, dv, form);
+      else for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
+    }
+    return value;
+  }
 }

@@ -54,7 +54,7 @@ export class TfEngine implements TrainEngine {
     const S = B * (2 + o.H);
     return tf.tidy(() => {
       const x = tf.tensor2d(this.x, [S, L]);
-      const { value, grads } = tf.variableGrads(() => tfLoss(tf, o.loss, this.net.forward(x).out, B, o.H), this.net.variables);
+      const { value, grads } = tf.variableGrads(() => tfLoss(tf, o.loss, this.net.forward(x).out, B, o.H, o.inBatch), this.net.variables);
       return { value, grads: this.net.variables.map((w) => grads[w.name]!) };
     });
   }

@@ -17,7 +17,7 @@ import type * as tfType from '@tensorflow/tfjs';
 import { InputError } from '../../errors.js';
 import type { NetworkSpec, Params } from '../../network/architecture.js';
 import { activationRecord } from '../../network/activation.js';
-import { NORMALIZATIONS } from '../../network/normalization.js';
+import { formOf } from '../../network/normalization.js';
 
 export type TfLayout = 'block' | 'level';
 
@@ -73,7 +73,7 @@ function normalizeOut(tf: typeof tfType, spec: NetworkSpec, raw: tfType.Tensor2D
   if (!spec.normalize) return raw;
   const sq = tf.sum(tf.square(raw), 1, true);
   const norm = tf.sqrt(tf.maximum(sq, 1e-30));
-  return tf.div(raw, NORMALIZATIONS.plus.tf(tf, norm, spec.eps)) as tfType.Tensor2D;
+  return tf.div(raw, formOf(spec).tf(tf, norm, spec.eps)) as tfType.Tensor2D;
 }
 
 /** ψ as a TF.js op (the activation's record; autograd supplies ψ'). */
