@@ -11,7 +11,7 @@ import { runCli } from './support/runCli.js';
 
 const real = { claims: undefined, checks: undefined, version: '0.1.0' };
 const ARGS = ['verify', '--claims', 'C1,C11', '--runs', '2', '--seed', '7', '--no-corpus', '--no-progress', '--jobs', '1'];
-const NAME = 'verify-seed7-ci-C1-C11-runs2';
+const NAME = 'verify-seed7-ci-C1-C11-runs2-nocorpus';
 let dir = '';
 
 beforeAll(() => {

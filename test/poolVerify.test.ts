@@ -19,7 +19,7 @@ describe('verify --jobs', () => {
     try {
       const r = await runCli(['verify', '--claims', 'C1,C2,C5,C8', '--seed', '42', '--no-corpus', '--no-progress', '--jobs', '2', '--report-dir', dir], real);
       expect(r.code, r.err).toBe(0);
-      const got = readFileSync(join(dir, 'runs', 'verify-seed42-ci-C1-C2-C5-C8', 'report.json'), 'utf8');
+      const got = readFileSync(join(dir, 'runs', 'verify-seed42-ci-C1-C2-C5-C8-nocorpus', 'report.json'), 'utf8');
       const want = readFileSync(new URL('../fixtures/golden/verify-seed42-ci-C1-C2-C5-C8-nocorpus.report.json', import.meta.url), 'utf8');
       expect(normalise(got)).toBe(normalise(want));
     } finally {
@@ -32,7 +32,7 @@ describe('verify --jobs', () => {
     try {
       const r = await runCli(['verify', '--claims', 'C11,C12', '--seed', '42', '--no-corpus', '--no-progress', '--jobs', '2', '--report-dir', dir], real);
       expect(r.code, r.err).toBe(0);
-      const got = JSON.parse(readFileSync(join(dir, 'runs', 'verify-seed42-ci-C11-C12', 'report.json'), 'utf8')) as { checks: { claim: string }[] };
+      const got = JSON.parse(readFileSync(join(dir, 'runs', 'verify-seed42-ci-C11-C12-nocorpus', 'report.json'), 'utf8')) as { checks: { claim: string }[] };
       const want = JSON.parse(readFileSync(new URL('../fixtures/golden/verify-seed42-ci.report.json', import.meta.url), 'utf8')) as { checks: { claim: string }[] };
       expect(got.checks.length).toBeGreaterThan(0);
       expect(JSON.stringify(got.checks)).toBe(JSON.stringify(want.checks.filter((c) => c.claim === 'C11' || c.claim === 'C12')));

@@ -30,12 +30,12 @@ export function register(program: Command, ctx: CliContext): void {
       const merged = await mergeShards<CheckResult>(files, { covcheck: ctx.version });
       if (merged.run.command !== 'verify') throw new InputError('merge', `the shards are of \`covcheck ${merged.run.command}\`, not of verify`);
       const so = merged.run.options as unknown as VerifyShardOptions;
-      const o: VerifyOptions = { claims: so.claims, check: so.check, runs: so.runs, seed: merged.run.seed, scale: so.scale, reportDir, json: raw.json === true, progress: false };
+      const o: VerifyOptions = { claims: so.claims, check: so.check, runs: so.runs, seed: merged.run.seed, scale: so.scale, reportDir, json: raw.json === true, progress: false, loss: so.loss, ...(so.backend !== null ? { backend: so.backend } : {}), ...(so.corpus !== null ? { corpus: so.corpus } : {}) };
       const runs = merged.outcomes.map((out, i) => {
         if (!out.ok) throw new InputError('merge', `task ${out.key} failed in its shard: ${out.failure.message}`);
         // The report takes only the check's title from it (buildVerifyReport).
         return { check: { title: so.titles[i] ?? out.key } as unknown as Check, result: out.value };
       });
-      ctx.exitCode = await reportVerify(o, so.records, runs, { ...ctx, backend: so.backend });
+      ctx.exitCode = await reportVerify(o, so.records, runs, { ...ctx, backend: so.reportBackend });
     });
 }

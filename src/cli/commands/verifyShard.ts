@@ -18,6 +18,9 @@ interface RunDefinition {
   readonly runs: number | null;
   readonly claims: readonly string[] | null;
   readonly check: string | null;
+  readonly loss?: string | null;
+  readonly backend?: string;
+  readonly corpus?: boolean;
 }
 
 /** Training-heavy checks count this many ordinary ones when slices are balanced. */
@@ -40,7 +43,12 @@ export interface VerifyShardOptions {
   readonly runs: number | null;
   readonly claims: readonly string[] | null;
   readonly check: string | null;
-  readonly backend: string;
+  /** The backend as the report names it (tfjs-wasm). */
+  readonly reportBackend: string;
+  /** The rest of the run's definition (verify's options: --loss, --backend, --no-corpus). */
+  readonly loss: string | null;
+  readonly backend: string | null;
+  readonly corpus: boolean | null;
   readonly records: readonly ClaimRecord[];
   readonly titles: readonly string[];
 }
@@ -48,7 +56,7 @@ export interface VerifyShardOptions {
 /** The run every slice of this verify shares (its identity in a merge). */
 export function verifyShardRun(o: RunDefinition, version: string, backend: string, all: readonly Check[], records: readonly ClaimRecord[]): ShardRun {
   const claimIds = new Set(all.map((c) => c.claim));
-  const options: VerifyShardOptions = { scale: o.scale, runs: o.runs, claims: o.claims, check: o.check, backend, records: records.filter((c) => claimIds.has(c.id)), titles: all.map((c) => c.title) };
+  const options: VerifyShardOptions = { scale: o.scale, runs: o.runs, claims: o.claims, check: o.check, reportBackend: backend, loss: o.loss ?? null, backend: o.backend ?? null, corpus: o.corpus ?? null, records: records.filter((c) => claimIds.has(c.id)), titles: all.map((c) => c.title) };
   return { covcheck: version, command: 'verify', seed: o.seed, options, tasks: all.map((c) => c.id) };
 }
 
