@@ -10,6 +10,7 @@ import { benchCore } from './core.js';
 import { benchSampler } from './hltm.js';
 import { benchStartup } from './startup.js';
 import { benchImpl } from './impl.js';
+import { benchPool, benchWorkerMemory } from './pool.js';
 import { hunt } from '../src/hunt/search.js';
 import { HUNT_TARGETS } from '../src/hunt/targets.js';
 
@@ -84,8 +85,15 @@ try {
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-bench-'));
 const help = timeCommand(['bin/covcheck.js', '--help']);
 const start = timeCommand(['bin/covcheck.js', 'verify', '--no-progress', '--report-dir', dir]);
+const startOne = timeCommand(['bin/covcheck.js', 'verify', '--no-progress', '--jobs', '1', '--report-dir', dir]);
 rmSync(dir, { recursive: true, force: true });
-rows.push({ what: '`npm start` (covcheck verify, CI scale)', value: start, unit: 's', target: '< 60', baseline: { name: 'CLI start-up (--help)', ratio: start / help } });
+rows.push({ what: '`npm start` (covcheck verify, CI scale, default --jobs)', value: start, unit: 's', target: '< 18', baseline: { name: 'CLI start-up (--help)', ratio: start / help } });
+rows.push({ what: '`covcheck verify --jobs 1` (CI scale)', value: startOne, unit: 's', baseline: { name: 'default --jobs', ratio: startOne / start } });
+
+// Issue 10: the pool at --jobs 2 against in-process (ratio > 1 is the speed-up), memory per worker.
+for (const r of await benchPool([2], 8)) rows.push({ what: `pool --jobs ${r.jobs}: ${r.what}${r.same ? '' : ' (RESULTS DIFFER!)'}`, value: r.seconds, unit: 's', target: '<= 0.56 × --jobs 1', baseline: { name: '--jobs 1', ratio: 1 / r.ratio } });
+const mem = await benchWorkerMemory(2);
+rows.push({ what: 'pool worker RSS (training engine loaded)', value: mem.rssPerWorkerMb, unit: 'MB' });
 
 const fmt = (v: number) => (!Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
 const w = Math.max(...rows.map((r) => r.what.length));

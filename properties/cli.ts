@@ -6,13 +6,17 @@
  */
 import { main, type CliOverrides } from '../src/cli/main.js';
 import type { Registry } from '../src/runner/registry.js';
+import type { CheckSource } from '../src/pool/checkTask.js';
 
 /** Loads the claim registry (every claim module, on first call). */
 export async function loadRegistry(): Promise<Registry> {
   return (await import('./registry.js')).registry;
 }
 
+/** Where pool workers find the registry's checks (`verify --jobs N`): registry.ts's CHECKS. */
+export const REGISTRY_CHECK_SOURCE: CheckSource = { module: new URL('./registry.js', import.meta.url).href, export: 'CHECKS' };
+
 /** Runs covcheck with these arguments and the real registry; returns the exit code. */
 export function run(argv: readonly string[], overrides: CliOverrides = {}): Promise<number> {
-  return main(argv, { registry: loadRegistry, ...overrides });
+  return main(argv, { registry: loadRegistry, checkSource: REGISTRY_CHECK_SOURCE, ...overrides });
 }

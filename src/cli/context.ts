@@ -4,6 +4,7 @@
  */
 import type { Check, ClaimRecord } from '../runner/check.js';
 import type { Registry, RegistryLoader } from '../runner/registry.js';
+import type { CheckSource } from '../pool/checkTask.js';
 
 /** Something text can be written to (process.stdout, process.stderr, or a test's capture). */
 export interface TextOut {
@@ -34,6 +35,11 @@ export interface CliContext {
   readonly backend: string;
   /** Failure-corpus folders that `verify` replays first (default: covcheck's own and ./fixtures/counterexamples). */
   readonly corpusDirs?: readonly string[];
+  /**
+   * Where a pool worker finds the registry's checks (`verify --jobs N`): the registry module's URL
+   * and export. Absent (tests injecting checks, another loader): every check runs in-process.
+   */
+  readonly checkSource?: CheckSource;
   /** --debug: print stacks of internal errors. */
   readonly debug: boolean;
   /** The command's exit code; 0 unless the command sets it. */

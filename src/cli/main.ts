@@ -72,6 +72,7 @@ function makeContext(o: CliOverrides, debug: boolean): CliContext {
     cwd: o.cwd ?? process.cwd(),
     version: o.version ?? packageVersion(),
     backend: o.backend ?? 'default',
+    ...(o.checkSource !== undefined && o.checks === undefined ? { checkSource: o.checkSource } : {}),
     corpusDirs: o.corpusDirs ?? (o.checks === undefined ? defaultCorpusDirs(o.cwd ?? process.cwd()) : []),
     debug,
     exitCode: 0,

@@ -8,6 +8,7 @@
  * (an isolated child with a user's loss plugin loaded once).
  */
 import { runCheck } from '../runner/run.js';
+import { loadBackend } from '../engines/backend.js';
 import { jsonSafe } from '../report/json.js';
 import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import type { TaskContext, TaskSpec } from './task.js';
@@ -25,6 +26,8 @@ export interface CheckTaskArgs {
   readonly id: string;
   /** Run options other than the seed (taken from the task's identity) and progress (the pool's). */
   readonly options: Omit<RunOptions, 'seed' | 'onProgress'>;
+  /** The TF.js backend (`--backend`) a float32 check runs on; loaded in the worker before it. */
+  readonly backend?: string;
 }
 
 /** This module's URL: the `module` of a check task. */
@@ -37,6 +40,7 @@ export async function runCheckById(args: CheckTaskArgs, ctx: TaskContext): Promi
   const checks = await checksOf(args.source);
   const check = checks.find((c) => c.id === args.id);
   if (!check) throw new Error(`no check ${JSON.stringify(args.id)} in ${args.source.module}#${args.source.export}`);
+  if (args.backend !== undefined && check.arithmetic === 'float32') await loadBackend(args.backend);
   return crossable(await runCheck(check, { ...args.options, seed: ctx.seed, onProgress: (f, m) => ctx.progress(f, m) }));
 }
 
@@ -75,8 +79,9 @@ export async function runChecksByIds(args: ChecksTaskArgs, ctx: TaskContext): Pr
 }
 
 /** The task of one check: key = the check id, so its seed is taskSeed(run seed, id). */
-export function checkTask(source: CheckSource, id: string, options: CheckTaskArgs['options'], cost?: number): TaskSpec<CheckTaskArgs> {
-  return { key: id, module: CHECK_TASK_MODULE, export: 'runCheckById', args: { source, id, options }, ...(cost !== undefined ? { cost } : {}) };
+export function checkTask(source: CheckSource, id: string, options: CheckTaskArgs['options'], cost?: number, backend?: string): TaskSpec<CheckTaskArgs> {
+  const args: CheckTaskArgs = { source, id, options, ...(backend !== undefined ? { backend } : {}) };
+  return { key: id, module: CHECK_TASK_MODULE, export: 'runCheckById', args, ...(cost !== undefined ? { cost } : {}) };
 }
 
 function checksOf(source: CheckSource): Promise<readonly Check[]> {

@@ -61,8 +61,9 @@ export class ProgressCounter {
   };
 }
 
-/** Runs of several settings on the same first n seeds, setting by setting. */
+/** Runs of several settings on the same first n seeds, setting by setting (all at once when the cache is parallel). */
 export async function pairedRuns(cache: RunCache, settings: readonly TrainSetting[], seeds: readonly number[], tick?: () => void): Promise<TrainRun[][]> {
+  if (cache.parallel) return Promise.all(settings.map((s) => cache.runMany(s, seeds, tick)));
   const out: TrainRun[][] = [];
   for (const s of settings) out.push(await cache.runMany(s, seeds, tick));
   return out;

@@ -18,6 +18,17 @@ export const engineCache: CacheSource = () => {
   return shared;
 };
 
+/**
+ * Makes `engineCache` serve a fresh cache over `train` (`verify --jobs N`: poolTrainFn, whose runs
+ * go to the pool's workers, so the cache asks for a claim's runs all at once); null: back to the
+ * engine in this thread. Returns what puts the previous cache back. The runs, and so the verdicts, are the same either way.
+ */
+export function useTrainFn(train: TrainFn | null, parallel = train !== null): () => void {
+  const before = shared;
+  shared = train === null ? null : Promise.resolve(new RunCache(train, parallel));
+  return () => void (shared = before);
+}
+
 /** A fresh cache over a given train function (tests, sweeps). */
 export function cacheOf(train: TrainFn): CacheSource {
   const c = new RunCache(train);

@@ -31,29 +31,47 @@ export interface SweepOutcome {
  * Trains every cell not in the state; `statePath` null: no state file (nothing resumes).
  * `fresh`: ignore an existing state file (it is overwritten).
  */
-export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: string | null, hooks: SweepHooks = {}, fresh = false): Promise<SweepOutcome> {
+export async function runSweep(spec: SweepSpec, train: TrainFn, statePath: string | null, hooks: SweepHooks = {}, fresh = false, parallel = false): Promise<SweepOutcome> {
   const cells = cellsOf(spec.grid);
   const loaded = statePath !== null && !fresh ? await loadState(statePath) : null;
   const state: SweepState = { version: 1, tool: 'covcheck sweep', cells: { ...(loaded?.cells ?? {}) } };
   const records: CellRecord[] = [];
+  const pending: Promise<void>[] = [];
+  let saving: Promise<void> = Promise.resolve();
   let trained = 0;
   let resumed = 0;
   for (const [i, cell] of cells.entries()) {
     const key = cellKey(cell, spec.training);
     const have = state.cells[key];
-    hooks.onCell?.(i, cells.length, cell, have !== undefined);
+    // In parallel the bar counts finished cells (all start at once), else the cell about to train.
+    if (!parallel || have) hooks.onCell?.(parallel ? resumed + trained : i, cells.length, cell, have !== undefined);
     if (have) {
       checkRecordFits(have, cell, key, statePath ?? STATE_FILE);
       records.push({ cell, run: have.run });
       resumed++;
       continue;
     }
-    const run = await train(settingOf(cell, spec.training), cell.seed);
-    const rec: CellRecord = { cell, run };
-    state.cells[key] = rec;
-    records.push(rec);
-    trained++;
-    if (statePath !== null) await saveState(statePath, state);
+    const at = records.length;
+    records.push({ cell, run: undefined as never });
+    const done = train(settingOf(cell, spec.training), cell.seed).then((run) => {
+      const rec: CellRecord = { cell, run };
+      state.cells[key] = rec;
+      records[at] = rec;
+      trained++;
+      if (parallel) hooks.onCell?.(resumed + trained, cells.length, cell, false);
+      // One save at a time (parallel cells finish in any order); each writes the whole state.
+      if (statePath !== null) saving = saving.then(() => saveState(statePath, state));
+      return saving;
+    });
+    if (parallel) pending.push(done);
+    else await done;
   }
-  return { records, trained, resumed, state };
+  await Promise.all(pending);
+  if (!parallel || trained === 0) return { records, trained, resumed, state };
+  // The state lists new cells in grid order, as a run one cell after the other writes it.
+  const ordered: Record<string, CellRecord> = { ...(loaded?.cells ?? {}) };
+  for (const r of records) ordered[cellKey(r.cell, spec.training)] ??= r;
+  const final: SweepState = { ...state, cells: ordered };
+  if (statePath !== null) await (saving = saving.then(() => saveState(statePath, final)));
+  return { records, trained, resumed, state: final };
 }

@@ -11,7 +11,14 @@ import { settingKey, type TrainFn, type TrainRun, type TrainSetting } from './tr
  */
 export class RunCache {
   private readonly runs = new Map<string, Promise<TrainRun>>();
-  constructor(private readonly train: TrainFn) {}
+  /**
+   * parallel: the train function runs elsewhere (pool workers), so runMany and pairedRuns ask for
+   * every run at once; otherwise one after the other (the engine in this thread is single-threaded).
+   */
+  constructor(
+    private readonly train: TrainFn,
+    readonly parallel = false,
+  ) {}
 
   run(setting: TrainSetting, seed: number): Promise<TrainRun> {
     const key = `${settingKey(setting)}#${seed}`;
@@ -24,8 +31,12 @@ export class RunCache {
     return p;
   }
 
-  /** Runs `seeds` one after the other (the engine is single-threaded), reporting progress. */
+  /** Runs `seeds` (all at once when parallel, else one after the other), in seed order, reporting progress. */
   async runMany(setting: TrainSetting, seeds: readonly number[], onRun?: (done: number) => void): Promise<TrainRun[]> {
+    if (this.parallel) {
+      let done = 0;
+      return Promise.all(seeds.map((s) => this.run(setting, s).then((r) => (onRun?.(++done), r))));
+    }
     const out: TrainRun[] = [];
     for (const s of seeds) {
       out.push(await this.run(setting, s));

@@ -13,6 +13,7 @@ import { register as registerHunt } from './hunt.js';
 import { register as registerCompare } from './compare.js';
 import { register as registerTrain } from './train.js';
 import { register as registerSweep } from './sweep.js';
+import { register as registerMerge } from './merge.js';
 
 export type RegisterCommand = (program: Command, ctx: CliContext) => void;
 
@@ -24,6 +25,7 @@ export const COMMANDS: readonly RegisterCommand[] = [
   registerCompare,
   registerTrain,
   registerSweep,
+  registerMerge,
 ];
 
 /** Registers every command on the program. */

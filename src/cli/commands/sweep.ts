@@ -19,6 +19,9 @@ import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
 import { runSweep } from '../../sweep/run.js';
+import { parseJobs } from '../../pool/jobs.js';
+import { WorkerPool } from '../../pool/workerPool.js';
+import { poolTrainFn } from '../../pool/trainTask.js';
 import { STATE_FILE } from '../../sweep/state.js';
 import { sweepReportFiles } from '../../sweep/report.js';
 import { summarizeGroups } from '../../sweep/summary.js';
@@ -48,6 +51,7 @@ export interface SweepRawOptions {
   report: boolean;
   progress: boolean;
   json?: boolean;
+  jobs?: string;
 }
 
 export interface ParsedSweep {
@@ -173,6 +177,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-report', 'write no files (and keep no state: nothing resumes)')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
+    .option('--jobs <n>', 'cells trained at once in worker threads (default: the number of cores; 1: one after the other here)')
     .action(async (raw: SweepRawOptions) => {
       ctx.exitCode = await runSweepCommand(raw, ctx);
     });
@@ -182,12 +187,16 @@ export function register(program: Command, ctx: CliContext): void {
 export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, trainFn?: TrainFn): Promise<number> {
   const o = parseSweepOptions(raw, ctx);
   if (o.extras.engine === 'tfjs') await loadBackend(o.extras.backend ?? 'wasm');
+  const jobs = parseJobs(raw.jobs);
   let train = trainFn;
   if (!train) {
     const loaded = await loadEngineTrainFn(o.extras);
     if (!('train' in loaded)) throw new Error(loaded.unavailable);
     train = loaded.train;
   }
+  // --jobs N > 1: the cells train in pool workers, all at once (the engine's own train() here otherwise).
+  const pool = jobs > 1 && !trainFn ? new WorkerPool({ jobs }) : null;
+  if (pool) train = poolTrainFn(pool, o.extras);
   const human = raw.json ? ctx.stderr : ctx.stdout;
   const statePath = o.reportDir ? join(o.reportDir, 'runs', o.name, STATE_FILE) : null;
   const total = cellsOf(o.grid).length;
@@ -196,13 +205,14 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   try {
     outcome = await runSweep({ grid: o.grid, training: o.training }, train, statePath, {
       onCell: (done, _t, c, skipped) => progress.update(done, `${skipped ? 'resumed' : 'training'} depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`),
-    }, o.fresh);
+    }, o.fresh, pool !== null);
   } catch (e) {
     const msg = (e as Error).message;
     if (statePath && msg.includes(statePath)) throw new InputError('--name', `${msg}; pass --fresh to start over or another --name`);
     throw e;
   } finally {
     progress.stop();
+    await pool?.close();
   }
   const groups = summarizeGroups(outcome.records);
   const maxL = Math.max(...groups.map((g) => g.final.length));

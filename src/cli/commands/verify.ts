@@ -7,7 +7,6 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
 import { runCheck, thrownResult } from '../../runner/run.js';
-import { deriveSeed } from '../../numeric/random.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { selectChecks, type Registry } from '../../runner/registry.js';
@@ -25,6 +24,11 @@ import { clipOneLine, errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
+import { parseJobs } from '../../pool/jobs.js';
+import { runChecks } from '../../pool/runChecks.js';
+import type { CheckSource } from '../../pool/checkTask.js';
+import { parseShard, type Shard } from '../../pool/shard.js';
+import { shardChecks, verifyShardRun, writeVerifyShard } from './verifyShard.js';
 
 /** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
 export type Plan = Pick<Registry, 'claims' | 'checks'>;
@@ -81,11 +85,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--verbose', 'also print the details of expected-fail, known-fail and inconclusive checks (always in report.md)')
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
+    .option('--jobs <n>', 'workers that run property checks at once (default: the number of cores; 1: all in this process)')
+    .option('--shard <i/n>', 'run only slice i of n of the checks and write a shard file under <report-dir>/shards/ (then: covcheck merge)')
     .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
-    .action(async (raw: RawOptions & ImplRaw & { loss?: string; corpus: boolean; backend: string }) => {
+    .action(async (raw: RawOptions & ImplRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string }) => {
       if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
+      const jobs = parseJobs(raw.jobs);
+      const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
+      if (shard && !raw.report) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const corpus: Check[] = [];
@@ -93,7 +102,8 @@ export function register(program: Command, ctx: CliContext): void {
       const withLoss = raw.loss === undefined ? [] : registry.lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)));
       const plan: Plan = { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
-      const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full);
+      const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
+      const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full, pool);
       ctx.exitCode = code;
     });
 }
@@ -164,29 +174,38 @@ export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'ch
 }
 
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
-export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext): Promise<number> {
-  const selected = selectChecks(plan.checks, o);
+export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, pool: VerifyPool = IN_PROCESS): Promise<number> {
+  const all = selectChecks(plan.checks, o);
+  const selected = pool.shard ? shardChecks(all, pool.shard) : all;
   const progress = createProgress(o.progress && progressAllowed(ctx), selected.length);
-  const runs: { check: Check; result: CheckResult }[] = [];
+  let runs: { check: Check; result: CheckResult }[];
   try {
-    for (const [i, check] of selected.entries()) {
-      progress.update(i, check.id);
-      const seed = deriveSeed(o.seed, check.id);
-      const result = await runOne(check, {
-        seed,
-        baseSeed: o.seed,
-        scale: o.scale,
-        ...(o.runs !== null ? { numRuns: o.runs } : {}),
-        onProgress: (f) => progress.update(i + Math.min(1, Math.max(0, f)), check.id),
-      });
-      runs.push({ check, result });
-    }
+    const results = await runChecks(selected, {
+      ...pool,
+      baseSeed: o.seed,
+      run: { scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) },
+      runHere: runOne,
+      failed: failedResult,
+      onProgress: (done, id) => progress.update(done, id),
+    });
+    runs = selected.map((check, i) => ({ check, result: results[i]! }));
   } finally {
     progress.stop();
   }
 
+  if (pool.shard && o.reportDir !== null) {
+    const run = verifyShardRun(o, ctx.version, ctx.backend, all, plan.claims);
+    const path = await writeVerifyShard(join(o.reportDir, 'shards', runName(o)), run, pool.shard, runs.map((r) => r.result));
+    const failed = runs.filter((r) => r.result.verdict === 'fail').length;
+    ctx.stdout.write(`shard ${pool.shard.index}/${pool.shard.count}: ${runs.length} of ${all.length} checks, ${failed} fail; shard file: ${path}\n`);
+    return failed > 0 ? 1 : 0;
+  }
   const claimIds = new Set(selected.map((c) => c.claim));
-  const claims: readonly ClaimRecord[] = plan.claims.filter((c) => claimIds.has(c.id));
+  return reportVerify(o, plan.claims.filter((c) => claimIds.has(c.id)), runs, ctx);
+}
+
+/** Builds, writes and prints the report of a run's results (also of merged shards); answers the exit code. */
+export async function reportVerify(o: VerifyOptions, claims: readonly ClaimRecord[], runs: readonly { check: Check | undefined; result: CheckResult }[], ctx: CliContext): Promise<number> {
   const report = buildVerifyReport(
     {
       version: ctx.version,
@@ -227,6 +246,18 @@ export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext): 
   return report.exitCode;
 }
 
+/** How `--jobs` runs the checks: workers, where they find the registry's checks, the backend. */
+export interface VerifyPool {
+  readonly jobs: number;
+  readonly source: CheckSource | null;
+  readonly sourceIds: ReadonlySet<string>;
+  readonly backend?: string;
+  /** --shard: run only this slice and write a shard file instead of the report. */
+  readonly shard?: Shard;
+}
+
+const IN_PROCESS: VerifyPool = { jobs: 1, source: null, sourceIds: new Set() };
+
 /** Runs one check; a check that throws is a `fail` of that check, not a crash of the run. */
 async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Promise<CheckResult> {
   const t0 = performance.now();
@@ -236,6 +267,23 @@ async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Pr
     // runCheck already turns a throwing check into an errored fail; this is a last safety net.
     return { ...thrownResult(check, options, e), ms: Math.round(performance.now() - t0) };
   }
+}
+
+/** The `fail` of a check that threw or whose worker failed. */
+function failedResult(check: Check, message: string, seed: number, ms: number): CheckResult {
+  return {
+    check: check.id,
+    claim: check.claim,
+    verdict: 'fail',
+    expect: check.expect,
+    arithmetic: check.arithmetic,
+    variant: check.variant,
+    cases: 0,
+    worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN },
+    seed,
+    message,
+    ms,
+  };
 }
 
 /**

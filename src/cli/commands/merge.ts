@@ -1,0 +1,41 @@
+/**
+ * `covcheck merge DIR…` (docs/scale.md): the shard files of one `verify --shard i/n` run (files, or
+ * folders searched for *.covcheck-shard.json) pooled into the report the unsharded run writes, byte
+ * for byte: every result is put back in the run's check order and the report is built from them
+ * as `verify` builds it. A missing, duplicated or foreign shard (other covcheck version, seed or
+ * options) is exit 2 naming the file (src/pool/merge.ts).
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { Check, CheckResult } from '../../runner/check.js';
+import { InputError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+import { findShardFiles, mergeShards } from '../../pool/merge.js';
+import { reportDirProblem } from '../../report/write.js';
+import { reportVerify, type VerifyOptions } from './verify.js';
+import type { VerifyShardOptions } from './verifyShard.js';
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('merge')
+    .description('combine the shard files of a `verify --shard i/n` run into its one report')
+    .argument('<paths...>', 'shard files, or folders holding *.covcheck-shard.json')
+    .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
+    .option('--json', 'print report.json on stdout (the table goes to stderr)')
+    .action(async (paths: string[], raw: { reportDir: string; json?: boolean }) => {
+      const reportDir = resolve(ctx.cwd, raw.reportDir);
+      const problem = reportDirProblem(reportDir);
+      if (problem !== null) throw new InputError('--report-dir', problem);
+      const files = await findShardFiles(paths.map((p) => resolve(ctx.cwd, p)));
+      const merged = await mergeShards<CheckResult>(files, { covcheck: ctx.version });
+      if (merged.run.command !== 'verify') throw new InputError('merge', `the shards are of \`covcheck ${merged.run.command}\`, not of verify`);
+      const so = merged.run.options as unknown as VerifyShardOptions;
+      const o: VerifyOptions = { claims: so.claims, check: so.check, runs: so.runs, seed: merged.run.seed, scale: so.scale, reportDir, json: raw.json === true, progress: false, loss: so.loss, ...(so.backend !== null ? { backend: so.backend } : {}), ...(so.corpus !== null ? { corpus: so.corpus } : {}) };
+      const runs = merged.outcomes.map((out, i) => {
+        if (!out.ok) throw new InputError('merge', `task ${out.key} failed in its shard: ${out.failure.message}`);
+        // The report takes only the check's title from it (buildVerifyReport).
+        return { check: { title: so.titles[i] ?? out.key } as unknown as Check, result: out.value };
+      });
+      ctx.exitCode = await reportVerify(o, so.records, runs, { ...ctx, backend: so.reportBackend });
+    });
+}
