@@ -12,12 +12,13 @@ import type { CliContext } from '../main.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';
 import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
-import { buildVerifyReport, replayCommand, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
+import { buildVerifyReport, counterexamplePath, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
+import { replayFileCommand } from '../../runner/replayCommand.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
-import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin.js';
-import { lossChecks } from '../../../properties/lossChecks.js';
+import { BUILTIN_SPEC_HELP } from '../../losses/plugin.js';
+import { specLossChecks } from '../lossSpecChecks.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
@@ -69,7 +70,7 @@ export function register(program: Command, ctx: CliContext): void {
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const extra: Check[] = [];
       if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) extra.push(...corpusChecks(dir, ctx.cwd));
-      const withLoss = raw.loss === undefined ? ctx : { ...ctx, checks: [...ctx.checks, ...lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)))] };
+      const withLoss = raw.loss === undefined ? ctx : { ...ctx, checks: [...ctx.checks, ...(await specLossChecks(raw.loss, ctx.cwd))] };
       const full = { ...withLoss, checks: [...extra, ...withLoss.checks], backend: `tfjs-${raw.backend}` };
       const code = await runVerify(parseVerifyOptions(raw, full), full);
       ctx.exitCode = code;
@@ -186,7 +187,7 @@ export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<numb
     }
   }
   const human = o.json ? ctx.stderr : ctx.stdout;
-  human.write(formatResults(report, results));
+  human.write(formatResults(report, results, where === null ? null : relativeTo(where, ctx.cwd)));
   human.write(summaryLine(report, where, ctx.cwd));
   if (o.json) ctx.stdout.write(reportJson(report));
   return report.exitCode;
@@ -214,8 +215,16 @@ async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Pr
   }
 }
 
-/** The verdict table followed by the counterexamples. */
-export function formatResults(report: VerifyReport, results: readonly CheckResult[]): string {
+/** `where` as the user would type it from cwd. */
+function relativeTo(where: string, cwd: string): string {
+  return where.startsWith(cwd + '/') ? where.slice(cwd.length + 1) : where;
+}
+
+/**
+ * The verdict table followed by the counterexamples; with the run folder (`where`), each replay
+ * command is the short form `covcheck replay <run>/counterexamples/<check>.json`.
+ */
+export function formatResults(report: VerifyReport, results: readonly CheckResult[], where: string | null = null): string {
   if (results.length === 0) return 'No checks selected (the registry is empty or the filter matched nothing).\n';
   const ms = new Map(results.map((r) => [r.check, r.ms]));
   let out = renderTable(
@@ -249,7 +258,7 @@ export function formatResults(report: VerifyReport, results: readonly CheckResul
       const limit = c.verdict === 'fail' ? 4000 : 400;
       out += `  counterexample (${cx.shrinks} shrinks): ${value.length > limit ? `${value.slice(0, limit)}… (full value in report.json)` : value}\n`;
       out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance}${cx.measurement.note ? `, ${cx.measurement.note}` : ''}\n`;
-      out += `  replay: ${replayCommand(cx.check, cx.seed, cx.path, cx.scale)}\n`;
+      out += `  replay: ${where === null ? cx.replay : replayFileCommand(`${where}/${counterexamplePath(c.check)}`)}\n`;
     }
   }
   return out;
