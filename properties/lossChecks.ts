@@ -8,7 +8,7 @@
  *   C7  θ = 0 under identity augmentation (per-tuple losses), the 1/τ trend (with trends).
  */
 import type { Check } from '../src/runner/check.js';
-import type { LossFamily } from '../src/losses/plugin.js';
+import type { LossFamily } from '../src/losses/plugin/index.js';
 import { CORRECT, type Pipeline } from '../src/mutants/catalogue.js';
 import { fdCheck } from './claims/C2/index.js';
 import { balanceCheck, limitsCheckFor, smallTauCheck, weightsCheck } from './claims/C6/index.js';

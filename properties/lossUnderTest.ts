@@ -8,7 +8,7 @@
 import type * as fc from 'fast-check';
 import type { Measurement } from '../src/runner/check.js';
 import type { Loss } from '../src/losses/loss.js';
-import type { LossFamily, Params } from '../src/losses/plugin.js';
+import type { LossFamily, Params } from '../src/losses/plugin/index.js';
 import { CORRECT, type Pipeline } from '../src/mutants/catalogue.js';
 
 export interface LossUnderTest {

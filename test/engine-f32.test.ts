@@ -9,11 +9,13 @@ import { completeTree, buildTree } from '../src/hltm/tree.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { allocBatch, sampleBatch, type Batch as HBatch } from '../src/hltm/batch.js';
 import { treeArchitecture, type NetworkSpec, type Params } from '../src/network/architecture.js';
-import { RELU, type Activation } from '../src/network/activation.js';
+import { ACTIVATIONS, parseActivation, RELU, type Activation } from '../src/network/activation.js';
 import { initParams } from '../src/network/init.js';
 import { batchLoss, type Batch } from '../src/network/batchGradient.js';
 import { forward } from '../src/network/forward.js';
 import { F64 } from '../src/numeric/arith.js';
+import { normalize, normalizeVjp } from '../src/network/normalization.js';
+import { tolerance } from '../src/numeric/tolerance.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
 import { gradientTolerance, ENGINE_LOSSES as LOSSES, roundParams } from '../properties/claims/C2/index.js';
@@ -96,6 +98,17 @@ describe('f32 engine gradient = float64 reference', () => {
 });
 
 describe('f32 engine forward and steps', () => {
+  it('pattern tables give the kernels\' pre-activations bit for bit, for every activation (one kernel source per activation)', () => {
+    const rng = new Rng(12);
+    for (const kind of Object.keys(ACTIVATIONS)) {
+      const activation = parseActivation(kind === 'leaky_relu' ? 'leaky_relu:0.2' : kind);
+      const { spec, params } = setup(tree, { activation });
+      const S = 24;
+      const x = Float32Array.from({ length: S * spec.arch.nInputs }, () => rng.int(2));
+      const pre = (tableMax: number) => Array.from(new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1, tableMax, partialMax: 0 }).forwardPre(x, S));
+      expect(pre(32), kind).toEqual(pre(0));
+    }
+  });
   it('forwardPre gives the float64 pre-activations (tables on binary inputs, kernels otherwise)', () => {
     const { spec, params } = setup();
     const e = new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1 });
@@ -200,5 +213,34 @@ describe('f32 engine forward and steps', () => {
     expect(e.nonFinite()).toBeNull();
     e.P[e.layout.nodes[3]!.pOff] = Number.NaN;
     expect(e.nonFinite()).toEqual({ block: spec.arch.blocks[e.layout.nodes[3]!.block]!.name, what: 'W' });
+  });
+});
+
+describe('output normalisation (network/normalization.ts): one formula for the reference, the loss stage and the operator', () => {
+  it('its vector-Jacobian product is (I/d − f fᵀ/(n d²))·δ, d = n + ε; at f = 0 it is δ/ε', () => {
+    const rng = new Rng(21);
+    const eps = 1e-4;
+    for (let trial = 0; trial < 50; trial++) {
+      const m = 1 + rng.int(6);
+      const f = Array.from({ length: m }, () => (trial === 0 ? 0 : rng.range(-2, 2)));
+      const delta = Array.from({ length: m }, () => rng.range(-1, 1));
+      const out = new Array<number>(m);
+      const n = normalize(F64, eps, f, out);
+      const d = n + eps;
+      out.forEach((o, i) => expect(o).toBe(f[i]! / d));
+      const got = new Array<number>(m);
+      normalizeVjp(F64, eps, f, n, delta, got);
+      // Row a of the Jacobian times δ, summed in another order: m + 4 operations per entry.
+      const J = (a: number, b: number) => (a === b ? 1 / d : 0) - (n === 0 ? 0 : (f[a]! * f[b]!) / (n * d * d));
+      got.forEach((g, a) => {
+        const terms = delta.map((v, b) => J(a, b) * v);
+        const want = terms.reduceRight((x, y) => x + y, 0);
+        // scale: the terms before any cancellation, |δ_a|/d + Σ_b |f_a f_b δ_b|/(n d²).
+        const scale = Math.abs(delta[a]!) / d + (n === 0 ? 0 : delta.reduce((x, v, b) => x + Math.abs(f[a]! * f[b]! * v), 0) / (n * d * d));
+        const { tol } = tolerance('float64', 'identity', m + 4, scale);
+        expect(Math.abs(g - want)).toBeLessThanOrEqual(tol);
+      });
+      if (trial === 0) expect(got).toEqual(delta.map((v) => v / eps));
+    }
   });
 });

@@ -2,17 +2,22 @@
  * Loss plugins (dual numbers, rationals, float32, TensorFlow.js), their error messages, the
  * pairwise operator of C7 on small cases, and `covcheck compare` (help, bad input, exit codes).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import type * as tfType from '@tensorflow/tfjs';
 import { InputError } from '../src/errors.js';
 import { EXACT, F64 } from '../src/numeric/arith.js';
 import { Rational } from '../src/numeric/rational.js';
 import { Rng } from '../src/numeric/random.js';
 import { dualOps, F32 } from '../src/losses/dual.js';
 import { parseLoss } from '../src/losses/index.js';
-import { familyOf, pluginLoss, resolveLossSpec, splitLossSpec, tfLoss, type LossPlugin, type TfLike } from '../src/losses/plugin.js';
+import { familyOf, pluginLoss, resolveLossSpec, splitLossSpec, type LossPlugin } from '../src/losses/plugin/index.js';
+import { tfLossOfDistances } from '../src/engines/tfjs/losses.js';
+import { loadBackend } from '../src/engines/backend.js';
 import { BUILTIN_PLUGINS } from '../src/losses/builtin/index.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { treeArchitecture, type NetworkSpec } from '../src/network/architecture.js';
@@ -112,6 +117,28 @@ describe('loss plugins', () => {
     expect((await resolveLossSpec('builtin:nce:tau=0.25', dir)).params).toEqual({ tau: 0.25 });
   });
 
+  it('load a .ts plugin from a folder whose package.json lacks "type": "module" (in process and through the CLI)', async () => {
+    const project = join(dir, 'typeless');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "name": "user-project", "version": "1.0.0" }\n');
+    writeFileSync(
+      join(project, 'half.ts'),
+      [
+        'interface Ops<T> { mul(a: T | number, b: T | number): T; sub(a: T | number, b: T | number): T; mean(xs: readonly T[]): T }',
+        'const c: number = 0.5;',
+        "export default { name: 'half_simp', params: { c }, loss<T>(ops: Ops<T>, r: { pos: T; neg: readonly T[] }, p: { c: number }): T { return ops.mul(p.c, ops.sub(r.pos, ops.mean(r.neg!))); } };",
+        '',
+      ].join('\n'),
+    );
+    const loss = await resolveLossSpec('./half.ts:c=2', project);
+    expect(loss.name).toBe('half_simp');
+    expect(loss.evaluate(F64, batch([1], [[3]])).value).toBe(-4);
+    const bin = fileURLToPath(new URL('../bin/covcheck.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'hunt', '--claim', 'C6', '--variant', 'balance', '--loss', './half.ts', '--runs', '3'], { cwd: project, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/no violation found/);
+  });
+
   it('that misbehave get a clear error naming the plugin and the case, not a crash', async () => {
     const bad: [string, string, RegExp][] = [
       ['thrower', "throw new Error('boom');", /loss plugin "thrower" \(.*thrower\.mjs\): threw on the case \(r_\+ = 0\.5, r− = \[1\]\).*boom/],
@@ -150,20 +177,21 @@ describe('loss plugins', () => {
   });
 
   it('nce stays finite down to τ = 1e-3 in float64 and float32 (emulated and TensorFlow.js)', async () => {
-    const tf = (await import('@tensorflow/tfjs')) as unknown as TfLike & { setBackend(b: string): Promise<boolean>; tensor1d(v: number[]): any; tensor2d(v: number[][]): any; grads(f: (...a: any[]) => any): (xs: any[]) => any[] };
-    await tf.setBackend('cpu');
+    const tf = await loadBackend('cpu');
     const rPos = [0.3, 5, 0.001];
     const rNeg = [[0.2, 1.7], [0.1, 40], [30, 0.0005]];
     for (const tau of [1, 0.1, 1e-2, 1e-3]) {
-      const loss = pluginLoss(BUILTIN_PLUGINS.nce!, 'builtin:nce', { tau });
+      const loss = parseLoss({ name: 'nce', tau });
       const ref = loss.evaluate(F64, batch(rPos, rNeg));
-      const f32 = loss.evaluate(F32, batch(rPos.map(Math.fround), rNeg.map((r) => r.map(Math.fround))));
-      const [gp, gn] = tf.grads((a: any, b: any) => tfLoss(loss, tf, a, b) as any)([tf.tensor1d(rPos), tf.tensor2d(rNeg)]);
-      const tfBeta = [...gp.dataSync(), ...gn.dataSync()] as number[];
+      const dual = pluginLoss(BUILTIN_PLUGINS.nce!, 'builtin:nce', { tau });
+      const f32 = dual.evaluate(F32, batch(rPos.map(Math.fround), rNeg.map((r) => r.map(Math.fround))));
+      const [gp, gn] = tf.grads((a, b) => tfLossOfDistances(tf, loss, a as tfType.Tensor1D, b as tfType.Tensor2D, 2))([tf.tensor1d(rPos), tf.tensor2d(rNeg)]);
+      const tfBeta = [...gp!.dataSync(), ...gn!.dataSync()];
       const refBeta = [...ref.betaPos, ...ref.betaNeg.flat()];
       for (const v of [ref.value, f32.value, ...refBeta, ...f32.betaPos, ...f32.betaNeg.flat(), ...tfBeta]) expect(Number.isFinite(v), `τ = ${tau}`).toBe(true);
       tfBeta.forEach((b, i) => expect(Math.abs(b - refBeta[i]!), `τ = ${tau} β${i}`).toBeLessThan(1e-6));
     }
+    await loadBackend('wasm'); // the default backend, for whatever runs next in this worker
     // The literal quotient (a mutant) is NaN at small τ in float64: the check that catches it is C6 small-tau.
     const literal: LossPlugin = { name: 'literal', params: { tau: 1e-3 }, loss: (o, r, p) => o.mul(-p.tau!, o.log(o.div(o.exp(o.div(o.neg(r.pos), p.tau!)), o.add(o.exp(o.div(o.neg(r.pos), p.tau!)), o.sum(r.neg.map((n) => o.exp(o.div(o.neg(n), p.tau!)))))))) };
     expect(() => pluginLoss(literal, 'mutant').evaluate(F64, batch([5], [[6]]))).toThrow(/returned (NaN|Infinity)/);

@@ -7,7 +7,7 @@ import { CORRECT, MUTANTS } from '../src/mutants/catalogue.js';
 import { catchMutants, checks as mutantChecks, mutantsMarkdown, runPipeline } from '../properties/mutants/index.js';
 import { runCheck } from '../src/runner/run.js';
 import { balanceCheck } from '../properties/claims/C6/index.js';
-import { pluginFamily } from '../src/losses/plugin.js';
+import { pluginFamily } from '../src/losses/plugin/index.js';
 
 const SEED = Number(process.env.COVCHECK_SEED ?? 42);
 

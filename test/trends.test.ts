@@ -4,7 +4,7 @@
  * L_simp at H = 1: its residue is 0 at every τ and q, so it meets C7's trends trivially (THEORY.md C7).
  */
 import { describe, expect, it } from 'vitest';
-import { pluginFamily } from '../src/losses/plugin.js';
+import { pluginFamily } from '../src/losses/plugin/index.js';
 import type { CheckResult, CustomCheck } from '../src/runner/check.js';
 import { powerFit } from '../properties/claims/trendCheck.js';
 import { tauTrendCheckFor } from '../properties/claims/C7/tauTrend.js';

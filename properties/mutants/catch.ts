@@ -7,7 +7,7 @@ import type { CheckResult, ClaimId, Check, CustomCheck } from '../../src/runner/
 import { runCheck } from '../../src/runner/run.js';
 import { deriveSeed } from '../../src/numeric/random.js';
 import { parseLoss, simpleLoss } from '../../src/losses/index.js';
-import { familyOf, type LossFamily } from '../../src/losses/plugin.js';
+import { familyOf, type LossFamily } from '../../src/losses/plugin/index.js';
 import { MUTANTS, type Mutant, type Pipeline } from '../../src/mutants/catalogue.js';
 import { c3PipelineCheck } from '../claims/C3/index.js';
 import { limitsCheckFor } from '../claims/C6/index.js';

@@ -4,7 +4,7 @@
  * `verify --loss` and `replay --loss`.
  */
 import type { Check } from '../runner/check.js';
-import { familyOf, resolveLossSpec } from '../losses/plugin.js';
+import { familyOf, resolveLossSpec } from '../losses/plugin/index.js';
 import { lossChecks } from '../../properties/lossChecks.js';
 
 export async function specLossChecks(spec: string, cwd: string, flag = '--loss'): Promise<Check[]> {

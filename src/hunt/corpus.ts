@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Loss } from '../losses/loss.js';
-import { resolveLossSpec } from '../losses/plugin.js';
+import { resolveLossSpec } from '../losses/plugin/index.js';
 import type { CheckResult, ClaimId, CustomCheck, Measurement, Verdict } from '../runner/check.js';
 import { fmt } from '../runner/run.js';
 import { readCounterexampleFile, type CounterexampleFile } from './counterexampleFile.js';

@@ -68,7 +68,7 @@ export class Dual<T> {
 
 /** Emulated IEEE float32: every result rounded with Math.fround (float32 checks, C6 robustness). */
 export const F32: Arith<number> = {
-  name: 'float64', // Arith's name type; use `arithName(F32)` for reports
+  name: 'float64', // Arith's name type; the ops built on it report 'float32' (arithName)
   exact: false,
   zero: 0,
   one: 1,
@@ -99,7 +99,7 @@ export const F32: Arith<number> = {
 };
 
 /** 'float32' for F32, else the arithmetic's own name. */
-export function arithName(A: Arith<unknown>): string {
+function arithName(A: Arith<unknown>): string {
   return A === (F32 as Arith<unknown>) ? 'float32' : A.name;
 }
 

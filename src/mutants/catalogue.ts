@@ -19,7 +19,7 @@ import type { NetworkSpec, Params } from '../network/architecture.js';
 import { accumulateGrads, zeroGrads } from '../network/backward.js';
 import { batchLoss, type Batch, type BatchResult } from '../network/batchGradient.js';
 import { THEORY_LAW, type TupleLaw } from '../theory/pairwiseModel.js';
-import { definePlugin, pluginLoss } from '../losses/plugin.js';
+import { definePlugin, pluginLoss } from '../losses/plugin/index.js';
 
 /** The batch loss and its parameter gradient (src/network/batchGradient.ts's batchLoss, or a mutant). */
 export type GradientEngine = <T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, batch: Batch<T>, loss: Loss, reduction?: Reduction) => BatchResult<T>;
@@ -162,7 +162,3 @@ export const MUTANTS: readonly Mutant[] = [
     expectedCatchers: ['C2'],
   },
 ];
-
-export function mutantById(id: string): Mutant | undefined {
-  return MUTANTS.find((m) => m.id === id);
-}

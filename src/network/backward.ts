@@ -2,8 +2,8 @@
  * Hand-written backward pass (reverse mode) of a block network, in any arithmetic.
  *
  * Given δ = ∂loss/∂out (length nOut) for one input:
- *   normalisation: ∂out/∂g_L = I/(n+ε) − g gᵀ/(n (n+ε)²), n = ‖g_L‖ (the second term is 0 at g = 0)
- *   dg_L = (∂out/∂g_L)ᵀ δ;  for a hidden block ν: dg_ν = ψ'(g_ν) ⊙ Σ_consumers W_cᵀ[slot] dg_c
+ *   normalisation: dg_L = (∂out/∂g_L)ᵀ δ = δ/(n+ε) − g_L (g_L·δ)/(n (n+ε)²), n = ‖g_L‖ (normalization.ts)
+ *    for a hidden block ν: dg_ν = ψ'(g_ν) ⊙ Σ_consumers W_cᵀ[slot] dg_c
  *   ∂loss/∂W_ν = dg_ν ⊗ input_ν (row-major out × in),  ∂loss/∂b_ν = dg_ν
  * ReLU'(0) = 0 (activation.ts). The gradient of a batch is the sum of these over its inputs.
  */
@@ -11,12 +11,14 @@ import type { Arith } from '../numeric/arith.js';
 import { activateDerivative } from './activation.js';
 import type { NetworkSpec, Params } from './architecture.js';
 import type { Trace } from './forward.js';
+import { normalizeVjp } from './normalization.js';
 
 /** dg_ν = ∂loss/∂g_ν for every block. */
 export function backwardPre<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, trace: Trace<T>, dOut: readonly T[]): T[][] {
   const { arch } = spec;
   const dg: T[][] = new Array(arch.blocks.length);
-  dg[arch.output] = spec.normalize ? normalizeBackward(A, spec.eps, trace, dOut) : [...dOut];
+  dg[arch.output] = [...dOut];
+  if (spec.normalize) normalizeVjp(A, spec.eps, trace.raw, trace.norm!, dOut, dg[arch.output]!);
   for (let k = arch.blocks.length - 1; k >= 0; k--) {
     if (k === arch.output) continue;
     const block = arch.blocks[k]!;
@@ -35,16 +37,6 @@ export function backwardPre<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>
     dg[k] = df.map((v, j) => A.mul(v, activateDerivative(A, spec.activation, gk[j]!)));
   }
   return dg;
-}
-
-function normalizeBackward<T>(A: Arith<T>, eps: number, trace: Trace<T>, dOut: readonly T[]): T[] {
-  const g = trace.raw;
-  const n = trace.norm!;
-  const denom = A.add(n, A.from(eps));
-  let gd = A.zero;
-  for (let i = 0; i < g.length; i++) gd = A.add(gd, A.mul(g[i]!, dOut[i]!));
-  const second = A.sign(n) === 0 ? A.zero : A.div(gd, A.mul(n, A.mul(denom, denom)));
-  return g.map((gi, i) => A.sub(A.div(dOut[i]!, denom), A.mul(gi, second)));
 }
 
 export interface ParamGrads<T> {

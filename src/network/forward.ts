@@ -11,6 +11,7 @@
 import type { Arith } from '../numeric/arith.js';
 import { activate } from './activation.js';
 import type { NetworkSpec, Params } from './architecture.js';
+import { normalize } from './normalization.js';
 
 export interface Trace<T> {
   readonly x: readonly T[];
@@ -55,9 +56,7 @@ export function forward<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x:
   }
   const raw = g[arch.output]!;
   if (!spec.normalize) return { x, inputs, g, f, raw, out: raw };
-  let sq = A.zero;
-  for (const v of raw) sq = A.add(sq, A.mul(v, v));
-  const norm = A.sqrt(sq);
-  const denom = A.add(norm, A.from(spec.eps));
-  return { x, inputs, g, f, raw, out: raw.map((v) => A.div(v, denom)), norm };
+  const out = new Array<T>(raw.length);
+  const norm = normalize(A, spec.eps, raw, out);
+  return { x, inputs, g, f, raw, out, norm };
 }

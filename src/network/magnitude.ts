@@ -9,12 +9,12 @@
  * (|ψ(g)| ≤ |g|) the same holds for the forward values; softplus adds log 2 per unit.
  * Returns max_k ḡ_L,k and the longest chain length n (blocks on the deepest path × widest input).
  */
+import { activationRecord } from './activation.js';
 import type { NetworkSpec, Params } from './architecture.js';
 
-/** Bounds of |ψ'| (and of |ψ(g)|/|g|): 1 for relu, linear, tanh, softplus; max(1, |slope|) for leaky; 1.13 for GELU. */
+/** Bounds of |ψ'| (and of |ψ(g)|/|g|): the activation's record (1 for relu, linear, tanh, softplus; max(1, |slope|) for leaky; 1.13 for GELU). */
 function derivativeBound(spec: NetworkSpec): number {
-  const a = spec.activation;
-  return a.kind === 'gelu' ? 1.13 : a.kind === 'leaky_relu' ? Math.max(1, Math.abs(a.slope)) : 1;
+  return activationRecord(spec.activation).bound(spec.activation);
 }
 
 /**
@@ -22,7 +22,7 @@ function derivativeBound(spec: NetworkSpec): number {
  * with |W|, |b|, |x| and ψ replaced by d̄·identity (+ log 2 per unit for softplus).
  */
 export function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { gbar: number[][]; ibar: number[][] } {
-  const extra = spec.activation.kind === 'softplus' ? Math.LN2 : 0;
+  const extra = activationRecord(spec.activation).offset;
   const dmax = derivativeBound(spec);
   const gbar: number[][] = [];
   const ibar: number[][] = [];

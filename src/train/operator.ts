@@ -4,7 +4,7 @@
  * For a binary x_0 = z_0 (the paper's `root` augmentation) OP_l = p_0(1−p_0)·ΔK̄_l ΔK̄_lᵀ with
  * ΔK̄_l = K̄_l(1) − K̄_l(0), a (d_l × n_L) matrix (d_l weights of the cut, n_L outputs). We estimate
  * K̄_l(z) by the mean of K_l(x) over the evaluation samples with z_0 = z (K_l from the Jacobians
- * J_ν = ∂out/∂g_ν of the output the loss sees, normalisation and biases included: §1.3) and p_0 by
+ * J_ν = ∂out/∂g_ν of the output the loss sees, normalisation (network/normalization.ts) and biases included: §1.3) and p_0 by
  * the fraction of z_0 = 1. From the n_L × n_L Gram Γ = ΔK̄_lᵀΔK̄_l (never the d_l × d_l operator):
  *   ‖OP_l‖₂ = p(1−p)·λ_max(Γ),   tr OP_l = p(1−p)·tr Γ,   w_lᵀ OP_l w_l = p(1−p)·‖ΔK̄_lᵀ w_l‖²
  * (the last equals tr V[f̄] when C1 holds: claim C5). For other augmentations this is the operator
@@ -16,6 +16,7 @@ import type { EvalSet } from '../engines/unitSums.js';
 import type { NetworkSpec, Params } from '../network/architecture.js';
 import { activateDerivative } from '../network/activation.js';
 import { forward } from '../network/forward.js';
+import { normalizeVjp, outputNorm } from '../network/normalization.js';
 import { F64 } from '../numeric/arith.js';
 
 export interface LayerOperator {
@@ -105,14 +106,13 @@ function jacobians(spec: NetworkSpec, p: Params<number>, g: readonly (readonly n
   const Jo = J[arch.output]!;
   Jo.fill(0);
   if (spec.normalize) {
-    let sq = 0;
-    for (const v of raw) sq += v * v;
-    const nr = Math.sqrt(sq);
-    const den = nr + spec.eps;
+    // ∂out/∂g_L is symmetric: its row a is the vector-Jacobian product of the unit vector e_a.
+    const norm = outputNorm(F64, raw);
+    const unit = new Float64Array(nOut);
     for (let a = 0; a < nOut; a++) {
-      for (let b = 0; b < nOut; b++) {
-        Jo[a * nOut + b] = (a === b ? 1 / den : 0) - (nr === 0 ? 0 : (raw[a]! * raw[b]!) / (nr * den * den));
-      }
+      unit[a] = 1;
+      normalizeVjp(F64, spec.eps, raw, norm, unit, Jo, nOut, 0, 0, a * nOut);
+      unit[a] = 0;
     }
   } else for (let a = 0; a < nOut; a++) Jo[a * nOut + a] = 1;
   for (let k = arch.blocks.length - 1; k >= 0; k--) {

@@ -9,7 +9,7 @@ import type { PropertyCheck } from '../../../src/runner/check.js';
 import type { Activation } from '../../../src/network/activation.js';
 import { initParams } from '../../../src/network/init.js';
 import type { Batch } from '../../../src/network/batchGradient.js';
-import type { Params } from '../../../src/losses/plugin.js';
+import type { Params } from '../../../src/losses/plugin/index.js';
 import { CORRECT } from '../../../src/mutants/catalogue.js';
 import { derivativeAlongDirection } from '../../../src/claims/chainRule.js';
 import { arbNetwork, describeNetwork, type GeneratedNetwork } from '../../generators/network.js';

@@ -3,7 +3,7 @@
  * ties and zeros drawn often), and small-τ tuples.
  */
 import * as fc from 'fast-check';
-import type { Params } from '../../../src/losses/plugin.js';
+import type { Params } from '../../../src/losses/plugin/index.js';
 import type { Distances } from '../../../src/claims/lossBalance.js';
 import { negativesRange, type LossUnderTest } from '../../lossUnderTest.js';
 

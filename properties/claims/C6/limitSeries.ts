@@ -7,7 +7,7 @@
 import { F64 } from '../../../src/numeric/arith.js';
 import { Rng } from '../../../src/numeric/random.js';
 import { parseLoss } from '../../../src/losses/index.js';
-import type { Params } from '../../../src/losses/plugin.js';
+import type { Params } from '../../../src/losses/plugin/index.js';
 import { treeArchitecture, type NetworkSpec } from '../../../src/network/architecture.js';
 import { initParams } from '../../../src/network/init.js';
 import { completeTree } from '../../../src/hltm/tree.js';

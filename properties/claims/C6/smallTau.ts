@@ -6,7 +6,7 @@ import { F64 } from '../../../src/numeric/arith.js';
 import { tolerance } from '../../../src/numeric/tolerance.js';
 import type { Measurement, PropertyCheck } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
-import type { Params } from '../../../src/losses/plugin.js';
+import type { Params } from '../../../src/losses/plugin/index.js';
 import { F32 } from '../../../src/losses/dual.js';
 import { idSuffix, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
 import { arbSmallTau, type SmallTauCase } from './generators.js';

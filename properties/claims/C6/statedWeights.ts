@@ -9,7 +9,7 @@ import { tolerance } from '../../../src/numeric/tolerance.js';
 import type { PropertyCheck } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
 import { parseLoss } from '../../../src/losses/index.js';
-import { pluginFamily } from '../../../src/losses/plugin.js';
+import { pluginFamily } from '../../../src/losses/plugin/index.js';
 import { BUILTIN_PLUGINS } from '../../../src/losses/builtin/index.js';
 import { record } from './record.js';
 

@@ -6,7 +6,7 @@
 import * as fc from 'fast-check';
 import type { Check } from '../../../src/runner/check.js';
 import { parseLoss } from '../../../src/losses/index.js';
-import { familyOf, pluginFamily } from '../../../src/losses/plugin.js';
+import { familyOf, pluginFamily } from '../../../src/losses/plugin/index.js';
 import { BUILTIN_PLUGINS } from '../../../src/losses/builtin/index.js';
 import { augmentationTrendCheck } from './augmentationTrend.js';
 import { covarianceFormCheck, identityCheck } from './lossResidue.js';

@@ -9,7 +9,7 @@ import { EXACT, F64, type Arith } from '../../../src/numeric/arith.js';
 import { tolerance } from '../../../src/numeric/tolerance.js';
 import type { Measurement, PropertyCheck } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
-import type { Params } from '../../../src/losses/plugin.js';
+import type { Params } from '../../../src/losses/plugin/index.js';
 import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.js';
 import { modelMagnitudes, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
 import { norm2, residue, residueClosedForm } from '../../../src/theory/pairwiseOperator.js';

@@ -11,7 +11,7 @@ import { InputError } from '../../errors.js';
 import type { CheckResult, Scale } from '../../runner/check.js';
 import { fmt, runCheck } from '../../runner/run.js';
 import { deriveSeed } from '../../numeric/random.js';
-import { BUILTIN_SPEC_HELP, familyOf, lossLabel, resolveLossSpec } from '../../losses/plugin.js';
+import { BUILTIN_SPEC_HELP, familyOf, lossLabel, resolveLossSpec } from '../../losses/plugin/index.js';
 import type { Loss } from '../../losses/loss.js';
 import type { CliContext } from '../main.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';

@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { Loss } from '../../losses/loss.js';
-import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin.js';
+import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
 import { fmt } from '../../runner/run.js';
 import type { CliContext } from '../main.js';
 import { parseIntOption, SEED_MAX, SEED_MIN, parseChoice } from '../main.js';

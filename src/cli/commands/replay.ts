@@ -18,7 +18,7 @@ import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../main.js';
 import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/corpus.js';
 import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
 import { replayCommand, type ReplayTarget } from '../../runner/replayCommand.js';
-import { BUILTIN_SPEC_HELP } from '../../losses/plugin.js';
+import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
 import { specLossChecks } from '../lossSpecChecks.js';
 import { prettyJson, reportJson } from '../../report/json.js';
 

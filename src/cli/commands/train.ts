@@ -15,7 +15,7 @@ import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { PRESET_NAMES, resolveOptions } from '../../train/presets.js';
 import type { TrainOptions } from '../../train/options.js';
 import { LOSS_NAMES } from '../../losses/index.js';
-import { resolveLossSpec } from '../../losses/plugin.js';
+import { resolveLossSpec } from '../../losses/plugin/index.js';
 import { train, type EpochRecord, type TrainResult } from '../../train/train.js';
 import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';

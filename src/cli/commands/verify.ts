@@ -17,7 +17,7 @@ import { replayFileCommand } from '../../runner/replayCommand.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
-import { BUILTIN_SPEC_HELP } from '../../losses/plugin.js';
+import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
 import { specLossChecks } from '../lossSpecChecks.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';

@@ -16,8 +16,7 @@
  * Arithmetic: V, G, P are float32 (rounded on store, as a float32 network); sums run in float64
  * registers; gradients and dV are float64 arrays.
  */
-import type { Activation } from '../../network/activation.js';
-import { F64 } from '../../numeric/arith.js';
+import { activationRecord, KERNEL_SCOPE, type Activation } from '../../network/activation.js';
 
 /** (P, V, G, s0, s1, Vw, Gw, nodes, pOff, pStride, inOff, vOff, gOff) */
 export type ForwardKernel = (
@@ -74,44 +73,14 @@ export interface KernelShape {
   readonly mode?: KernelMode;
 }
 
-const SQRT1_2 = Math.SQRT1_2;
-const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-const erf = (x: number) => F64.fn('erf', x);
-
-/** ψ(a) as a JS expression of the variable named `a`. */
+/** ψ(a) as a JS expression of the variable named `a` (the activation's record). */
 function actExpr(act: Activation, a: string): string {
-  switch (act.kind) {
-    case 'relu':
-      return `(${a} > 0 ? ${a} : 0)`;
-    case 'leaky_relu':
-      return `(${a} > 0 ? ${a} : ${act.slope} * ${a})`;
-    case 'linear':
-      return a;
-    case 'tanh':
-      return `Math.tanh(${a})`;
-    case 'softplus':
-      return `(${a} > 30 ? ${a} : Math.log1p(Math.exp(${a})))`;
-    case 'gelu':
-      return `(0.5 * ${a} * (1 + erf(${a} * SQRT1_2)))`;
-  }
+  return activationRecord(act).kernel.value(a, act);
 }
 
 /** ψ'(g)·d as a JS expression (g, d variable names). */
 function gateExpr(act: Activation, g: string, d: string): string {
-  switch (act.kind) {
-    case 'relu':
-      return `(${g} > 0 ? ${d} : 0)`;
-    case 'leaky_relu':
-      return `(${g} > 0 ? ${d} : ${act.slope} * ${d})`;
-    case 'linear':
-      return d;
-    case 'tanh':
-      return `((1 - Math.tanh(${g}) * Math.tanh(${g})) * ${d})`;
-    case 'softplus':
-      return `(${d} / (1 + Math.exp(-${g})))`;
-    case 'gelu':
-      return `((0.5 * (1 + erf(${g} * SQRT1_2)) + ${g} * Math.exp(-0.5 * ${g} * ${g}) * INV_SQRT_2PI) * ${d})`;
-  }
+  return activationRecord(act).kernel.gate(g, d, act);
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -121,9 +90,11 @@ function key(kind: string, s: KernelShape): string {
   return JSON.stringify([kind, s.in, s.out, s.bias, s.activation, s.isRoot, s.internalChildren, s.mode ?? 'branch']);
 }
 
-function compile<F>(body: string): F {
+/** Compiles a kernel body with the activations' KERNEL_SCOPE names and the scratch NZ bound. */
+export function compile<F>(body: string): F {
+  const scope = { ...KERNEL_SCOPE, NZ: new Int32Array(4096) };
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('erf', 'SQRT1_2', 'INV_SQRT_2PI', 'NZ', body)(erf, SQRT1_2, INV_SQRT_2PI, new Int32Array(4096)) as F;
+  return new Function(...Object.keys(scope), body)(...Object.values(scope)) as F;
 }
 
 /** The forward kernel of a segment shape (compiled once per shape). */
@@ -172,7 +143,7 @@ export function backwardKernel(s: KernelShape): BackwardKernel {
   const O = s.out;
   const I = s.in;
   const idx = range(O);
-  const relu = s.activation.kind === 'relu';
+  const binaryGate = activationRecord(s.activation).binaryGate;
   const loadD = idx
     .map((i) => `const d${i} = ${s.isRoot ? `dV[dvo + ${i}]` : `${gateExpr(s.activation, `G[go + ${i}]`, `dV[dvo + ${i}]`)}`};`)
     .join('\n        ');
@@ -180,9 +151,9 @@ export function backwardKernel(s: KernelShape): BackwardKernel {
   const wGrad = idx.map((i) => `GR[w + ${i}] += d${i} * v;`).join(' ');
   const back = idx.map((i) => `P[w + ${i}] * d${i}`).join(' + ');
   const mode = s.mode ?? 'branch';
-  // With ReLU, v = relu(g_child) > 0 exactly when the child's gate is open; closed gates are never
-  // read, so zero inputs need neither a weight gradient nor a dV. Other activations need every dV.
-  const skipZeros = mode !== 'dense' && (relu || !s.internalChildren);
+  // With a binary gate (ReLU), v = ψ(g_child) > 0 exactly when the child's gate is open; closed gates
+  // are never read, so zero inputs need neither a weight gradient nor a dV. Others need every dV.
+  const skipZeros = mode !== 'dense' && (binaryGate || !s.internalChildren);
   const body1 = `const w = po + j * ${O}; ${wGrad}${s.internalChildren ? ` dV[dio + j] = ${back};` : ''}`;
   let loop: string;
   if (!skipZeros) {

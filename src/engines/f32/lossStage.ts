@@ -5,12 +5,13 @@
  *   out = g/(‖g‖+ε) (normalisation) or g;   r_b+ = ½‖o_b − o_b+‖²,  r_bk− = ½‖o_b − o_bk−‖²
  *   β from the loss (losses/*: every loss of the core, 'mean' reduction), then
  *   δ(x_b) = β_b+(o_b − o_b+) + Σ_k β_bk(o_b − o_bk),  δ(x_b+) = −β_b+(o_b − o_b+),  δ(x_bk) = −β_bk(o_b − o_bk)
- *   ∂L/∂g = δ/(n+ε) − g·(g·δ)/(n(n+ε)²)   (normalisation; the second term is 0 at g = 0)
+ *   ∂L/∂g = δ/(n+ε) − g·(g·δ)/(n(n+ε)²)   (normalisation, network/normalization.ts; 0 at g = 0)
  * Row s's raw output is G[s·Gw + 0..d) (the root comes first in G); ∂L/∂g_L goes to dV[s·Vw + rootV ..].
  * Float64 throughout (B·(2+H)·d values: negligible next to the network).
  */
 import type { Loss } from '../../losses/loss.js';
 import { F64 } from '../../numeric/arith.js';
+import { normalize as normalizeInto, normalizeVjp } from '../../network/normalization.js';
 
 export interface LossStage {
   /** Loss value; fills dV's root slots. */
@@ -49,13 +50,8 @@ export function lossStage(opts: {
     out,
     run(G, dV) {
       for (let s = 0; s < S; s++) {
-        const g = s * Gw;
-        let sq = 0;
-        for (let i = 0; i < d; i++) sq += G[g + i]! * G[g + i]!;
-        const n = Math.sqrt(sq);
-        norm[s] = n;
-        const scale = normalize ? 1 / (n + eps) : 1;
-        for (let i = 0; i < d; i++) out[s * d + i] = G[g + i]! * scale;
+        if (normalize) norm[s] = normalizeInto(F64, eps, G, out, d, s * Gw, s * d);
+        else for (let i = 0; i < d; i++) out[s * d + i] = G[s * Gw + i]!;
       }
       for (let b = 0; b < B; b++) {
         rPos[b] = half(b, B + b);
@@ -83,17 +79,8 @@ export function lossStage(opts: {
       }
       for (let s = 0; s < S; s++) {
         const dv = s * Vw + rootV;
-        if (!normalize) {
-          for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
-          continue;
-        }
-        const n = norm[s]!;
-        const den = n + eps;
-        const g = s * Gw;
-        let gd = 0;
-        for (let i = 0; i < d; i++) gd += G[g + i]! * delta[s * d + i]!;
-        const second = n === 0 ? 0 : gd / (n * den * den);
-        for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]! / den - G[g + i]! * second;
+        if (normalize) normalizeVjp(F64, eps, G, norm[s]!, delta, dV, d, s * Gw, s * d, dv);
+        else for (let i = 0; i < d; i++) dV[dv + i] = delta[s * d + i]!;
       }
       return value;
     },

@@ -28,8 +28,8 @@
  * the 3 top nodes run the kernels of kernels.ts. Float32 storage as there; table values are
  * bit-identical to the kernel path (same summation order); partial sums are regrouped.
  */
-import { activate, activateDerivative, type Activation } from '../../network/activation.js';
-import { F64 } from '../../numeric/arith.js';
+import { activationRecord, type Activation } from '../../network/activation.js';
+import { compile } from './kernels.js';
 import type { TreeLayout } from './layout.js';
 
 type TabChild =
@@ -253,7 +253,7 @@ type PartialBin = (G: Float32Array, dV: Float64Array, PB: Float64Array, pcodes: 
  * codes, g = b + Σ_c PT_c[code_c], G ← g, V ← ψ(g); and the binning PB_c[code_c] += ψ'(g) ⊙ dV.
  */
 function compilePartial(plan: TablePlan, activation: Activation, bias: boolean): { fill: PartialFill; bin: PartialBin } {
-  const relu = activation.kind === 'relu';
+  const { kernel } = activationRecord(activation);
   const nPC = plan.partialCodes;
   const fill: string[] = [];
   const bin: string[] = [];
@@ -270,11 +270,11 @@ function compilePartial(plan: TablePlan, activation: Activation, bias: boolean):
     });
     for (const i of idx) {
       const sum = [bias ? `P[${n.pOff + n.in * O + i}]` : '0', ...n.children.map((_, ci) => `PT[o${ci} + ${i}]`)].join(' + ');
-      const act = n.isRoot ? `a${i}` : relu ? `(a${i} > 0 ? a${i} : 0)` : `act(a${i})`;
+      const act = n.isRoot ? `a${i}` : kernel.value(`a${i}`, activation);
       f.push(`const a${i} = ${sum}; G[gb + ${n.gpos + i}] = a${i}; V[vb + ${n.vpos + i}] = ${act};`);
       const g = `G[gb + ${n.gpos + i}]`;
       const dv = `dV[vb + ${n.vpos + i}]`;
-      const d = n.isRoot ? dv : relu ? `(${g} > 0 ? ${dv} : 0)` : `${dv} * dact(${g})`;
+      const d = n.isRoot ? dv : kernel.gate(g, dv, activation);
       b.push(`const d${i} = ${d};`);
       n.children.forEach((_, ci) => b.push(`PB[o${ci} + ${i}] += d${i};`));
     }
@@ -285,14 +285,20 @@ function compilePartial(plan: TablePlan, activation: Activation, bias: boolean):
     pc += n.children.length;
   }
   const loop = (body: string[]) => `for (let s = s0; s < s1; s++) { const vb = s * Vw, gb = s * Gw, pc = s * ${nPC};\n${body.join('\n')}\n}`;
-  const act = (a: number) => activate(F64, activation, a);
-  const dact = (g: number) => activateDerivative(F64, activation, g);
-  const make = new Function('act', 'dact', `return [
+  const [f, b] = compile<[PartialFill, PartialBin]>(`return [
     function fillPartial(P, V, G, PT, pcodes, s0, s1, Vw, Gw) { ${loop(fill)} },
     function binPartial(G, dV, PB, pcodes, s0, s1, Vw, Gw) { ${loop(bin)} },
-  ];`) as (a: typeof act, d: typeof dact) => [PartialFill, PartialBin];
-  const [f, b] = make(act, dact);
+  ];`);
   return { fill: f, bin: b };
+}
+
+/** ψ(a) and ψ'(g)·d as functions, compiled from the same kernel sources as the kernels. */
+function scalarActivation(activation: Activation): { psi: (a: number) => number; gate: (g: number, d: number) => number } {
+  const { kernel } = activationRecord(activation);
+  return {
+    psi: compile(`return (a) => ${kernel.value('a', activation)};`),
+    gate: compile(`return (g, d) => ${kernel.gate('g', 'd', activation)};`),
+  };
 }
 
 /** The tables' storage and the per-step operations. */
@@ -307,7 +313,10 @@ export class Tables {
   codes = new Int32Array(0);
   pcodes = new Int32Array(0);
   private readonly inp: Float64Array;
-  private readonly relu: boolean;
+  /** ReLU's binary gate: the bins' inner loop tests g > 0 inline. */
+  private readonly binaryGate: boolean;
+  private readonly psi: (a: number) => number;
+  private readonly gated: (g: number, d: number) => number;
   private readonly front: TabNode[];
   private readonly codeScratch: Int32Array;
   /** Scratch: one node's sums. */
@@ -325,7 +334,8 @@ export class Tables {
     this.PT = new Float64Array(plan.partialTotal);
     this.PB = new Float64Array(plan.partialTotal);
     this.inp = new Float64Array(Math.max(1, ...plan.nodes.map((n) => n.in)));
-    this.relu = activation.kind === 'relu';
+    this.binaryGate = activationRecord(activation).binaryGate;
+    ({ psi: this.psi, gate: this.gated } = scalarActivation(activation));
     this.front = plan.frontier.map((t) => plan.nodes[t]!);
     this.codeScratch = new Int32Array(plan.nodes.length);
     this.accum = new Float64Array(Math.max(1, ...plan.nodes.map((n) => n.out), ...plan.partial.map((n) => n.out)));
@@ -339,13 +349,11 @@ export class Tables {
   }
 
   private act(isRoot: boolean, a: number): number {
-    return isRoot ? a : this.relu ? (a > 0 ? a : 0) : activate(F64, this.activation, a);
+    return isRoot ? a : this.psi(a);
   }
 
   private gate(isRoot: boolean, g: number, d: number): number {
-    if (isRoot) return d;
-    if (this.relu) return g > 0 ? d : 0;
-    return d * activateDerivative(F64, this.activation, g);
+    return isRoot ? d : this.gated(g, d);
   }
 
   /** input(c) of tabulated node n into this.inp. */
@@ -476,7 +484,7 @@ export class Tables {
   binRows(dV: Float64Array, G: Float32Array, s0: number, s1: number, Vw: number, Gw: number): void {
     const { plan, TG, bins, codes, front } = this;
     const nF = front.length;
-    const relu = this.relu;
+    const binaryGate = this.binaryGate;
     if (plan.partial.length > 0) this.partialCode.bin(G, dV, this.PB, this.pcodes, s0, s1, Vw, Gw);
     if (nF === 0) return;
     for (let s = s0; s < s1; s++) {
@@ -486,18 +494,13 @@ export class Tables {
         const out = n.out;
         const base = n.tOff + codes[s * nF + f]! * out;
         const dv = vb + n.vpos;
-        if (relu && !n.isRoot) {
+        if (binaryGate && !n.isRoot) {
           for (let i = 0; i < out; i++) if (TG[base + i]! > 0) bins[base + i] = bins[base + i]! + dV[dv + i]!;
         } else {
           for (let i = 0; i < out; i++) bins[base + i] = bins[base + i]! + this.gate(n.isRoot, TG[base + i]!, dV[dv + i]!);
         }
       }
     }
-  }
-
-  /** ψ'(g)·d for every unit of a tabulated child (ReLU inlined). */
-  private gated(g: number, d: number): number {
-    return this.relu ? (g > 0 ? d : 0) : d * activateDerivative(F64, this.activation, g);
   }
 
   /** Pushes the bins down, adding parameter gradients into GR (then clears the bins). */

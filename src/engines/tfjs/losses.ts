@@ -1,21 +1,22 @@
 /**
- * The losses of src/losses/* as TensorFlow.js ops (docs/theory.md §1.4), so autograd differentiates
- * them. Rows of `out` [S, d]: anchors [0, B), positives [B, 2B), negatives 2B + b·H + h.
- *   r_b+ = ½‖o_b − o_b+‖²,  r_bh = ½‖o_b − o_bh‖²                       ([B], [B, H])
- *   simp               mean_b (r_b+ − mean_h r_bh)
- *   tri(τ, r0)         mean_b τ·softplus((r_b+ − r_b1 + r0)/τ)       (τ = 0: the hinge relu(·))
- *   nce(τ)             mean_b (r_b+ + τ·logsumexp(−r_b+/τ, −r_bh/τ))   (the stable form of L_nce)
- *   official_nce(τ)    −σ((n − p)/τ),  p = 2·mean_b r_b+/d,  n = 2·mean_{b,h} r_bh/d
- *   official_subtract  p − n
- * Any other Loss (a plugin) runs through tf.customGrad: its value and β = ∂L/∂r come from
- * loss.evaluate in float64 on the distances, and the gradient flows on as β·∂r/∂out.
+ * The batch loss on TensorFlow.js (docs/theory.md §1.4), differentiated by autograd. Rows of
+ * `out` [S, d]: anchors [0, B), positives [B, 2B), negatives 2B + b·H + h;
+ *   r_b+ = ½‖o_b − o_b+‖²,  r_bh = ½‖o_b − o_bh‖²                       ([B], [B, H]).
+ * A built-in loss is its plugin definition (losses/builtin/*, the same table the dual numbers
+ * evaluate) on tensors through lossOps.ts, mean-reduced as the engines train. Any other Loss (a
+ * user's plugin, a loss known only through `evaluate`) runs through tf.customGrad: its value and
+ * β = ∂L/∂r come from loss.evaluate in float64 on the distances, and the gradient flows on as β·∂r/∂out.
  */
 import type * as tfType from '@tensorflow/tfjs';
 import type { Loss } from '../../losses/loss.js';
+import { BUILTIN_PLUGINS } from '../../losses/builtin/index.js';
+import { isPluginLoss } from '../../losses/plugin/pluginLoss.js';
+import type { LossPlugin, Params } from '../../losses/plugin/define.js';
 import { F64 } from '../../numeric/arith.js';
+import { columns, elements, tfLossOps } from './lossOps.js';
 
 /** Distances r_+ [B] and r_− [B, H] of the rows of `out`. */
-export function tfDistances(tf: typeof tfType, out: tfType.Tensor2D, B: number, H: number): { rPos: tfType.Tensor1D; rNeg: tfType.Tensor2D } {
+function tfDistances(tf: typeof tfType, out: tfType.Tensor2D, B: number, H: number): { rPos: tfType.Tensor1D; rNeg: tfType.Tensor2D } {
   const d = out.shape[1];
   const oa = tf.slice(out, [0, 0], [B, d]);
   const op = tf.slice(out, [B, 0], [B, d]);
@@ -28,39 +29,30 @@ export function tfDistances(tf: typeof tfType, out: tfType.Tensor2D, B: number, 
 /** The scalar loss of a batch (mean reduction, as the engines train). */
 export function tfLoss(tf: typeof tfType, loss: Loss, out: tfType.Tensor2D, B: number, H: number): tfType.Scalar {
   const { rPos, rNeg } = tfDistances(tf, out, B, H);
-  const d = out.shape[1];
-  const tau = loss.params.tau ?? 1;
-  switch (loss.name) {
-    case 'simp':
-      return tf.mean(tf.sub(rPos, tf.mean(rNeg, 1)));
-    case 'tri': {
-      const r0 = loss.params.r0 ?? 0;
-      const u = tf.add(tf.sub(rPos, tf.squeeze(tf.slice(rNeg, [0, 0], [B, 1]), [1])), r0);
-      return tf.mean(tau === 0 ? tf.relu(u) : tf.mul(tf.softplus(tf.div(u, tau)), tau));
-    }
-    case 'nce': {
-      const logits = tf.div(tf.concat([tf.expandDims(rPos, 1), rNeg], 1), -tau);
-      return tf.mean(tf.add(rPos, tf.mul(tf.logSumExp(logits, 1), tau)));
-    }
-    case 'official_nce':
-    case 'official_subtract': {
-      const p = tf.div(tf.mul(tf.mean(rPos), 2), d);
-      const n = tf.div(tf.mul(tf.mean(rNeg), 2), d);
-      if (loss.name === 'official_subtract') return tf.sub(p, n) as tfType.Scalar;
-      return negSigmoid(tf, tf.div(tf.sub(n, p), tau) as tfType.Scalar);
-    }
-    default:
-      return customLoss(tf, loss, rPos, rNeg, d);
-  }
+  return tfLossOfDistances(tf, loss, rPos, rNeg, out.shape[1]);
 }
 
-/**
- * −σ(u) written as −exp(−softplus(−u)), so that autograd's gradient is −σ(u)·σ(−u): TF.js's own
- * sigmoid gradient y·(1 − y) cancels in float32 as soon as σ(u) rounds near 1 (u ≳ 9), exactly where
- * official_nce at small τ lives.
- */
-function negSigmoid(tf: typeof tfType, u: tfType.Scalar): tfType.Scalar {
-  return tf.neg(tf.exp(tf.neg(tf.softplus(tf.neg(u))))) as tfType.Scalar;
+/** The scalar loss (mean reduction) of the distances r_+ [B], r_− [B, H] of outputs of dimension d. */
+export function tfLossOfDistances(tf: typeof tfType, loss: Loss, rPos: tfType.Tensor1D, rNeg: tfType.Tensor2D, d: number): tfType.Scalar {
+  const plugin = builtinPlugin(loss);
+  return plugin ? pluginOnTensors(tf, plugin, loss.params, rPos, rNeg, d) : customLoss(tf, loss, rPos, rNeg, d);
+}
+
+/** The built-in plugin a loss is (by name; a plugin only when it is that very definition). */
+function builtinPlugin(loss: Loss): LossPlugin | undefined {
+  const plugin = Object.hasOwn(BUILTIN_PLUGINS, loss.name) ? BUILTIN_PLUGINS[loss.name] : undefined;
+  return plugin && (!isPluginLoss(loss) || loss.plugin === plugin) ? plugin : undefined;
+}
+
+/** A plugin's batch loss on tensors (mean over the tuples for tuple plugins). */
+function pluginOnTensors(tf: typeof tfType, plugin: LossPlugin, params: Params, rPos: tfType.Tensor1D, rNeg: tfType.Tensor2D, dim: number): tfType.Scalar {
+  const { ops, tensor } = tfLossOps(tf);
+  const [B, H] = rNeg.shape;
+  if (plugin.kind === 'batch') {
+    const pos = elements(rPos, B)[0]!;
+    return tensor(plugin.loss(ops, { pos, neg: elements(rNeg, H), dim, reduction: 'mean' }, params)) as tfType.Scalar;
+  }
+  return tf.mean(tensor(plugin.loss(ops, { pos: rPos, neg: columns(rNeg) }, params)));
 }
 
 /** A loss known only through Loss.evaluate: value and β from float64, gradient β·∂r. */

@@ -16,7 +16,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { InputError } from '../../errors.js';
 import type { NetworkSpec, Params } from '../../network/architecture.js';
-import { tfActivate } from './activation.js';
+import { activationRecord } from '../../network/activation.js';
+import { NORMALIZATIONS } from '../../network/normalization.js';
 
 export type TfLayout = 'block' | 'level';
 
@@ -67,11 +68,18 @@ function variableOf(tf: typeof tfType, t: tfType.Tensor, name: string): tfType.V
   return v;
 }
 
+/** out = g_L/d(‖g_L‖) (network/normalization.ts), ‖g‖ = √max(‖g‖², 1e-30) so the gradient at g = 0 is 0. */
 function normalizeOut(tf: typeof tfType, spec: NetworkSpec, raw: tfType.Tensor2D): tfType.Tensor2D {
   if (!spec.normalize) return raw;
   const sq = tf.sum(tf.square(raw), 1, true);
   const norm = tf.sqrt(tf.maximum(sq, 1e-30));
-  return tf.div(raw, tf.add(norm, spec.eps)) as tfType.Tensor2D;
+  return tf.div(raw, NORMALIZATIONS.plus.tf(tf, norm, spec.eps)) as tfType.Tensor2D;
+}
+
+/** ψ as a TF.js op (the activation's record; autograd supplies ψ'). */
+function activationOp(tf: typeof tfType, spec: NetworkSpec): (g: tfType.Tensor) => tfType.Tensor {
+  const record = activationRecord(spec.activation);
+  return (g) => record.tf(tf, g, spec.activation);
 }
 
 /** Wᵀ [in × out] of a row-major W [out × in]. */
@@ -115,6 +123,7 @@ function blockNetwork(tf: typeof tfType, spec: NetworkSpec, params: Params<numbe
     }
     return parts;
   });
+  const psi = activationOp(tf, spec);
   const forward = (x: tfType.Tensor2D): TfForward => {
     const S = x.shape[0];
     const f: tfType.Tensor2D[] = [];
@@ -125,7 +134,7 @@ function blockNetwork(tf: typeof tfType, spec: NetworkSpec, params: Params<numbe
       let g: tfType.Tensor2D = tf.matMul(input, Ws[b.index]! as tfType.Tensor2D);
       if (spec.bias) g = tf.add(g, bs[b.index]!) as tfType.Tensor2D;
       pre.push(g);
-      f.push(b.index === arch.output ? g : (tfActivate(tf, spec.activation, g) as tfType.Tensor2D));
+      f.push(b.index === arch.output ? g : (psi(g) as tfType.Tensor2D));
     }
     const raw = pre[arch.output]!;
     return { raw, out: normalizeOut(tf, spec, raw), pre };
@@ -197,6 +206,7 @@ function levelNetwork(tf: typeof tfType, spec: NetworkSpec, params: Params<numbe
   /** [N_d, S, F] inputs of level d from the node-major activations below (or the leaves). */
   const group = (below: tfType.Tensor, N: number, S: number, width: number): tfType.Tensor3D =>
     tf.reshape(tf.transpose(tf.reshape(below, [N, k, S, width]), [0, 2, 1, 3]), [N, S, k * width]);
+  const psi = activationOp(tf, spec);
   const forward = (x: tfType.Tensor2D): TfForward => {
     const S = x.shape[0];
     const pre: tfType.Tensor3D[] = new Array(D);
@@ -208,7 +218,7 @@ function levelNetwork(tf: typeof tfType, spec: NetworkSpec, params: Params<numbe
       let g = tf.matMul(X, lv.W) as tfType.Tensor3D;
       if (lv.b) g = tf.add(g, lv.b);
       pre[d] = g;
-      below = d === 0 ? g : tfActivate(tf, spec.activation, g);
+      below = d === 0 ? g : psi(g);
       width = lv.out;
     }
     const raw = tf.reshape(pre[0]!, [S, levels[0]!.out]) as tfType.Tensor2D;

@@ -3,7 +3,7 @@
  * They are examples and cross-checks: their dual-number weights must equal the hand-written
  * built-ins' (src/losses/{simple,triplet,infoNce,official}.ts), see properties/claims/C6/.
  */
-import type { LossPlugin } from '../plugin.js';
+import type { LossPlugin } from '../plugin/define.js';
 import simp from './simp.js';
 import tri from './tri.js';
 import nce from './nce.js';

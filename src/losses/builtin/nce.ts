@@ -2,7 +2,7 @@
  * InfoNCE L_nce(τ) = −τ·log(e^{−r_+/τ} / (e^{−r_+/τ} + Σ_k e^{−r_k−/τ})) (docs/theory.md §1.4),
  * written as r_+ + τ·logSumExp(−r_+/τ, −r_1−/τ, …): the log-sum-exp keeps it finite at small τ.
  */
-import { definePlugin } from '../plugin.js';
+import { definePlugin } from '../plugin/define.js';
 
 export default definePlugin({
   name: 'nce',

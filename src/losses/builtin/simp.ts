@@ -2,7 +2,7 @@
  * L_simp = r_+ − mean_k r_k− (docs/theory.md §1.4) as a loss plugin. Rational: it runs in exact arithmetic.
  * Copy this file to start a plugin of your own (docs/plugins.md); the import is optional.
  */
-import { definePlugin } from '../plugin.js';
+import { definePlugin } from '../plugin/define.js';
 
 export default definePlugin({
   name: 'simp',

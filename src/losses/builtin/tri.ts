@@ -2,7 +2,7 @@
  * The soft-triplet loss L_tri(τ, r_0) = τ·log(1 + exp((r_+ − r_− + r_0)/τ)) (docs/theory.md §1.4), H = 1,
  * written with the stable softplus; τ = 0 is the hinge max(0, r_+ − r_− + r_0).
  */
-import { definePlugin } from '../plugin.js';
+import { definePlugin } from '../plugin/define.js';
 
 export default definePlugin({
   name: 'tri',
@@ -12,6 +12,7 @@ export default definePlugin({
   validate: (p) => (p.tau < 0 ? `tau must be >= 0, got ${p.tau}` : undefined),
   loss(ops, r, p) {
     const u = ops.add(ops.sub(r.pos, r.neg[0]!), p.r0);
-    return p.tau === 0 ? ops.max(u, 0) : ops.mul(p.tau, ops.softplus(ops.div(u, p.tau)));
+    // max(0, u): at u = 0 the derivative is 0's, as the hand-written tri (β = 1[u > 0]) and ReLU'(0) = 0.
+    return p.tau === 0 ? ops.max(0, u) : ops.mul(p.tau, ops.softplus(ops.div(u, p.tau)));
   },
 });

@@ -2,7 +2,7 @@
  * r_+ − 2·mean_k r_k−: an unbalanced loss (β_+ = 1 ≠ −Σ_k β_k = 2). The theory excludes it: claims
  * C6 (balance) and C7 (covariance form) are `expected-fail` for it. Rational.
  */
-import { definePlugin } from '../plugin.js';
+import { definePlugin } from '../plugin/define.js';
 
 export default definePlugin({
   name: 'unbalanced',
