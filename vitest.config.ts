@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // CI pins the property seed (COVCHECK_SEED, default 42) so test names and runs are stable.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'properties/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'properties/**/*.test.ts', 'examples/**/*.test.ts'],
     isolate: false,
     pool: 'threads',
     testTimeout: 120_000,

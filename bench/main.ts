@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.js';
 import { benchSampler } from './hltm.js';
+import { benchStartup } from './startup.js';
 import { hunt } from '../src/hunt/search.js';
 import { HUNT_TARGETS } from '../src/hunt/targets.js';
 
@@ -53,6 +54,14 @@ try {
 } catch (e) {
   rows.push({ what: `training bench unavailable: ${(e as Error).message.slice(0, 80)}`, value: Number.NaN, unit: '' });
 }
+
+// Start-up of the compiled CLI (issue 7), beside a bare `node -e 0` of the same run.
+const startup = benchStartup();
+const bare = startup.node.seconds;
+rows.push({ what: '`node -e 0` (baseline)', value: bare, unit: 's' });
+rows.push({ what: '`covcheck --version`', value: startup.version.seconds, unit: 's', target: '< 0.25', baseline: { name: 'node -e 0', ratio: startup.version.seconds / bare } });
+rows.push({ what: '`covcheck eval --case fixtures/cases/01-…`', value: startup.evalCase.seconds, unit: 's', target: '< 0.4', baseline: { name: 'node -e 0', ratio: startup.evalCase.seconds / bare } });
+rows.push({ what: '`covcheck eval --case …` peak RSS', value: startup.evalCase.peakMB, unit: 'MB', target: '', baseline: { name: 'node -e 0', ratio: startup.evalCase.peakMB / startup.node.peakMB } });
 
 const dir = mkdtempSync(join(tmpdir(), 'covcheck-bench-'));
 const help = timeCommand(['bin/covcheck.js', '--help']);

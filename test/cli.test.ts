@@ -7,10 +7,11 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import * as fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main, progressAllowed, type CliContext, type CliOverrides } from '../src/cli/main.js';
+import { main, type CliContext, type CliOverrides } from '../src/cli/main.js';
+import { progressAllowed } from '../src/cli/options.js';
 import type { Check, ClaimRecord, CustomCheck, PropertyCheck } from '../src/runner/check.js';
+import { failCheck, passCheck } from './support/fakeChecks.js';
 
 const claim = (id: `C${number}`, title: string): ClaimRecord => ({
   id,
@@ -23,33 +24,6 @@ const claim = (id: `C${number}`, title: string): ClaimRecord => ({
 });
 
 const CLAIMS = [claim('C1', 'always true'), claim('C2', 'small numbers'), claim('C3', 'statistics')];
-
-const passCheck: PropertyCheck<number> = {
-  type: 'property',
-  id: 'C1/fake/pass',
-  claim: 'C1',
-  title: 'passes',
-  variant: 'plain',
-  expect: 'hold',
-  arithmetic: 'float64',
-  runs: { ci: 20, full: 50 },
-  arbitrary: () => fc.integer({ min: 0, max: 100 }),
-  measure: (n) => ({ ok: true, error: n * 1e-18, tolerance: 1e-15 }),
-};
-
-const failCheck: PropertyCheck<number> = {
-  type: 'property',
-  id: 'C2/fake/fails',
-  claim: 'C2',
-  title: 'fails above 10',
-  variant: 'plain',
-  expect: 'hold',
-  arithmetic: 'float64',
-  runs: { ci: 100, full: 200 },
-  arbitrary: () => fc.integer({ min: 0, max: 1000 }),
-  measure: (n) => ({ ok: n <= 10, error: n, tolerance: 10, derivation: 'n <= 10' }),
-  describe: (n) => ({ n }),
-};
 
 // A custom check, so these CLI tests do not depend on how runCheck classifies property failures.
 const excludedCheck: CustomCheck = {
@@ -412,5 +386,46 @@ describe('bin/covcheck.js end to end', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('covcheck: --seed: expected an integer, got "abc"\n');
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('start-up loads only what the command needs (compiled bin/covcheck.js)', () => {
+  const bin = fileURLToPath(new URL('../bin/covcheck.js', import.meta.url));
+  const preload = fileURLToPath(new URL('./support/moduleLog.mjs', import.meta.url));
+  const caseFile = fileURLToPath(new URL('../fixtures/cases/01-tri-norm-relu.case.json', import.meta.url));
+  /** Runs the bin with the module log preloaded; returns its exit status, stdout and the modules loaded. */
+  const loaded = (args: string[]) => {
+    const log = join(tempDir(), 'modules.log');
+    const r = spawnSync(process.execPath, ['--import', preload, bin, ...args], {
+      cwd: tempDir(),
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'true', COVCHECK_MODULE_LOG: log },
+    });
+    return { status: r.status, stdout: r.stdout, modules: existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter((l) => l !== '') : [] };
+  };
+  const tfjs = (m: string) => m.includes('@tensorflow');
+  const claimModules = (m: string) => /\/properties\/(registry|claims\/)/.test(m);
+  const charts = (m: string) => /node_modules\/vega/.test(m);
+
+  it('`covcheck eval` loads neither TF.js nor the claim registry nor Vega', () => {
+    const r = loaded(['eval', '--case', caseFile]);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('loss');
+    expect(r.modules.some((m) => m.includes('/src/case/evaluateCase.js')), 'the log records the modules it loads').toBe(true);
+    expect(r.modules.filter(tfjs)).toEqual([]);
+    expect(r.modules.filter(claimModules)).toEqual([]);
+    expect(r.modules.filter(charts)).toEqual([]);
+  });
+
+  it('`covcheck --version` loads no claim, TF.js or chart module', () => {
+    const r = loaded(['--version']);
+    expect(r.status).toBe(0);
+    expect(r.modules.filter((m) => tfjs(m) || claimModules(m) || charts(m))).toEqual([]);
+  });
+
+  it('`covcheck replay` loads the registry (the check it names is found there)', () => {
+    const r = loaded(['replay', '--check', 'C1/no-such-check', '--seed', '1']);
+    expect(r.status).toBe(2);
+    expect(r.modules.some(claimModules)).toBe(true);
   });
 });

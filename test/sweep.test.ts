@@ -29,8 +29,7 @@ const GRID: Grid = { depths: [3, 4], hids: [5, 10], deltaLowers: [0.7, 0.9], los
 
 function ctxIn(cwd: string): CliContext & { out: string; err: string } {
   const c = {
-    claims: [],
-    checks: [],
+    registry: async () => ({ claims: [], checks: [], lossChecks: () => [] }),
     out: '',
     err: '',
     stdout: { write: (s: string) => (c.out += s) },

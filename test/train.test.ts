@@ -192,8 +192,7 @@ describe('covcheck train', () => {
     let out = '';
     let err = '';
     const ctx: CliContext = {
-      claims: [],
-      checks: [],
+      registry: async () => ({ claims: [], checks: [], lossChecks: () => [] }),
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       stderrIsTTY: false,

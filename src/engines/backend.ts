@@ -13,10 +13,13 @@
  * Measured (bench/train.ts, official tree network, one core): TF.js wasm trains 5–9× faster than
  * TF.js cpu (≈ 14–21k against ≈ 2.5k triples/s, level-batched graphs); the hand-written f32
  * engine (engines/f32) is ≈ 5–6× faster than wasm and is the default.
+ *
+ * TensorFlow.js itself is loaded here on first use (`loadBackend`, `syncBackend`), never at import
+ * time: `covcheck eval`, `train --engine f32` and the float64 checks do not pay its ≈ 1 s start-up.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tfType from '@tensorflow/tfjs';
 import { InputError } from '../errors.js';
 
 export const BACKEND_NAMES = ['wasm', 'cpu', 'tensorflow', 'tensorflow-gpu', 'webgpu'] as const;
@@ -31,6 +34,21 @@ const OPTIONAL_PACKAGES: Readonly<Record<string, string>> = {
 
 let wasmPathsSet = false;
 
+/** The @tensorflow/tfjs module once loaded (one instance: the package is CommonJS, so `import()` and `require` share it). */
+let loaded: typeof tfType | undefined;
+
+/** Loads @tensorflow/tfjs (first call only), silenced. */
+async function tfjs(): Promise<typeof tfType> {
+  loaded ??= quiet(await import('@tensorflow/tfjs'));
+  return loaded;
+}
+
+/** The same, synchronously, for synchronous callers (property checks). */
+function tfjsSync(): typeof tfType {
+  loaded ??= quiet(createRequire(import.meta.url)('@tensorflow/tfjs') as typeof tfType);
+  return loaded;
+}
+
 /** The folder holding tfjs-backend-wasm's .wasm binaries (with a trailing slash). */
 export function wasmDistFolder(): string {
   const require = createRequire(import.meta.url);
@@ -38,8 +56,9 @@ export function wasmDistFolder(): string {
 }
 
 /** Silences tfjs' "install tfjs-node" banner (printed through backend_util.warn unless PROD). */
-function quiet(): void {
+function quiet(tf: typeof tfType): typeof tfType {
   if (!tf.env().getBool('PROD')) tf.env().set('PROD', true);
+  return tf;
 }
 
 /**
@@ -47,11 +66,11 @@ function quiet(): void {
  * ('--backend', ...) for an unknown name, a backend whose package is not installed, or one that
  * fails to initialise.
  */
-export async function loadBackend(name: string = 'wasm'): Promise<typeof tf> {
-  quiet();
+export async function loadBackend(name: string = 'wasm'): Promise<typeof tfType> {
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     throw new InputError('--backend', `unknown backend ${JSON.stringify(name)} (${BACKEND_NAMES.join(', ')})`);
   }
+  const tf = await tfjs();
   if (tf.getBackend() === name && tf.findBackend(name)) return tf;
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -91,8 +110,8 @@ export async function loadBackend(name: string = 'wasm'): Promise<typeof tf> {
  * else `cpu`, which initialises synchronously (tf.setBackend runs to completion before its first
  * await for backends without async init).
  */
-export function syncBackend(): typeof tf {
-  quiet();
+export function syncBackend(): typeof tfType {
+  const tf = tfjsSync();
   const engine = tf.engine() as unknown as { backendName: string | null; registry: Record<string, unknown> };
   if (engine.backendName && engine.registry[engine.backendName]) return tf;
   void tf.setBackend('cpu');

@@ -2,7 +2,7 @@
  * report.md: the verify report as GitHub-flavoured Markdown, fit for a CI job summary
  * ($GITHUB_STEP_SUMMARY). Plain words, no emoji; deterministic (no times).
  */
-import type { ReportCheck, VerifyReport } from './verify.js';
+import type { ReportCheck, VerifyReport } from './verifyReport.js';
 import { VERDICTS } from './verdicts.js';
 import { prettyJson } from './json.js';
 

@@ -4,80 +4,16 @@
  * report.json holds no timestamps or durations, so the same seed gives byte-identical files;
  * durations go to timing.json.
  */
-import type { Check, CheckResult, ClaimRecord, Measurement, Scale, Verdict } from '../runner/check.js';
+import type { Check, CheckResult, Scale, Verdict } from '../runner/check.js';
 import { jsonSafe, reportJson } from './json.js';
 import { junitXml } from './junit.js';
 import { verifyMarkdown } from './markdown.js';
 import { slug } from './write.js';
 import { VERDICTS } from './verdicts.js';
 import { replayCommand as buildReplayCommand } from '../runner/replayCommand.js';
+import type { ReportCheck, VerifyReport, VerifyRunInfo } from './verifyReport.js';
 
 export { VERDICTS };
-
-/** What a replay file holds: enough for `covcheck replay FILE`. */
-export interface ReplayData {
-  readonly check: string;
-  readonly seed: number;
-  readonly path: string;
-  readonly scale: Scale;
-  /** The `--loss` text of a loss-dependent check (absent otherwise). */
-  readonly loss?: string;
-}
-
-export interface ReportCounterexample extends ReplayData {
-  readonly value: unknown;
-  readonly measurement: Measurement;
-  readonly shrinks: number;
-  readonly replay: string;
-}
-
-export interface ReportCheck {
-  readonly check: string;
-  readonly claim: string;
-  readonly title: string;
-  readonly variant: string;
-  readonly arithmetic: string;
-  readonly expect: 'hold' | 'fail';
-  readonly verdict: Verdict;
-  readonly cases: number;
-  readonly worst: { readonly ratio: number; readonly error: number; readonly tolerance: number };
-  readonly seed: number;
-  readonly message: string;
-  readonly statistic?: Readonly<Record<string, number | string | boolean>>;
-  readonly counterexample?: ReportCounterexample;
-  /** Plot files of this check, relative to the run folder. */
-  readonly plots?: readonly string[];
-}
-
-export interface VerifyReport {
-  readonly tool: 'covcheck';
-  readonly command: 'verify';
-  readonly version: string;
-  readonly node: string;
-  readonly backend: string;
-  readonly seed: number;
-  readonly scale: Scale;
-  /** --runs override, null if each check used its own count. */
-  readonly runs: number | null;
-  readonly filters: { readonly claims: readonly string[] | null; readonly check: string | null };
-  /** 0 nothing failed, 1 a check failed. */
-  readonly exitCode: 0 | 1;
-  readonly summary: { readonly checks: number } & Readonly<Record<Verdict, number>>;
-  readonly claims: readonly ClaimRecord[];
-  readonly checks: readonly ReportCheck[];
-}
-
-export interface VerifyRunInfo {
-  readonly version: string;
-  readonly node: string;
-  readonly backend: string;
-  readonly seed: number;
-  readonly scale: Scale;
-  readonly runs: number | null;
-  readonly filters: VerifyReport['filters'];
-  /** Claim records to list (those of the selected checks). */
-  readonly claims: readonly ClaimRecord[];
-}
 
 /** Counts of each verdict. */
 export function summarize(results: readonly { verdict: Verdict }[]): VerifyReport['summary'] {

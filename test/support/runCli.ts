@@ -1,8 +1,11 @@
 /**
- * The real CLI in process (main() with every wired command), output captured. Registry checks are
- * replaced by `checks`/`claims` when given (default: none, so no claim runs unless asked).
+ * The real CLI in process (main() with every wired command), output captured. The real claim
+ * registry is loaded only when a command asks for it; its claims and checks are replaced by
+ * `claims`/`checks` (default: none, so no claim runs unless asked). Pass `claims: undefined,
+ * checks: undefined` to run the real ones.
  */
 import { main, type CliOverrides } from '../../src/cli/main.js';
+import { loadRegistry } from '../../properties/cli.js';
 
 export interface CliRun {
   readonly code: number;
@@ -14,6 +17,7 @@ export async function runCli(args: readonly string[], overrides: CliOverrides = 
   let out = '';
   let err = '';
   const code = await main(args, {
+    registry: loadRegistry,
     claims: [],
     checks: [],
     stderrIsTTY: false,

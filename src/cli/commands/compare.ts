@@ -1,6 +1,6 @@
 /**
  * `covcheck compare --loss A --loss B [...]`: runs the loss-dependent claim checks (C2, C6, C7;
- * properties/lossChecks.ts `lossChecks`) for every loss and prints a table, one row per claim
+ * the registry's `lossChecks`) for every loss and prints a table, one row per claim
  * check, one column per loss (verdict and worst error/tolerance); the same table goes to the report
  * folder (compare.md, compare.json, plots/).
  * Exit codes: 0 nothing failed, 1 a claim check failed for some loss, 2 bad input.
@@ -13,13 +13,12 @@ import { fmt, runCheck } from '../../runner/run.js';
 import { deriveSeed } from '../../numeric/random.js';
 import { BUILTIN_SPEC_HELP, familyOf, lossLabel, resolveLossSpec } from '../../losses/plugin/index.js';
 import type { Loss } from '../../losses/loss.js';
-import type { CliContext } from '../main.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';
+import type { CliContext } from '../context.js';
+import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { slug, writeRunFolder } from '../../report/write.js';
 import { reportJson } from '../../report/json.js';
-import { lossChecks } from '../../../properties/lossChecks.js';
 
 interface RawOptions {
   loss?: string[];
@@ -122,7 +121,8 @@ export function checkKind(id: string): string {
 export async function runCompare(o: CompareOptions, ctx: CliContext): Promise<number> {
   const losses: Loss[] = [];
   for (const spec of o.losses) losses.push(await resolveLossSpec(spec, ctx.cwd));
-  const plans = losses.map((l) => lossChecks(familyOf(l), { trends: o.trends }));
+  const registry = await ctx.registry();
+  const plans = losses.map((l) => registry.lossChecks(familyOf(l), { trends: o.trends }));
   const total = plans.reduce((s, p) => s + p.length, 0);
   const bar = createProgress(o.progress && progressAllowed(ctx), total);
   const results: CheckResult[][] = [];

@@ -18,7 +18,7 @@ import { CASE_LIMITS } from '../../case/limits.js';
 import { evaluateCase } from '../../case/evaluateCase.js';
 import { isObject } from '../../case/jsonValues.js';
 import { BUILTIN_SPEC_HELP, resolveLossSpec } from '../../losses/plugin/index.js';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 
 const tooLarge = (bytes: number) => `${bytes} bytes, larger than the limit of ${CASE_LIMITS.bytes} bytes (docs/case-format.md, Limits)`;
 

@@ -5,7 +5,7 @@
  * To add a command: import its register function here and append it to COMMANDS.
  */
 import type { Command } from 'commander';
-import type { CliContext } from '../main.js';
+import type { CliContext } from '../context.js';
 import { register as registerVerify } from './verify.js';
 import { register as registerEval } from './eval.js';
 import { register as registerReplay } from './replay.js';

@@ -13,8 +13,8 @@ import type { Command } from 'commander';
 import type { Check, CheckResult, RunOptions, Scale } from '../../runner/check.js';
 import { runCheck } from '../../runner/run.js';
 import { InputError } from '../../errors.js';
-import type { CliContext } from '../main.js';
-import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../main.js';
+import type { CliContext } from '../context.js';
+import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../options.js';
 import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/corpus.js';
 import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
 import { replayCommand, type ReplayTarget } from '../../runner/replayCommand.js';
@@ -54,10 +54,11 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.exitCode = replayExitCode(outcome);
         return;
       }
-      const first = parseReplayTarget(file, raw, { ...ctx, checks: [] }, false);
-      const withLoss = first.loss === undefined ? ctx : { ...ctx, checks: [...ctx.checks, ...(await specLossChecks(first.loss, ctx.cwd, raw.loss !== undefined ? '--loss' : `${file}: loss`))] };
-      const target = parseReplayTarget(file, raw, withLoss);
-      ctx.exitCode = await runReplay(target, raw.json === true, withLoss);
+      const registry = await ctx.registry();
+      const first = parseReplayTarget(file, raw, [], ctx.cwd, false);
+      const checks = first.loss === undefined ? registry.checks : [...registry.checks, ...(await specLossChecks(first.loss, ctx.cwd, registry.lossChecks, raw.loss !== undefined ? '--loss' : `${file}: loss`))];
+      const target = parseReplayTarget(file, raw, checks, ctx.cwd);
+      ctx.exitCode = await runReplay(target, findCheck(checks, target.check, '--check', target.loss), raw.json === true, ctx);
     });
 }
 
@@ -71,13 +72,13 @@ function isCorpusFile(path: string): boolean {
 }
 
 /** Validates the command line (and reads FILE); throws InputError naming the field. */
-export function parseReplayTarget(file: string | undefined, raw: RawOptions, ctx: CliContext, lookUp = true): ReplayTarget {
+export function parseReplayTarget(file: string | undefined, raw: RawOptions, checks: readonly Check[], cwd: string, lookUp = true): ReplayTarget {
   const scaleFlag = raw.scale === undefined ? undefined : parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
   let target: ReplayTarget;
   if (file !== undefined) {
     const given = (['check', 'seed', 'path'] as const).filter((k) => raw[k] !== undefined);
     if (given.length > 0) throw new InputError(`--${given[0]}`, 'give either a replay FILE or --check/--seed/--path, not both');
-    target = readReplayFile(resolve(ctx.cwd, file), file, scaleFlag);
+    target = readReplayFile(resolve(cwd, file), file, scaleFlag);
     if (raw.loss !== undefined) target = { ...target, loss: raw.loss };
   } else {
     if (raw.check === undefined) throw new InputError('--check', 'required (or give a replay FILE); see covcheck replay --help');
@@ -90,7 +91,7 @@ export function parseReplayTarget(file: string | undefined, raw: RawOptions, ctx
       ...(raw.loss !== undefined ? { loss: raw.loss } : {}),
     };
   }
-  if (lookUp) findCheck(ctx.checks, target.check, file === undefined ? '--check' : `${file}: check`, target.loss);
+  if (lookUp) findCheck(checks, target.check, file === undefined ? '--check' : `${file}: check`, target.loss);
   return target;
 }
 
@@ -149,8 +150,7 @@ export function findCheck(checks: readonly Check[], id: string, field: string, l
 }
 
 /** Replays and prints; returns 1 if it still fails a check that expects 'hold', else 0. */
-export async function runReplay(t: ReplayTarget, json: boolean, ctx: CliContext): Promise<number> {
-  const check = findCheck(ctx.checks, t.check, '--check', t.loss);
+export async function runReplay(t: ReplayTarget, check: Check, json: boolean, ctx: CliContext): Promise<number> {
   const options: RunOptions = { seed: t.seed, scale: t.scale, ...(t.path !== '' ? { path: t.path } : {}) };
   const result = await runCheck(check, options);
   const failing = result.verdict === 'fail' && check.expect === 'hold';

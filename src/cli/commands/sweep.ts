@@ -8,8 +8,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import type { CliContext } from '../main.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';
+import type { CliContext } from '../context.js';
+import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';

@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import type { CliContext } from '../main.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';
+import type { CliContext } from '../context.js';
+import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { compactJson } from '../../report/json.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';

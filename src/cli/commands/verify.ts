@@ -8,11 +8,13 @@ import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.
 import { runCheck } from '../../runner/run.js';
 import { deriveSeed } from '../../numeric/random.js';
 import { InputError } from '../../errors.js';
-import type { CliContext } from '../main.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../main.js';
+import type { CliContext } from '../context.js';
+import { selectChecks, type Registry } from '../../runner/registry.js';
+import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
-import { buildVerifyReport, counterexamplePath, verifyReportFiles, type VerifyReport } from '../../report/verify.js';
+import { buildVerifyReport, counterexamplePath, verifyReportFiles } from '../../report/verify.js';
+import type { VerifyReport } from '../../report/verifyReport.js';
 import { replayFileCommand } from '../../runner/replayCommand.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
@@ -23,6 +25,9 @@ import { VERDICTS } from '../../report/verdicts.js';
 import { errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, slug, writeRunFolder } from '../../report/write.js';
+
+/** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
+export type Plan = Pick<Registry, 'claims' | 'checks'>;
 
 /** Validated options of one verify run. */
 export interface VerifyOptions {
@@ -68,17 +73,19 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
     .action(async (raw: RawOptions & { loss?: string; corpus: boolean; backend: string }) => {
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
-      const extra: Check[] = [];
-      if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) extra.push(...corpusChecks(dir, ctx.cwd));
-      const withLoss = raw.loss === undefined ? ctx : { ...ctx, checks: [...ctx.checks, ...(await specLossChecks(raw.loss, ctx.cwd))] };
-      const full = { ...withLoss, checks: [...extra, ...withLoss.checks], backend: `tfjs-${raw.backend}` };
-      const code = await runVerify(parseVerifyOptions(raw, full), full);
+      const registry = await ctx.registry();
+      const corpus: Check[] = [];
+      if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) corpus.push(...corpusChecks(dir, ctx.cwd));
+      const withLoss = raw.loss === undefined ? [] : await specLossChecks(raw.loss, ctx.cwd, registry.lossChecks);
+      const plan: Plan = { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
+      const full = { ...ctx, backend: `tfjs-${raw.backend}` };
+      const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full);
       ctx.exitCode = code;
     });
 }
 
 /** Validates raw option strings; throws InputError naming the flag. */
-export function parseVerifyOptions(raw: RawOptions, ctx: CliContext): VerifyOptions {
+export function parseVerifyOptions(raw: RawOptions, plan: Plan, cwd: string): VerifyOptions {
   const seed = parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX);
   const scale = parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
   const runs = raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000_000);
@@ -86,7 +93,7 @@ export function parseVerifyOptions(raw: RawOptions, ctx: CliContext): VerifyOpti
   if (raw.claims !== undefined) {
     claims = [...new Set(raw.claims.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== ''))];
     if (claims.length === 0) throw new InputError('--claims', 'expected claim ids such as C1,C3');
-    const known = knownClaimIds(ctx);
+    const known = knownClaimIds(plan);
     const unknown = claims.filter((c) => !known.includes(c));
     if (unknown.length > 0) {
       throw new InputError(
@@ -98,7 +105,7 @@ export function parseVerifyOptions(raw: RawOptions, ctx: CliContext): VerifyOpti
   const check = raw.check === undefined ? null : raw.check;
   if (check !== null && check.trim() === '') throw new InputError('--check', 'expected a non-empty substring of a check id');
   if (raw.report && raw.reportDir.trim() === '') throw new InputError('--report-dir', 'expected a directory');
-  const problem = raw.report ? reportDirProblem(resolve(ctx.cwd, raw.reportDir)) : null;
+  const problem = raw.report ? reportDirProblem(resolve(cwd, raw.reportDir)) : null;
   if (problem !== null) throw new InputError('--report-dir', problem);
   const options = {
     claims,
@@ -106,24 +113,19 @@ export function parseVerifyOptions(raw: RawOptions, ctx: CliContext): VerifyOpti
     runs,
     seed,
     scale,
-    reportDir: raw.report ? resolve(ctx.cwd, raw.reportDir) : null,
+    reportDir: raw.report ? resolve(cwd, raw.reportDir) : null,
     json: raw.json === true,
     progress: raw.progress,
   };
-  if (check !== null && selectChecks(ctx.checks, options).length === 0) {
+  if (check !== null && selectChecks(plan.checks, options).length === 0) {
     throw new InputError('--check', `no${claims ? ' selected' : ''} check id contains ${JSON.stringify(check)}`);
   }
   return options;
 }
 
-function knownClaimIds(ctx: CliContext): string[] {
-  const ids = new Set<string>([...ctx.claims.map((c) => c.id), ...ctx.checks.map((c) => c.claim)]);
+function knownClaimIds(plan: Plan): string[] {
+  const ids = new Set<string>([...plan.claims.map((c) => c.id), ...plan.checks.map((c) => c.claim)]);
   return [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)) || a.localeCompare(b));
-}
-
-/** The checks a filter selects, in registry order. */
-export function selectChecks(checks: readonly Check[], o: Pick<VerifyOptions, 'claims' | 'check'>): Check[] {
-  return checks.filter((c) => (o.claims === null || o.claims.includes(c.claim)) && (o.check === null || c.id.includes(o.check)));
 }
 
 /** The deterministic run folder name: verify-seed42-ci[-C1-C3][-check-…][-runsN]. */
@@ -136,8 +138,8 @@ export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'ch
 }
 
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
-export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<number> {
-  const selected = selectChecks(ctx.checks, o);
+export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext): Promise<number> {
+  const selected = selectChecks(plan.checks, o);
   const progress = createProgress(o.progress && progressAllowed(ctx), selected.length);
   const runs: { check: Check; result: CheckResult }[] = [];
   try {
@@ -158,7 +160,7 @@ export async function runVerify(o: VerifyOptions, ctx: CliContext): Promise<numb
   }
 
   const claimIds = new Set(selected.map((c) => c.claim));
-  const claims: readonly ClaimRecord[] = ctx.claims.filter((c) => claimIds.has(c.id));
+  const claims: readonly ClaimRecord[] = plan.claims.filter((c) => claimIds.has(c.id));
   const report = buildVerifyReport(
     {
       version: ctx.version,
