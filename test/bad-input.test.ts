@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { CASE_LIMITS } from '../src/case/limits.js';
 import { completeShape, shapeOf, completeTree } from '../src/hltm/tree.js';
 import { duplicateKey } from '../src/case/jsonText.js';
+import { parseCaseText } from '../src/case/parseCase.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = mkdtempSync(join(tmpdir(), 'covcheck-bad-'));
@@ -82,6 +83,12 @@ describe('eval: bad input is one line naming the field, exit 2', () => {
   it('a verify replay file that is not a case points to covcheck replay', () => {
     const p = file('replay.json', JSON.stringify({ check: 'C6/rational/unbalanced', seed: 1, path: '0', value: { rPos: [0] } }));
     refused(cli(['eval', '--case', p]), /covcheck replay/);
+  });
+});
+
+describe('control characters in echoed names are escaped', () => {
+  it('an unknown case field holding ESC', () => {
+    expect(() => parseCaseText(JSON.stringify({ ...CASE, 'x\u001b[31m': 1 }))).toThrow(/^x\\u001b\[31m: unknown field$/);
   });
 });
 
