@@ -5,10 +5,18 @@
 export class InputError extends Error {
   readonly field: string;
   constructor(field: string, message: string) {
-    super(`${field}: ${message}`);
+    // Names echoed from the input (a JSON key, a plugin name) may hold control characters: escaped
+    // (\u001b), so a message cannot move the cursor or recolour a terminal (issue 8 §5).
+    super(`${escapeControls(field)}: ${escapeControls(message, true)}`);
     this.name = 'InputError';
-    this.field = field;
+    this.field = escapeControls(field);
   }
+}
+
+/** Control characters as \uXXXX (a line feed kept when `keepNewline`). */
+export function escapeControls(s: string, keepNewline = false): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (keepNewline && c === '\n' ? c : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 /** Throws InputError unless x is a finite number. */

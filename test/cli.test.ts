@@ -188,7 +188,8 @@ describe('verify', () => {
     for (const c of ALL) expect(r.out).toContain(c.id);
     expect(r.out).toMatch(/C2\/fake\/fails\s+FAIL/);
     expect(r.out).toMatch(/\nFailures \(1\):\n\nC2\/fake\/fails\n {2}\S/); // the failures close the table
-    expect(r.out).toMatch(/replay: covcheck replay --check C2\/fake\/fails --seed -?\d+ --path [\d:]+/);
+    // The short form (issue 8 §3): the run's saved counterexample file.
+    expect(r.out).toMatch(/replay: covcheck replay reports\/runs\/verify-seed7-ci[^ ]*\/counterexamples\/C2-fake-fails\.json\n/);
     expect(r.out).not.toMatch(/C2\/fake\/excluded \[expected-fail\]/); // details in the report (and --verbose)
     expect(r.out).toMatch(/4 checks: 1 pass, 1 fail, 1 expected-fail, 1 inconclusive .*FAILED \(exit 1\)/);
     expect(r.err).toBe(''); // no progress bar without a TTY

@@ -190,6 +190,39 @@ describe('covcheck hunt', () => {
     expect((await replayFile(join(dir, 'c6', saved[0]!), dir)).verdict).toBe('fail');
   });
 
+  it('issue 8 §3: a hunted plugin case carries the plugin (not the built-in nce), keeps the worst violation beside the minimal one, and eval reads the file under its loss', async () => {
+    const plugin = join(dir, 'lopsided3.mjs');
+    writeFileSync(plugin, "export default { name: 'lopsided3', params: { tau: 0.5 }, loss(ops, r, p) { return ops.add(ops.sub(r.pos, ops.mul(3, ops.mean(r.neg))), ops.mul(0, p.tau)); } };\n");
+    const out = join(dir, 'c6-worst');
+    const r = await runCli(['hunt', '--claim', 'C6', '--loss', plugin, '--runs', '30', '--out', out]);
+    expect(r.code).toBe(1);
+    const name = readdirSync(out)[0]!;
+    const f = JSON.parse(readFileSync(join(out, name), 'utf8')) as { case: { loss: Record<string, unknown> }; worst?: { case: unknown; measurement: { error: number } } };
+    expect(f.case.loss).toEqual({ name: 'lopsided3', tau: 0.5 });
+    expect(f.worst, 'the worst violation found is kept').toBeDefined();
+    const e = await runCli(['eval', '--case', join(out, name)]);
+    expect(e.code, e.err).toBe(0);
+    // eval under the plugin (r_+ − 3·mean r_−), not under nce or simp: the same as evaluating the bare case with --loss.
+    writeFileSync(join(dir, 'bare.json'), JSON.stringify(f.case));
+    const bare = await runCli(['eval', '--case', join(dir, 'bare.json'), '--loss', plugin]);
+    expect(bare.code, bare.err).toBe(0);
+    expect(JSON.parse(e.out)).toEqual(JSON.parse(bare.out));
+    // The worst case (not all zero) tells the losses apart: under the plugin it differs from nce.
+    writeFileSync(join(dir, 'worst.json'), JSON.stringify(f.worst!.case));
+    const [w, wNce] = [await runCli(['eval', '--case', join(dir, 'worst.json'), '--loss', plugin]), await runCli(['eval', '--case', join(dir, 'worst.json'), '--loss', 'nce'])];
+    expect(w.code, w.err).toBe(0);
+    expect(JSON.parse(w.out).loss).not.toEqual(JSON.parse(wNce.out).loss);
+  });
+
+  it('issue 8 §3: --out that is a file is refused before searching (no search time spent)', async () => {
+    writeFileSync(join(dir, 'a-file'), '');
+    const t0 = performance.now();
+    const r = await runCli(['hunt', '--claim', 'C1', '--variant', 'tanh', '--time', '30s', '--out', join(dir, 'a-file')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--out: .* not a folder \(checked before searching\)/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
   it('a malformed corpus file is bad input naming the file and field', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ covcheck: 'counterexample', format: 1, target: 'C9/none', case: {} }));

@@ -16,6 +16,7 @@ import type { Batch } from '../network/batchGradient.js';
 import { parseLoss, type Loss, type Reduction } from '../losses/index.js';
 import type { NormalizationFormName } from '../network/normalization.js';
 import { isObject, numberMatrix, numberVector, reshape } from './jsonValues.js';
+import { CASE_LIMITS } from './limits.js';
 
 /** A case as JSON. `x_neg` is [B][H][leaves], or [B][leaves] for H = 1 (`Neg` narrows it). */
 export interface CaseJson<Neg extends number[][][] | number[][] = number[][][] | number[][]> {
@@ -83,6 +84,8 @@ export interface CaseParts {
   negatives: Negatives;
   symmetric: boolean;
   normalizeForm: NormalizationFormName;
+  /** A loss given apart from the case (`eval --loss`, a hunted plugin's spec): the case's `loss` is then only recorded. */
+  lossOverride?: Loss;
 }
 
 export interface CaseField {
@@ -99,9 +102,6 @@ export interface CaseField {
 const ROOT_PRIOR = 0.5;
 const ACTIVATION = 'relu';
 const EPS = 1e-4;
-/** The enumeration cap on complete trees (2^20 leaves). */
-const MAX_LEAVES = 1 << 20;
-
 const completeOf = (t: Tree) => {
   if (!t.complete) throw new RangeError('a parsed case holds a complete tree');
   return t.complete;
@@ -136,7 +136,9 @@ export const CASE_FIELDS: readonly CaseField[] = [
     meaning: 'children of every internal node, integer ≥ 1',
     read: (v, p) => {
       p.children = requireInt('children', v, 1);
-      if (p.children ** p.depth > MAX_LEAVES) throw new InputError('depth', `the tree would have ${p.children ** p.depth} leaves (limit 2^20)`);
+      if (p.children ** p.depth > CASE_LIMITS.leaves) throw new InputError('depth', `the tree would have ${p.children ** p.depth} leaves (limit 2^20, docs/case-format.md, Limits)`);
+      const nodes = p.children === 1 ? p.depth + 1 : (p.children ** (p.depth + 1) - 1) / (p.children - 1);
+      if (nodes > CASE_LIMITS.nodes) throw new InputError('depth', `the tree would have ${nodes} nodes (limit ${CASE_LIMITS.nodes}, docs/case-format.md, Limits)`);
     },
     write: (c) => completeOf(c.tree).children,
   },
@@ -235,15 +237,36 @@ export const CASE_FIELDS: readonly CaseField[] = [
     required: true,
     meaning: '{name, tau?, r0?, symmetric?}: simp, tri (H = 1), nce, official_nce, official_subtract, ntxent (in-batch)',
     read: (v, p) => {
-      const { rest, symmetric } = splitSymmetric(v);
-      p.loss = parseLoss(rest);
       p.lossSpec = v;
+      const { rest, symmetric } = splitSymmetric(v);
+      if (p.lossOverride) {
+        p.loss = p.lossOverride;
+        p.symmetric = symmetric;
+        checkInBatchLoss(p, symmetric);
+        return;
+      }
+      checkLossParams(rest);
+      p.loss = parseLoss(rest);
       p.symmetric = symmetric || p.loss.name === 'ntxent';
       checkInBatchLoss(p, symmetric);
     },
     write: (c) => c.lossSpec,
   },
 ];
+
+/** The parameters each built-in loss takes: another one (`tau` on simp) is an error naming it. */
+const LOSS_PARAMS: Readonly<Record<string, readonly string[]>> = { simp: [], official_subtract: [], nce: ['tau'], official_nce: ['tau'], tri: ['tau', 'r0'] };
+
+function checkLossParams(v: unknown): void {
+  if (!isObject(v) || typeof v.name !== 'string') return; // parseLoss names the problem
+  const takes = LOSS_PARAMS[v.name];
+  if (takes === undefined) return;
+  for (const k of Object.keys(v)) {
+    if (k !== 'name' && !takes.includes(k) && (k === 'tau' || k === 'r0')) {
+      throw new InputError(`loss.${k}`, `the loss ${v.name} takes no parameter ${k}${takes.length ? ` (it takes ${takes.join(', ')})` : ''}`);
+    }
+  }
+}
 
 /** Every block's value by node name, in the format's order (root first, breadth-first). */
 function byNode<V>(arch: Architecture, value: (b: Architecture['blocks'][number]) => V): Record<string, V> {

@@ -47,8 +47,14 @@ export type PolaritySpec = Readonly<Record<string, number>> | ((name: string, de
 export function completeShape(depth: number, children: number): Shape {
   requireInt('depth', depth, 1);
   requireInt('children', children, 1);
-  const build = (d: number): Shape => (d === 0 ? 0 : Array.from({ length: children }, () => build(d - 1)));
-  return build(depth);
+  // Bottom-up, without recursion (a depth-3000 chain must not overflow the stack); the levels share
+  // their subtrees, which is fine for an immutable shape.
+  let level: Shape = 0;
+  for (let d = 0; d < depth; d++) {
+    const below: Shape = level;
+    level = Array.from({ length: children }, () => below);
+  }
+  return level;
 }
 
 /**
@@ -122,8 +128,13 @@ function detectComplete(nodes: readonly TreeNode[]): { depth: number; children: 
 
 /** The shape of an existing tree (inverse of buildTree up to polarities). */
 export function shapeOf(tree: Tree, node = 0): Shape {
-  const n = tree.nodes[node]!;
-  return n.isLeaf ? 0 : n.children.map((c) => shapeOf(tree, c));
+  // Children come after their parent (BFS order): fill the shapes from the last node up, no recursion.
+  const shapes = new Array<Shape>(tree.nodes.length);
+  for (let i = tree.nodes.length - 1; i >= node; i--) {
+    const n = tree.nodes[i]!;
+    shapes[i] = n.isLeaf ? 0 : n.children.map((c) => shapes[c]!);
+  }
+  return shapes[node]!;
 }
 
 /** Polarities of a tree by name (non-root nodes). */

@@ -37,6 +37,8 @@ export interface CounterexampleFile {
   readonly versions: Readonly<Record<string, string>>;
   readonly measurement: { readonly error: number | string; readonly tolerance: number; readonly note?: string };
   readonly case: NestedCaseJson;
+  /** The worst violation the search found, before shrinking (kept beside the minimal `case`). */
+  readonly worst?: { readonly path: string; readonly measurement: CounterexampleFile['measurement']; readonly case: NestedCaseJson };
 }
 
 /** Builds the file content of a counterexample. */
@@ -48,6 +50,7 @@ export function counterexampleFile(o: {
   path: string;
   version: string;
   loss?: { spec: string; loss: Loss } | undefined;
+  worst?: { json: NestedCaseJson; measurement: Measurement; path: string } | undefined;
 }): CounterexampleFile {
   return {
     covcheck: 'counterexample',
@@ -60,13 +63,14 @@ export function counterexampleFile(o: {
     seed: o.seed,
     path: o.path,
     versions: { covcheck: o.version, node: process.version, 'fast-check': fc.__version },
-    measurement: {
-      error: Number.isFinite(o.measurement.error) ? o.measurement.error : String(o.measurement.error),
-      tolerance: o.measurement.tolerance,
-      ...(o.measurement.note ? { note: o.measurement.note } : {}),
-    },
+    measurement: measurementJson(o.measurement),
     case: o.json,
+    ...(o.worst ? { worst: { path: o.worst.path, measurement: measurementJson(o.worst.measurement), case: o.worst.json } } : {}),
   };
+}
+
+function measurementJson(m: Measurement): CounterexampleFile['measurement'] {
+  return { error: Number.isFinite(m.error) ? m.error : String(m.error), tolerance: m.tolerance, ...(m.note ? { note: m.note } : {}) };
 }
 
 /** The identity of a counterexample (what deduplication compares). */

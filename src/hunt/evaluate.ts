@@ -16,9 +16,9 @@ export interface Evaluated {
 
 /** Parses a case JSON for a target, with the hunt loss when given. */
 export function parseForTarget(json: NestedCaseJson, loss: Loss | undefined): { parsed: ParsedCase; loss: Loss } {
-  // A plugin loss is not a case-format loss name: parse with simp and substitute.
-  const parsed = parseCase(loss ? { ...json, loss: { name: 'simp' } } : json);
-  return { parsed, loss: loss ?? parsed.loss };
+  // The hunt's loss (a plugin is not a case-format loss name) replaces the case's own.
+  const parsed = parseCase(json, loss ? { loss } : {});
+  return { parsed, loss: parsed.loss };
 }
 
 /** Evaluates a case; a failure to evaluate (plugin error, size) is returned as an error string. */

@@ -10,6 +10,7 @@ import { junitXml } from './junit.js';
 import { verifyMarkdown } from './markdown.js';
 import { counterexamplePath, plotPath } from './runFiles.js';
 import { VERDICTS } from './verdicts.js';
+import { replayCommand as buildReplayCommand } from '../runner/replayCommand.js';
 import type { ReportCheck, VerifyReport, VerifyRunInfo } from './verifyReport.js';
 
 export { VERDICTS, counterexamplePath, plotPath };
@@ -21,10 +22,9 @@ export function summarize(results: readonly { verdict: Verdict }[]): VerifyRepor
   return { checks: results.length, ...counts };
 }
 
-/** The replay command for a counterexample (adds --scale full where needed). */
-export function replayCommand(check: string, seed: number, path: string, scale: Scale): string {
-  const id = /^[A-Za-z0-9._\/:=+-]+$/.test(check) ? check : `'${check.replace(/'/g, `'\\''`)}'`;
-  return `covcheck replay --check ${id} --seed ${seed} --path ${path || "''"}${scale === 'full' ? ' --scale full' : ''}`;
+/** The replay command for a counterexample (src/runner/replayCommand.ts: quoted, --scale full and --loss where needed). */
+export function replayCommand(check: string, seed: number, path: string, scale: Scale, loss?: string): string {
+  return buildReplayCommand({ check, seed, path, scale, loss });
 }
 
 /** Assembles the report data from the run's results (paired with their checks, same order). */
@@ -54,10 +54,11 @@ export function buildVerifyReport(
               seed: cx.seed,
               path: cx.path,
               scale: info.scale,
+              ...(check?.lossSpec !== undefined ? { loss: check.lossSpec } : {}),
               value: jsonSafe(cx.value),
               measurement: cx.measurement,
               shrinks: cx.shrinks,
-              replay: replayCommand(r.check, cx.seed, cx.path, info.scale),
+              replay: replayCommand(r.check, cx.seed, cx.path, info.scale, check?.lossSpec),
             },
           }
         : {}),
@@ -95,8 +96,8 @@ export function verifyReportFiles(report: VerifyReport, results: readonly CheckR
   };
   for (const c of report.checks) {
     if (c.counterexample) {
-      const { check, seed, path, scale, replay, value, measurement, shrinks } = c.counterexample;
-      files[counterexamplePath(c.check)] = reportJson({ check, seed, path, scale, verdict: c.verdict, replay, value, measurement, shrinks });
+      const { check, seed, path, scale, loss, replay, value, measurement, shrinks } = c.counterexample;
+      files[counterexamplePath(c.check)] = reportJson({ check, seed, path, scale, ...(loss !== undefined ? { loss } : {}), verdict: c.verdict, replay, value, measurement, shrinks });
     }
   }
   for (const r of results) {

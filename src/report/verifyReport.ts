@@ -10,6 +10,8 @@ export interface ReplayData {
   readonly seed: number;
   readonly path: string;
   readonly scale: Scale;
+  /** The `--loss` text of a loss-dependent check (absent otherwise). */
+  readonly loss?: string;
 }
 
 export interface ReportCounterexample extends ReplayData {

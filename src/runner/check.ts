@@ -107,6 +107,8 @@ interface CheckBase {
   /** 'hold': the theory says it holds; 'fail': a variant the theory excludes (expected-fail). */
   readonly expect: 'hold' | 'fail';
   readonly arithmetic: 'rational' | 'float64' | 'float32' | 'monte-carlo' | 'enumeration' | 'statistical';
+  /** The `--loss` text a loss-dependent check was made for; its replay command passes it back. */
+  readonly lossSpec?: string;
 }
 
 /** A fast-check property: generator, measured predicate, tolerance inside the measurement. */

@@ -5,6 +5,7 @@
 import * as fc from 'fast-check';
 import type { Check, CheckResult, Measurement, PropertyCheck, RunOptions } from './check.js';
 import { knownFailFor } from './knownFails.js';
+import { replayCommand } from './replayCommand.js';
 
 export async function runCheck(check: Check, options: RunOptions): Promise<CheckResult> {
   const t0 = performance.now();
@@ -120,7 +121,7 @@ function runProperty<V>(check: PropertyCheck<V>, options: RunOptions): Omit<Chec
     seed: details.seed,
     path: details.counterexamplePath ?? '',
     shrinks: details.numShrinks,
-    replay: `covcheck replay --check ${check.id} --seed ${details.seed} --path ${details.counterexamplePath ?? ''}`,
+    replay: replayCommand({ check: check.id, seed: details.seed, path: details.counterexamplePath ?? '', scale: options.scale, loss: check.lossSpec }),
   };
   if (expectFail && !threw && isViolation(measurement)) {
     return {

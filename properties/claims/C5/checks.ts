@@ -7,6 +7,7 @@ import { exactEqual } from '../../../src/claims/compare.js';
 import { arbModel, type Model } from '../../generators/model.js';
 import { exactContext, operatorProperty, SMALL } from '../operatorModels.js';
 import { record } from './record.js';
+import { detectionRuns } from '../detectionRuns.js';
 
 /** C5: w_lᵀ OP_l w_l = tr V[f̄] for every cut. */
 function measureQuadratic(m: Model): Measurement {
@@ -18,5 +19,5 @@ function measureQuadratic(m: Model): Measurement {
 
 export const checks: readonly Check[] = [
   operatorProperty('C5', 'C5/rational/quadratic-form', 'bias-free homogeneous, every cut', 'hold', () => arbModel(SMALL), measureQuadratic, record.title),
-  operatorProperty('C5', 'C5/rational/quadratic-form-bias', 'bias', 'fail', () => arbModel({ ...SMALL, bias: true }), measureQuadratic, record.title),
+  operatorProperty('C5', 'C5/rational/quadratic-form-bias', 'bias', 'fail', () => arbModel({ ...SMALL, bias: true }), measureQuadratic, record.title, detectionRuns('C5/rational/quadratic-form-bias')),
 ];

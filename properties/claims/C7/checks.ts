@@ -13,6 +13,7 @@ import { covarianceFormCheck, identityCheck } from './lossResidue.js';
 import { TINY } from './models.js';
 import { oracleCheck } from './oracle.js';
 import { tauTrendCheck } from './tauTrend.js';
+import { detectionRuns } from '../detectionRuns.js';
 
 const NCE = familyOf(parseLoss({ name: 'nce', tau: 0.5 }));
 const TRI = familyOf(parseLoss({ name: 'tri', tau: 0.5, r0: 0.5 }));
@@ -22,7 +23,7 @@ export const checks: readonly Check[] = [
   oracleCheck('C7/rational/closed-form', 'closed-form', 'weights φ(x_0, x_0′_k): θ = E[ξ(C(x_0) − C(x_0′))], any augmentation, H = 1, 2', 'hold', { ...TINY, augmentation: { bases: ['root', 'level', 'identity'], maxLevel: 1, flips: [0, 0.25] } }, 30),
   oracleCheck('C7/rational/closed-form-without-H', 'closed-form-literal', 'the earlier statement θ = E[φ(C(x_0) − C(x_0′))] without the factor H, H = 2 (excluded: docs/theory.md C7 has ξ = H·φ)', 'fail', { ...TINY, augmentation: { bases: ['root'], flips: [0] }, tree: { maxLeaves: 4, maxDepth: 2, maxChildren: 2, irregular: false } }, 60, 2),
   oracleCheck('C7/rational/symmetric-weights', 'symmetric-zero', 'symmetric weights φ: θ = 0 exactly', 'hold', { ...TINY, augmentation: { bases: ['root', 'level', 'identity'], maxLevel: 1, flips: [0, 0.25] } }, 30),
-  oracleCheck('C7/rational/non-symmetric-weights', 'non-symmetric-zero', 'non-symmetric φ with non-constant C (depth 2): θ ≠ 0', 'fail', { ...TINY, augmentation: { bases: ['root'], flips: [0] }, tree: { maxLeaves: 4, maxDepth: 2, maxChildren: 2, irregular: false } }, 60),
+  oracleCheck('C7/rational/non-symmetric-weights', 'non-symmetric-zero', 'non-symmetric φ with non-constant C (depth 2): θ ≠ 0', 'fail', { ...TINY, augmentation: { bases: ['root'], flips: [0] }, tree: { maxLeaves: 4, maxDepth: 2, maxChildren: 2, irregular: false } }, detectionRuns('C7/rational/non-symmetric-weights')),
   identityCheck({ family: NCE, params: logTau.map((tau) => ({ tau })) }, { id: 'C7/enumeration/identity-nce' }),
   identityCheck({ family: TRI, params: fc.record({ tau: logTau, r0: fc.double({ min: -1, max: 1, noNaN: true }) }) }, { id: 'C7/enumeration/identity-tri' }),
   covarianceFormCheck({ family: pluginFamily(BUILTIN_PLUGINS.simp!, 'builtin:simp') }, { id: 'C7/rational/covariance-form-simp', expect: 'hold' }),

@@ -41,6 +41,12 @@ export interface TrendTarget {
 /** Trends are judged by a log-log slope within ±SLOPE_TOL of the stated exponent. */
 export const SLOPE_TOL = 0.1;
 
+/**
+ * ‖θ‖/‖OP^ξ w‖ at or below this is 0 (float64 rounding of the enumeration: a few hundred operations
+ * on O(1) values, ~1e-13, with a wide margin): a residue 0 at every point meets a trend trivially.
+ */
+export const NEGLIGIBLE_RATIO = 1e-9;
+
 /** A fixed tiny model (seeded): complete binary tree of depth 2, hid 2, gaussian weights. */
 export function trendModel(seed: number): { tree: Tree; spec: NetworkSpec; params: ReturnType<typeof initParams> } {
   const rng = new Rng(seed);

@@ -2,14 +2,13 @@
  * C7's τ trend (asymptotic only): ‖θ‖/‖OP^ξ w‖ falls like 1/τ, a log-log slope of −1 ± 0.1 for
  * τ ≥ 2^6 (numeric/leastSquares.ts) with ratio·τ bounded, root augmentation, τ = 1 … 4096; a plot.
  */
-import { logLogSlope } from '../../../src/numeric/leastSquares.js';
 import type { CustomCheck, RunOptions } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
 import { linePlot } from '../../../src/report/plot.js';
 import { slug } from '../../../src/report/write.js';
 import { idSuffix, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
-import { ratioAt, SLOPE_TOL, type TrendTarget } from './models.js';
-import { trendCheck } from '../trendCheck.js';
+import { NEGLIGIBLE_RATIO, ratioAt, SLOPE_TOL, type TrendTarget } from './models.js';
+import { noSlopeWords, powerFit, trendCheck } from '../trendCheck.js';
 import { record } from './record.js';
 
 const TREND_TAUS = Array.from({ length: 13 }, (_, k) => 2 ** k);
@@ -21,6 +20,7 @@ export function tauTrendCheck(targets: readonly TrendTarget[], o: { id: string; 
   return trendCheck({ id: o.id, claim: 'C7', title: record.title, variant: o.variant, arithmetic: 'enumeration' }, async (options: RunOptions) => {
     const series: { name: string; points: [number, number][] }[] = [];
     const bad: string[] = [];
+    const trivial: string[] = [];
     const stat: Record<string, number | string> = {};
     let worst = { ratio: 0, error: 0, tolerance: SLOPE_TOL };
     let skipped = 0;
@@ -39,10 +39,23 @@ export function tauTrendCheck(targets: readonly TrendTarget[], o: { id: string; 
         }
         const name = `${t.label}${(o.seeds ?? 1) > 1 ? ` (model ${s + 1})` : ''}`;
         series.push({ name, points });
-        const tail = points.filter(([tau]) => tau >= TREND_FIT_FROM);
-        const slope = logLogSlope(tail);
-        const scaled = tail.map(([tau, r]) => tau * r);
-        const bound = Math.max(...scaled) / Math.min(...scaled);
+        const whole = powerFit(points, { expected: -1, negligible: NEGLIGIBLE_RATIO });
+        if (whole.kind === 'zero') {
+          stat[name] = `residue 0 at every τ (ratio ≤ ${fmt(whole.max)})`;
+          trivial.push(`${name}: ‖θ‖/‖OP^ξ w‖ ≤ ${fmt(whole.max)} at every τ`);
+          continue;
+        }
+        const words = { quantity: '‖θ‖/‖OP^ξ w‖', x: 'τ', negligible: NEGLIGIBLE_RATIO };
+        const fit = powerFit(points.filter(([tau]) => tau >= TREND_FIT_FROM), { expected: -1, negligible: NEGLIGIBLE_RATIO });
+        if (fit.kind !== 'fit') {
+          // The tail is 0 but not the whole series: say where it is 0 and how large it is elsewhere.
+          const f = fit.kind === 'zero' ? { kind: 'partial' as const, zeroAt: points.filter(([, r]) => !(r > NEGLIGIBLE_RATIO)).map(([tau]) => tau), max: Math.max(...points.map(([, r]) => r)) } : fit;
+          stat[name] = 'no slope';
+          worst = { ratio: Number.POSITIVE_INFINITY, error: Number.POSITIVE_INFINITY, tolerance: SLOPE_TOL };
+          bad.push(`${name}: ${noSlopeWords(f, words)}`);
+          continue;
+        }
+        const { slope, bound } = fit;
         stat[name] = Number(slope.toFixed(4));
         const dev = Math.abs(slope + 1);
         if (!(dev / SLOPE_TOL <= worst.ratio)) worst = { ratio: dev / SLOPE_TOL, error: dev, tolerance: SLOPE_TOL };
@@ -62,6 +75,7 @@ export function tauTrendCheck(targets: readonly TrendTarget[], o: { id: string; 
       worst,
       statistic: stat,
       bad,
+      trivial,
       plots: { [`${slug(o.id, 120)}.svg`]: svg },
       message: {
         none: `the pipeline has no version of these losses (${skipped} skipped)`,

@@ -9,11 +9,12 @@
  * excluded variant, as the theory says), 1 a claim failed (a violation where it should hold, or
  * none found for an excluded variant), 2 bad input.
  */
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { Loss } from '../../losses/loss.js';
-import { BUILTIN_SPEC_HELP, familyOf, isPluginLoss, resolveLossSpec } from '../../losses/plugin/index.js';
+import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
 import { fmt } from '../../runner/run.js';
 import type { CliContext } from '../context.js';
 import { parseIntOption, SEED_MAX, SEED_MIN, parseChoice } from '../options.js';
@@ -23,6 +24,7 @@ import { CORPUS_DIR } from '../../hunt/corpus.js';
 import { counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/counterexampleFile.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { sizeText } from '../../hunt/caseMoves.js';
+import type { NestedCaseJson } from '../../case/schema.js';
 
 interface RawOptions {
   claim?: string;
@@ -110,6 +112,10 @@ export function parseHuntOptions(raw: RawOptions, ctx: CliContext): HuntCliOptio
   const seed = parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX);
   const scale = parseChoice<'ci' | 'full'>('--scale', raw.scale, ['ci', 'full']);
   if (raw.save && raw.out.trim() === '') throw new InputError('--out', 'expected a folder');
+  if (raw.save) {
+    const problem = folderProblem(resolve(ctx.cwd, raw.out));
+    if (problem !== null) throw new InputError('--out', `${raw.out}: ${problem} (checked before searching)`);
+  }
   return {
     target,
     lossSpec: raw.loss ?? null,
@@ -121,6 +127,25 @@ export function parseHuntOptions(raw: RawOptions, ctx: CliContext): HuntCliOptio
     json: raw.json === true,
     progress: raw.progress,
   };
+}
+
+/** Why a corpus folder cannot be written (null: it can): not a folder, or no write access to it or its nearest existing parent. */
+export function folderProblem(dir: string): string | null {
+  let d = dir;
+  for (;;) {
+    if (existsSync(d)) {
+      if (!statSync(d).isDirectory()) return d === dir ? 'exists and is not a folder' : `${d} is not a folder`;
+      try {
+        accessSync(d, constants.W_OK | constants.X_OK);
+      } catch {
+        return d === dir ? 'not writable' : `cannot create it (${d} is not writable)`;
+      }
+      return null;
+    }
+    const up = dirname(d);
+    if (up === d) return 'no existing parent folder';
+    d = up;
+  }
 }
 
 /** Runs a hunt, prints and saves; returns the exit code. */
@@ -151,10 +176,13 @@ export async function runHunt(o: HuntCliOptions, ctx: CliContext): Promise<numbe
   const found = result.shrunk !== null;
   const exit = o.target.expect === 'hold' ? (found ? 1 : 0) : found ? 0 : 1;
   let saved: { path: string; created: boolean } | null = null;
+  let saveError: string | null = null;
   let file = null;
   if (found) {
-    // A built-in loss is written into the case itself; a plugin is named by the file's loss.spec.
-    const json = loss && !isPluginLoss(loss) ? { ...result.shrunk!.json, loss: { name: loss.name, ...loss.params } } : result.shrunk!.json;
+    // The hunted loss is written into the case (name and parameters); a plugin's file is the
+    // counterexample file's loss.spec, which eval and replay load (never the generator's built-in).
+    const withLoss = (c: NestedCaseJson) => (loss ? { ...c, loss: { name: loss.name, ...loss.params } } : c);
+    const json = withLoss(result.shrunk!.json);
     file = counterexampleFile({
       target: o.target,
       json,
@@ -163,12 +191,24 @@ export async function runHunt(o: HuntCliOptions, ctx: CliContext): Promise<numbe
       path: `${result.path}; ${result.shrinkSteps} shrink steps`,
       version: ctx.version,
       loss: loss && o.lossSpec ? { spec: o.lossSpec, loss } : undefined,
+      worst: result.worst && result.worst !== result.shrunk ? { json: withLoss(result.worst.json), measurement: result.worst.measurement, path: result.path } : undefined,
     });
-    if (o.out !== null) saved = saveCounterexample(o.out, file);
+    if (o.out !== null) {
+      try {
+        saved = saveCounterexample(o.out, file);
+      } catch (e) {
+        saveError = `could not save to --out ${o.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+      }
+    }
   }
   const human = o.json ? ctx.stderr : ctx.stdout;
   human.write(describeHunt(o, result, exit, saved, ctx.cwd));
   if (found && file) human.write(formatCounterexample(file));
+  if (saveError !== null) {
+    // The case is printed above; the save failed: say so and exit 2 (bad --out), the case not lost.
+    ctx.stderr.write(`covcheck: --out: ${saveError} (the counterexample is printed above)\n`);
+    return 2;
+  }
   if (o.json) {
     ctx.stdout.write(
       JSON.stringify({

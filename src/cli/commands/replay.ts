@@ -1,8 +1,10 @@
 /**
  * `covcheck replay`: re-runs one check on one fast-check seed and path (a counterexample from a
  * report, a CI log, or a saved file) and prints the shrunk case and its measurement.
- *   covcheck replay --check ID --seed S --path P [--scale ci|full]
- *   covcheck replay FILE          (JSON with {check, seed, path, scale?}; other fields ignored)
+ *   covcheck replay --check ID --seed S --path P [--scale ci|full] [--loss SPEC]
+ *   covcheck replay FILE          (JSON with {check, seed, path, scale?, loss?}; other fields ignored)
+ * A loss-dependent check (an id ending in [loss label]) exists once its loss is loaded: --loss SPEC,
+ * or the `loss` a saved file records.
  * Exit 1 if it still fails and the check expects the claim to hold, 0 otherwise, 2 bad input.
  */
 import { readFileSync } from 'node:fs';
@@ -15,24 +17,21 @@ import type { CliContext } from '../context.js';
 import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../options.js';
 import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/corpus.js';
 import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
-import { replayCommand } from '../../report/verify.js';
+import { replayCommand, type ReplayTarget } from '../../runner/replayCommand.js';
+import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
+import { specLossChecks } from '../lossSpecChecks.js';
 import { prettyJson, reportJson } from '../../report/json.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 
-/** What is replayed. */
-export interface ReplayTarget {
-  readonly check: string;
-  readonly seed: number;
-  /** fast-check's counterexample path ("3:1:0"); '' replays from the seed without a path. */
-  readonly path: string;
-  readonly scale: Scale;
-}
+/** What is replayed: check, seed, fast-check path ('' replays from the seed), scale and loss spec. */
+export type { ReplayTarget } from '../../runner/replayCommand.js';
 
 interface RawOptions {
   check?: string;
   seed?: string;
   path?: string;
   scale?: string;
+  loss?: string;
   json?: boolean;
 }
 
@@ -46,6 +45,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seed <n>', "fast-check's seed for that check (as printed with the counterexample)")
     .option('--path <path>', "fast-check's counterexample path, e.g. 4:2:0")
     .option('--scale <scale>', 'ci or full (default: the file\'s scale, else ci)')
+    .option('--loss <spec>', `the loss of a loss-dependent check (its id ends in [loss]): ${BUILTIN_SPEC_HELP}`)
     .option('--json', 'print the replayed result as JSON on stdout')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
@@ -61,9 +61,11 @@ export function register(program: Command, ctx: CliContext): void {
         ctx.exitCode = replayExitCode(outcome);
         return;
       }
-      const { checks } = await ctx.registry();
+      const registry = await ctx.registry();
+      const first = parseReplayTarget(file, raw, [], ctx.cwd, false);
+      const checks = first.loss === undefined ? registry.checks : [...registry.checks, ...(await specLossChecks(first.loss, ctx.cwd, registry.lossChecks, raw.loss !== undefined ? '--loss' : `${file}: loss`))];
       const target = parseReplayTarget(file, raw, checks, ctx.cwd);
-      ctx.exitCode = await runReplay(target, findCheck(checks, target.check, '--check'), raw.json === true, ctx);
+      ctx.exitCode = await runReplay(target, findCheck(checks, target.check, '--check', target.loss), raw.json === true, ctx);
     });
 }
 
@@ -77,13 +79,14 @@ function isCorpusFile(path: string): boolean {
 }
 
 /** Validates the command line (and reads FILE); throws InputError naming the field. */
-export function parseReplayTarget(file: string | undefined, raw: RawOptions, checks: readonly Check[], cwd: string): ReplayTarget {
+export function parseReplayTarget(file: string | undefined, raw: RawOptions, checks: readonly Check[], cwd: string, lookUp = true): ReplayTarget {
   const scaleFlag = raw.scale === undefined ? undefined : parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
   let target: ReplayTarget;
   if (file !== undefined) {
     const given = (['check', 'seed', 'path'] as const).filter((k) => raw[k] !== undefined);
     if (given.length > 0) throw new InputError(`--${given[0]}`, 'give either a replay FILE or --check/--seed/--path, not both');
     target = readReplayFile(resolve(cwd, file), file, scaleFlag);
+    if (raw.loss !== undefined) target = { ...target, loss: raw.loss };
   } else {
     if (raw.check === undefined) throw new InputError('--check', 'required (or give a replay FILE); see covcheck replay --help');
     if (raw.seed === undefined) throw new InputError('--seed', 'required with --check');
@@ -92,9 +95,10 @@ export function parseReplayTarget(file: string | undefined, raw: RawOptions, che
       seed: parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX),
       path: checkPath('--path', raw.path ?? ''),
       scale: scaleFlag ?? 'ci',
+      ...(raw.loss !== undefined ? { loss: raw.loss } : {}),
     };
   }
-  findCheck(checks, target.check, file === undefined ? '--check' : `${file}: check`);
+  if (lookUp) findCheck(checks, target.check, file === undefined ? '--check' : `${file}: check`, target.loss);
   return target;
 }
 
@@ -131,7 +135,9 @@ function readReplayFile(abs: string, shown: string, scaleFlag: Scale | undefined
     if (fileScale !== 'ci' && fileScale !== 'full') throw new InputError(`${shown}: scale`, `expected "ci" or "full", got ${JSON.stringify(fileScale)}`);
     scale = fileScale;
   }
-  return { check, seed, path: checkPath(`${shown}: path`, path), scale };
+  const loss = pick('loss');
+  if (loss !== undefined && (typeof loss !== 'string' || loss.trim() === '')) throw new InputError(`${shown}: loss`, `expected the --loss text (a string), got ${JSON.stringify(loss)}`);
+  return { check, seed, path: checkPath(`${shown}: path`, path), scale, ...(loss !== undefined ? { loss } : {}) };
 }
 
 function checkPath(field: string, path: string): string {
@@ -141,12 +147,13 @@ function checkPath(field: string, path: string): string {
 }
 
 /** The check with this id; InputError(field) with close matches otherwise. */
-export function findCheck(checks: readonly Check[], id: string, field: string): Check {
+export function findCheck(checks: readonly Check[], id: string, field: string, loss?: string): Check {
   const found = checks.find((c) => c.id === id);
   if (found) return found;
   const lower = id.toLowerCase();
   const close = checks.filter((c) => c.id.toLowerCase().includes(lower) || lower.includes(c.id.toLowerCase())).slice(0, 5);
-  throw new InputError(field, `unknown check id ${JSON.stringify(id)}${close.length ? ` (did you mean ${close.map((c) => c.id).join(', ')}?)` : ''}`);
+  const hint = close.length ? ` (did you mean ${close.map((c) => c.id).join(', ')}?)` : id.endsWith(']') && loss === undefined ? ' (a loss-dependent check: give the loss with --loss SPEC)' : '';
+  throw new InputError(field, `unknown check id ${JSON.stringify(id)}${hint}`);
 }
 
 /** Replays and prints; returns 1 if it still fails a check that expects 'hold', else 0. */
@@ -178,7 +185,7 @@ function describeReplay(t: ReplayTarget, check: Check, r: CheckResult): string {
         (m.derivation ? `\n  tolerance derivation: ${m.derivation}` : '') +
         (m.note ? `\n  note: ${m.note}` : ''),
     );
-    if (cx.path && cx.path !== t.path) lines.push(`replay exactly: ${replayCommand(t.check, cx.seed, cx.path, t.scale)}`);
+    if (cx.path && cx.path !== t.path) lines.push(`replay exactly: ${replayCommand({ ...t, seed: cx.seed, path: cx.path })}`);
   } else if (r.verdict === 'pass') {
     lines.push(`no counterexample on this ${t.path ? 'path' : 'seed'}: it does not fail now (worst error ${r.worst.error} vs tolerance ${r.worst.tolerance})`);
   }

@@ -15,10 +15,12 @@ import { createProgress } from '../progress.js';
 import { formatMs, renderTable } from '../table.js';
 import { buildVerifyReport, counterexamplePath, verifyReportFiles } from '../../report/verify.js';
 import type { VerifyReport } from '../../report/verifyReport.js';
+import { replayFileCommand } from '../../runner/replayCommand.js';
 import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
-import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
+import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
+import { specLossChecks } from '../lossSpecChecks.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { clipOneLine, errorText } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
@@ -99,7 +101,7 @@ export function register(program: Command, ctx: CliContext): void {
       const registry = await ctx.registry();
       const corpus: Check[] = [];
       if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) corpus.push(...corpusChecks(dir, ctx.cwd));
-      const withLoss = raw.loss === undefined ? [] : registry.lossChecks(familyOf(await resolveLossSpec(raw.loss, ctx.cwd)));
+      const withLoss = raw.loss === undefined ? [] : await specLossChecks(raw.loss, ctx.cwd, registry.lossChecks);
       const plan: Plan = { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
       const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
@@ -339,14 +341,16 @@ export function formatFailures(report: VerifyReport, runDir: string | null, cwd:
   return out;
 }
 
-/** The replay command of a check with a counterexample, at most LINE_MAX − 10 characters where it can be. */
+/**
+ * The replay command of a check with a counterexample: the short form (issue 8 §3), the run's saved
+ * counterexample file, which records check, seed, path and loss; the long form only without a run folder.
+ */
 function shortReplay(c: VerifyReport['checks'][number], runDir: string | null, cwd: string): string {
   const cx = c.counterexample!;
-  if (cx.replay.length <= LINE_MAX - 10 || runDir === null) return cx.replay;
+  if (runDir === null) return cx.replay;
   const file = join(runDir, counterexamplePath(c.check));
   const rel = relative(cwd, file);
-  const shown = rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-  return `covcheck replay ${/^[A-Za-z0-9._\/:=+-]+$/.test(shown) ? shown : `'${shown.replace(/'/g, `'\\''`)}'`}`;
+  return replayFileCommand(rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file);
 }
 
 /** A line of the CI log is at most this long (issue 8 §6). */

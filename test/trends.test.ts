@@ -1,0 +1,44 @@
+/**
+ * Issue 8 §1, no false reds: a trend, ratio or slope check handles a zero or negligible quantity
+ * explicitly and says so. A decoupled InfoNCE (positive left out of the denominator) reduces to
+ * L_simp at H = 1: its residue is 0 at every τ and q, so it meets C7's trends trivially (THEORY.md C7).
+ */
+import { describe, expect, it } from 'vitest';
+import { pluginFamily } from '../src/losses/plugin/index.js';
+import type { CheckResult, CustomCheck } from '../src/runner/check.js';
+import { powerFit } from '../properties/claims/trendCheck.js';
+import { tauTrendCheckFor } from '../properties/claims/C7/tauTrend.js';
+import { augmentationTrendCheck } from '../properties/claims/C7/augmentationTrend.js';
+import dcl from './fixtures/plugins/decoupledNce.js';
+
+const family = pluginFamily(dcl as never, './test/fixtures/plugins/decoupledNce.ts');
+const run = (c: CustomCheck) => c.run({ seed: 42, scale: 'ci' } as never) as Promise<Omit<CheckResult, 'ms'>>;
+
+describe('powerFit: zero and non-finite values are named, never fitted', () => {
+  it('all negligible: zero', () => expect(powerFit([[1, 1e-17], [2, 0], [4, 3e-16]], { expected: -1, negligible: 1e-9 })).toEqual({ kind: 'zero', max: 3e-16 }));
+  it('some negligible: partial', () => expect(powerFit([[1, 1], [2, 0.5], [4, 0]], { expected: -1, negligible: 1e-9 })).toMatchObject({ kind: 'partial', zeroAt: [4] }));
+  it('a zero denominator: undefined', () => expect(powerFit([[1, 1], [2, Infinity]], { expected: -1, negligible: 1e-9 })).toMatchObject({ kind: 'undefined', at: [2] }));
+  it('1/τ: slope −1, bound 1', () => {
+    const f = powerFit([[1, 1], [2, 0.5], [4, 0.25]], { expected: -1, negligible: 1e-9 });
+    expect(f.kind).toBe('fit');
+    if (f.kind === 'fit') {
+      expect(f.slope).toBeCloseTo(-1, 12);
+      expect(f.bound).toBeCloseTo(1, 12);
+    }
+  });
+});
+
+describe('C7 trends: a decoupled InfoNCE (residue 0 at every τ) passes and says why', () => {
+  it('tau-trend for --loss decoupledNce.ts', async () => {
+    const c = tauTrendCheckFor({ family });
+    expect(c).not.toBeNull();
+    const r = await run(c!);
+    expect(r.verdict).toBe('pass');
+    expect(r.message).toMatch(/met trivially \(0 at every point\)/);
+  }, 60_000);
+  it('augmentation-trend for the same loss', async () => {
+    const r = await run(augmentationTrendCheck([{ u: { family }, H: 1, label: 'dcl' }], { id: 'C7/enumeration/augmentation-trend[dcl]', variant: 'dcl' }));
+    expect(r.verdict).toBe('pass');
+    expect(r.message).toMatch(/met trivially/);
+  }, 60_000);
+});
