@@ -44,6 +44,7 @@ export const DETECTION: Readonly<Record<string, { readonly hits: number; readonl
   'C5/rational/quadratic-form-bias': { hits: 191, cases: 1600 },
   'C6/rational/unbalanced': { hits: 2400, cases: 2400 },
   'C7/rational/non-symmetric-weights': { hits: 217, cases: 2400 },
+  'C7/rational/closed-form-without-H': { hits: 217, cases: 2400 },
   'C7/rational/unbalanced': { hits: 1011, cases: 1200 },
 };
 

@@ -21,7 +21,7 @@ const logTau = fc.double({ min: -1, max: 1, noNaN: true }).map((e) => 10 ** e);
 
 export const checks: readonly Check[] = [
   oracleCheck('C7/rational/closed-form', 'closed-form', 'weights φ(x_0, x_0′_k): θ = E[ξ(C(x_0) − C(x_0′))], any augmentation, H = 1, 2', 'hold', { ...TINY, augmentation: { bases: ['root', 'level', 'identity'], maxLevel: 1, flips: [0, 0.25] } }, 30),
-  oracleCheck('C7/rational/closed-form-without-H', 'closed-form-literal', 'the earlier statement θ = E[φ(C(x_0) − C(x_0′))] without the factor H, H = 2 (excluded: docs/theory.md C7 has ξ = H·φ)', 'fail', { ...TINY, augmentation: { bases: ['root'], flips: [0] }, tree: { maxLeaves: 4, maxDepth: 2, maxChildren: 2, irregular: false } }, 60, 2),
+  oracleCheck('C7/rational/closed-form-without-H', 'closed-form-literal', 'the earlier statement θ = E[φ(C(x_0) − C(x_0′))] without the factor H, H = 2 (excluded: docs/theory.md C7 has ξ = H·φ)', 'fail', { ...TINY, augmentation: { bases: ['root'], flips: [0] }, tree: { maxLeaves: 4, maxDepth: 2, maxChildren: 2, irregular: false } }, detectionRuns('C7/rational/closed-form-without-H'), 2),
   oracleCheck('C7/rational/symmetric-weights', 'symmetric-zero', 'symmetric weights φ: θ = 0 exactly', 'hold', { ...TINY, augmentation: { bases: ['root', 'level', 'identity'], maxLevel: 1, flips: [0, 0.25] } }, 30),
   oracleCheck('C7/rational/non-symmetric-weights', 'non-symmetric-zero', 'non-symmetric φ with non-constant C (depth 2): θ ≠ 0', 'fail', { ...TINY, augmentation: { bases: ['root'], flips: [0] }, tree: { maxLeaves: 4, maxDepth: 2, maxChildren: 2, irregular: false } }, detectionRuns('C7/rational/non-symmetric-weights')),
   identityCheck({ family: NCE, params: logTau.map((tau) => ({ tau })) }, { id: 'C7/enumeration/identity-nce' }),
