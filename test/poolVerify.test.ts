@@ -8,23 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './support/runCli.js';
+import { goldenRun } from './support/golden.js';
 import { REGISTRY_CHECK_SOURCE } from '../properties/cli.js';
 
-const normalise = (json: string): string => json.replace(/"node": "[^"]*"/, '"node": "<node>"');
 const real = { claims: undefined, checks: undefined, version: '0.1.0', checkSource: REGISTRY_CHECK_SOURCE };
 
 describe('verify --jobs', () => {
   it('--jobs 2: report.json byte-identical to the golden (jobs 1) report', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'covcheck-jobs-'));
-    try {
-      const r = await runCli(['verify', '--claims', 'C1,C2,C5,C8', '--seed', '42', '--no-corpus', '--no-progress', '--jobs', '2', '--report-dir', dir], real);
-      expect(r.code, r.err).toBe(0);
-      const got = readFileSync(join(dir, 'runs', 'verify-seed42-ci-C1-C2-C5-C8-nocorpus', 'report.json'), 'utf8');
-      const want = readFileSync(new URL('../fixtures/golden/verify-seed42-ci-C1-C2-C5-C8-nocorpus.report.json', import.meta.url), 'utf8');
-      expect(normalise(got)).toBe(normalise(want));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { run, got, want } = await goldenRun(['--jobs', '2'], real);
+    expect(run.code, run.err).toBe(0);
+    expect(got).toBe(want);
   }, 240_000);
 
   it('--jobs 2: C11, C12 (training runs in pool workers) decide exactly as in the golden full report', async () => {
