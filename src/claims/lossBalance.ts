@@ -56,7 +56,10 @@ export function lossBalance<T>(A: Arith<T>, loss: Loss, d: Distances): Measureme
       error: ok ? 0 : Math.max(bad >= 0 ? Math.abs(A.toNumber(sums[bad]!)) : 0, Math.abs(A.toNumber(shiftDiff))),
       tolerance: 0,
       derivation: 'rational arithmetic: exact equality',
-      note: ok ? undefined : `β_+ + Σβ_k = ${bad >= 0 ? A.toNumber(sums[bad]!) : 0}; L(r + ${d.shift}) − L(r) = ${A.toNumber(shiftDiff)}`,
+      note: ok
+        ? undefined
+        : `β_+ + Σβ_k = ${bad >= 0 ? A.toNumber(sums[bad]!) : 0}; L(r + ${d.shift}) − L(r) = ${A.toNumber(shiftDiff)}` +
+          imbalanceMeaning(bad >= 0 ? Math.abs(A.toNumber(sums[bad]!)) : 0, groups[Math.max(bad, 0)]!.reduce((p, q) => p + Math.abs(A.toNumber(q)), 0)),
     } as Measurement;
   }
   const n = groups[0]!.length;
@@ -80,6 +83,17 @@ export function lossBalance<T>(A: Arith<T>, loss: Loss, d: Distances): Measureme
     error: first ? err : dShift,
     tolerance: first ? tB.tol : tS.tol,
     derivation: first ? `|β_+ + Σβ_k|: ${tB.derivation}` : `|L(r + c) − L(r)|: ${tS.derivation}`,
-    note: `β_+ + Σβ_k = ${fmt(err)}; L(r + ${fmt(d.shift)}) − L(r) = ${fmt(L1 - L0)}`,
+    note: `β_+ + Σβ_k = ${fmt(err)}; L(r + ${fmt(d.shift)}) − L(r) = ${fmt(L1 - L0)}` + (ok ? '' : imbalanceMeaning(err, scale - 1)),
   };
+}
+
+/**
+ * What an imbalance means (issue 8 §1), so a user can decide: its size relative to the loss weights
+ * Σ|β| (a `+ 1e-8` in a denominator gives ~1e-9 of the weights), and what it breaks: the covariance
+ * forms of C3/C7 need β_+ = −Σβ_k; otherwise the gradient keeps a term (β_+ + Σβ_k)·∇r_+ that no
+ * operator absorbs.
+ */
+function imbalanceMeaning(imbalance: number, weights: number): string {
+  const relative = weights > 0 ? `${fmt(imbalance / weights)} of Σ|β| = ${fmt(weights)}` : 'with all weights 0';
+  return ` (imbalance ${relative}; it breaks the covariance form of C3/C7, which needs β_+ = −Σβ_k: the gradient keeps a term (β_+ + Σβ_k)·∇r_+ that no operator absorbs)`;
 }

@@ -336,7 +336,10 @@ export function formatFailures(report: VerifyReport, runDir: string | null, cwd:
   for (const c of failures) {
     out += `\n${c.check}\n${wrapText(c.message, LINE_MAX - 2, '  ')}`;
     const cx = c.counterexample;
-    if (cx) out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance} (${cx.shrinks} shrinks)\n  replay: ${shortReplay(c, runDir, cwd)}\n`;
+    if (!cx) continue;
+    out += `  measured: error ${cx.measurement.error}, tolerance ${cx.measurement.tolerance} (${cx.shrinks} shrinks)\n`;
+    if (cx.measurement.note) out += wrapText(`note: ${cx.measurement.note}`, LINE_MAX - 2, '  ');
+    out += `  replay: ${shortReplay(c, runDir, cwd)}\n`;
   }
   return out;
 }
