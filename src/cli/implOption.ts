@@ -17,9 +17,17 @@ export interface ImplRaw {
   runs?: string;
 }
 
+/** The longest --impl-timeout: one day. */
+const IMPL_TIMEOUT_MAX_MS = 86_400_000;
+
 export const implFlags = {
   impl: () => new Option('--impl <command>', 'check your own implementation instead: COMMAND speaks the implementation protocol (docs/impl-protocol.md)'),
-  timeout: () => new Option('--impl-timeout <ms>', `per-request timeout of --impl, ms (default ${DEFAULT_IMPL_TIMEOUT_MS})`),
+  // Validated when parsed, so a bad value is exit 2 naming the flag even without --impl (issue 8 §5).
+  timeout: () =>
+    new Option('--impl-timeout <ms>', `per-request timeout of --impl, ms (default ${DEFAULT_IMPL_TIMEOUT_MS})`).argParser((v: string) => {
+      parseIntOption('--impl-timeout', v, 1, IMPL_TIMEOUT_MAX_MS);
+      return v;
+    }),
 };
 
 /** Runs the implementation checks for a command's raw options; returns the exit code. */
@@ -31,7 +39,7 @@ export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: stri
       command,
       seed: raw.seed === undefined ? 42 : parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX),
       runs: raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000),
-      implTimeoutMs: raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, 86_400_000),
+      implTimeoutMs: raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, IMPL_TIMEOUT_MAX_MS),
       cwd: ctx.cwd,
       saveDir: reportDir === null ? null : resolve(ctx.cwd, reportDir, 'impl'),
       ...(caseFile === undefined ? {} : { caseFile }),

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, escapeControls } from '../errors.js';
 import { registryOf, type CliContext, type CliOverrides, type TextOut } from './context.js';
 import { packageRoot, packageVersion } from './packageRoot.js';
 
@@ -50,7 +50,7 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-      outputError: (s, write) => write(`${PROGRAM}: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => write(`${PROGRAM}: ${usageLine(s)}\n`),
     })
     .showSuggestionAfterError(true)
     .addHelpText(
@@ -93,6 +93,15 @@ function extractDebug(argv: readonly string[]): { args: string[]; debug: boolean
   const tail = end < 0 ? [] : argv.slice(end);
   const debug = head.includes('--debug');
   return { args: [...head.filter((a) => a !== '--debug'), ...tail], debug };
+}
+
+/**
+ * commander's usage message as one line (issue 8 §5): its "(Did you mean …?)" hint joined on, and
+ * control characters of an echoed flag escaped (\u001b), like every InputError.
+ */
+export function usageLine(message: string): string {
+  const text = message.replace(/^error: /, '').trim().split(/\s*\n\s*/).join(' ');
+  return escapeControls(text);
 }
 
 function handleError(e: unknown, stderr: TextOut, debug: boolean): number {

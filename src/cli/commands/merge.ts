@@ -11,7 +11,7 @@ import type { Check, CheckResult } from '../../runner/check.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { findShardFiles, mergeShards } from '../../pool/merge.js';
-import { reportDirProblem } from '../../report/write.js';
+import { reportDirOption } from '../options.js';
 import { reportVerify, type VerifyOptions } from './verify.js';
 import type { VerifyShardOptions } from './verifyShard.js';
 
@@ -23,9 +23,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .action(async (paths: string[], raw: { reportDir: string; json?: boolean }) => {
-      const reportDir = resolve(ctx.cwd, raw.reportDir);
-      const problem = reportDirProblem(reportDir);
-      if (problem !== null) throw new InputError('--report-dir', problem);
+      const reportDir = reportDirOption(raw.reportDir, true, ctx.cwd)!;
       const files = await findShardFiles(paths.map((p) => resolve(ctx.cwd, p)));
       const merged = await mergeShards<CheckResult>(files, { covcheck: ctx.version });
       if (merged.run.command !== 'verify') throw new InputError('merge', `the shards are of \`covcheck ${merged.run.command}\`, not of verify`);

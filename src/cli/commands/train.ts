@@ -4,14 +4,13 @@
  * prints the per-height curve, writes a report (JSON, Markdown, SVG). Exit 0 when the run
  * finishes, 1 when it diverges (NaN/Inf, with a diagnosis), 2 on bad options.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
+import { parseChoice, parseIntOption, progressAllowed, reportDirOption, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { compactJson } from '../../report/json.js';
-import { reportDirProblem, writeRunFolder } from '../../report/write.js';
+import { writeRunFolder } from '../../report/write.js';
 import { PRESET_NAMES, resolveOptions } from '../../train/presets.js';
 import type { TrainOptions } from '../../train/options.js';
 import { LOSS_NAMES } from '../../losses/index.js';
@@ -152,10 +151,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
     overrides = { ...overrides, loss: lossObject.name, lossObject };
   }
   const options = resolveOptions(raw.preset, overrides);
-  if (raw.report && raw.reportDir.trim() === '') throw new InputError('--report-dir', 'expected a directory');
-  const reportDir = raw.report ? resolve(ctx.cwd, raw.reportDir) : null;
-  const problem = reportDir ? reportDirProblem(reportDir) : null;
-  if (problem !== null) throw new InputError('--report-dir', problem);
+  const reportDir = reportDirOption(raw.reportDir, raw.report, ctx.cwd);
 
   // An unavailable backend is a usage error: fail before printing anything.
   if (options.engine === 'tfjs') await loadBackend(options.backend);
