@@ -13,6 +13,8 @@ import { buildProgram } from '../src/cli/main.js';
 import { registryOf } from '../src/cli/context.js';
 import { runCli } from './support/runCli.js';
 import { failCheck, passCheck } from './support/fakeChecks.js';
+import { TRAIN_LIMITS, trainSizeProblem } from '../src/train/limits.js';
+import { PRESETS } from '../src/train/presets.js';
 
 const cwd = mkdtempSync(join(tmpdir(), 'covcheck-usage-'));
 writeFileSync(join(cwd, 'afile'), 'x');
@@ -191,4 +193,23 @@ describe('every usage error names the flag (issue 8 §5)', () => {
       }
     });
   }
+});
+
+describe('size limits of train and sweep (src/train/limits.ts, docs/cli.md "Size limits")', () => {
+  const train = TABLE.train!.base;
+  const sweep = TABLE.sweep!.base;
+  it.each([
+    [[...train, '--samples-per-epoch', String(TRAIN_LIMITS.samplesPerEpoch + 1)], '--samples-per-epoch'],
+    [[...train, '--samples-per-epoch', String(TRAIN_LIMITS.samplesPerEpoch), '--epochs', '101'], '--epochs'],
+    [[...train, '--eval-samples', String(TRAIN_LIMITS.evalSamples + 1)], '--eval-samples'],
+    [[...train, '--depth', '12', '--children', '2', '--eval-samples', '20000'], '--eval-samples'],
+    [[...train, '--eval-samples', '100', '--op-samples', '101'], '--op-samples'],
+    [[...train, '--batch', String(2 ** 20), '--depth', '5'], '--batch'],
+    [[...sweep, '--steps', '100000000', '--batch', '1000'], '--steps'],
+    [[...sweep, '--steps', '1000000', '--batch', '1000'], '--eval-epochs'],
+  ])('%j is refused naming %s', async (argv, flag) => expectUsageError(await cli(argv), flag, argv.join(' ')));
+
+  it('every preset is within the limits', () => {
+    for (const [name, p] of Object.entries(PRESETS)) expect(trainSizeProblem(p), name).toBeNull();
+  });
 });

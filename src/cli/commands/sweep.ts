@@ -15,6 +15,7 @@ import { renderTable } from '../table.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { loadBackend } from '../../engines/backend.js';
 import { ENGINE_NAMES } from '../../engines/engine.js';
+import { TRAIN_LIMITS } from '../../train/limits.js';
 import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
@@ -99,9 +100,12 @@ export function parseSweepOptions(raw: SweepRawOptions, ctx: Pick<CliContext, 'c
     steps,
     batch: int('--batch', raw.batch, 1, 1 << 20) ?? p.batch,
     lr: parseNumber('--lr', raw.lr) ?? p.lr,
-    evalSamples: int('--eval-samples', raw.evalSamples, 2, 100_000_000) ?? p.evalSamples,
+    evalSamples: int('--eval-samples', raw.evalSamples, 2, TRAIN_LIMITS.evalSamples) ?? p.evalSamples,
     ...(evalEpochs !== 1 ? { evalEpochs } : {}),
   };
+  // Sizes by the flags of sweep (the engine's own check below would name train's --samples-per-epoch).
+  if (steps * training.batch > TRAIN_LIMITS.samplesPerRun) throw new InputError('--steps', `${steps} steps × batch ${training.batch} is more than the limit of ${TRAIN_LIMITS.samplesPerRun} tuples per run (docs/cli.md, Size limits)`);
+  if ((steps / evalEpochs) * training.batch > TRAIN_LIMITS.samplesPerEpoch) throw new InputError('--eval-epochs', `${steps / evalEpochs} steps × batch ${training.batch} between evaluations is more than the limit of ${TRAIN_LIMITS.samplesPerEpoch} tuples (docs/cli.md, Size limits)`);
   const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ENGINE_NAMES) : raw.backend !== undefined ? 'tfjs' : undefined;
   const extras: EngineExtras = { ...(engine ? { engine } : {}), ...(raw.backend !== undefined ? { backend: raw.backend } : {}) };
   const cells = cellsOf(grid);

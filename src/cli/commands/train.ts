@@ -20,6 +20,7 @@ import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';
 import { loadBackend } from '../../engines/backend.js';
 import { ENGINE_NAMES } from '../../engines/engine.js';
+import { TRAIN_LIMITS } from '../../train/limits.js';
 
 interface RawOptions {
   preset: string;
@@ -76,7 +77,7 @@ export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
     hid: int('--hid', raw.hid, 1, 1024),
     batch: int('--batch', raw.batch, 1, 1 << 20),
     epochs: int('--epochs', raw.epochs, 0, 1_000_000),
-    samplesPerEpoch: int('--samples-per-epoch', raw.samplesPerEpoch, 1),
+    samplesPerEpoch: int('--samples-per-epoch', raw.samplesPerEpoch, 1, TRAIN_LIMITS.samplesPerEpoch),
     lr: num('--lr', raw.lr),
     optimizer: raw.optimizer === undefined ? undefined : parseChoice('--optimizer', raw.optimizer, ['sgd', 'adam'] as const),
     loss: raw.loss,
@@ -95,7 +96,7 @@ export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
     seed: int('--seed', raw.seed, SEED_MIN, SEED_MAX),
     backend: raw.backend,
     engine,
-    evalSamples: int('--eval-samples', raw.evalSamples, 2),
+    evalSamples: int('--eval-samples', raw.evalSamples, 2, TRAIN_LIMITS.evalSamples),
     opSamples: int('--op-samples', raw.opSamples, 0),
   };
 }
