@@ -50,6 +50,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
       '--jobs': COUNT,
       '--shard': ['abc', '0/2', '3/2', '-1/2', '', ESC],
       '--backend': WORD,
+      '--table': WORD,
       '--impl': ['', ESC],
       '--impl-timeout': COUNT,
     },

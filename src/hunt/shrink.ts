@@ -5,7 +5,10 @@
  *   4. drop biases / normalisation when the case stays a violation without them;
  *   5. simpler numbers: whole matrices to 0, then each number to 0, ±1, then the nearest short
  *      dyadic k/2^m (m = 0..6), trying simpler values first.
- * Every kept step still violates, so the result is a minimal case of the same kind.
+ * Every kept step still violates, so the result is a minimal case of the same kind; and when the
+ * start is a real violation (a finite error above its tolerance), so is every kept step: shrinking
+ * towards zero weights must not end on a case where the error and the tolerance both vanish (or
+ * turn non-finite), which the predicate may still call "not ok" but which shows nothing (issue 8 §5).
  */
 import type { Loss } from '../losses/loss.js';
 import type { NestedCaseJson } from '../case/schema.js';
@@ -17,10 +20,11 @@ import type { HuntTarget } from './targets.js';
 export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefined, deadline = Number.POSITIVE_INFINITY, tick: () => void = () => {}): { result: Evaluated; steps: number } {
   let best = start;
   let steps = 0;
+  const keeps = realViolation(start) ? realViolation : violates;
   const tryCandidate = (json: NestedCaseJson): boolean => {
     const r = evaluate(target, json, loss);
     tick();
-    if (isEval(r) && violates(r)) {
+    if (isEval(r) && keeps(r)) {
       best = r;
       steps++;
       return true;
@@ -41,6 +45,12 @@ export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefi
     progress = numericPass(best.json, tryCandidate, () => best.json, deadline);
   }
   return { result: best, steps };
+}
+
+/** A violation that shows: not ok, with a finite error above a finite tolerance. */
+export function realViolation(e: Evaluated): boolean {
+  const { ok, error, tolerance } = e.measurement;
+  return !ok && Number.isFinite(error) && Number.isFinite(tolerance) && error > tolerance;
 }
 
 function* structuralCandidates(c: NestedCaseJson): Generator<NestedCaseJson> {

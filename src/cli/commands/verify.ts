@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { selectChecks, type Registry } from '../../runner/registry.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
-import { formatMs, renderTable } from '../table.js';
+import { LINE_MAX, TABLE_MODES, verdictTable, type TableMode } from '../verdictTable.js';
 import { buildVerifyReport, counterexamplePath, verifyReportFiles } from '../../report/verify.js';
 import type { VerifyReport } from '../../report/verifyReport.js';
 import { replayFileCommand } from '../../runner/replayCommand.js';
@@ -22,7 +22,7 @@ import { loadBackend } from '../../engines/backend.js';
 import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
 import { specLossChecks } from '../lossSpecChecks.js';
 import { VERDICTS } from '../../report/verdicts.js';
-import { clipOneLine, errorText } from '../../report/markdown.js';
+import { clipOneLine } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
@@ -48,6 +48,8 @@ export interface VerifyOptions {
   readonly progress: boolean;
   /** Print the details of expected-fail, known-fail and inconclusive checks too (default: report only). */
   readonly verbose?: boolean;
+  /** The verdict table: one row per check, folded per claim, or by size (src/cli/verdictTable.ts). */
+  readonly table?: TableMode;
   /** Options that change the checks run, for the run folder name: --loss, --backend, --no-corpus. */
   readonly loss?: string | null;
   readonly backend?: string;
@@ -65,6 +67,7 @@ interface RawOptions {
   progress: boolean;
   report: boolean;
   verbose?: boolean;
+  table?: string;
   loss?: string;
   backend?: string;
   corpus?: boolean;
@@ -84,7 +87,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-report', 'write no report files')
-    .option('--verbose', 'also print the details of expected-fail, known-fail and inconclusive checks (always in report.md)')
+    .option('--verbose', 'print every check\'s row and the details of expected-fail, known-fail and inconclusive checks (always in report.md)')
+    .option('--table <mode>', 'the verdict table: full (a row per check), compact (pass and expected-fail folded per claim) or auto (full up to 60 checks)', 'auto')
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
     .option('--jobs <n>', 'workers that run property checks at once (default: the number of cores; 1: all in this process)')
@@ -143,6 +147,7 @@ export function parseVerifyOptions(raw: RawOptions, plan: Plan, cwd: string): Ve
     json: raw.json === true,
     progress: raw.progress,
     verbose: raw.verbose === true,
+    table: parseChoice('--table', raw.table ?? 'auto', TABLE_MODES),
     loss: raw.loss ?? null,
     backend: raw.backend ?? 'wasm',
     corpus: raw.corpus !== false,
@@ -224,7 +229,7 @@ export async function reportVerify(o: VerifyOptions, claims: readonly ClaimRecor
   const results = runs.map((r) => r.result);
   // The verdicts first: a report that cannot be written must not hide them (issue 8 §4).
   const human = o.json ? ctx.stderr : ctx.stdout;
-  human.write(formatResults(report, results, { verbose: o.verbose === true }));
+  human.write(formatResults(report, results, { verbose: o.verbose === true, table: o.table ?? 'auto' }));
   const runDir = o.reportDir === null ? null : join(o.reportDir, 'runs', runName(o));
   let where: string | null = null;
   if (o.reportDir !== null) {
@@ -293,29 +298,10 @@ function failedResult(check: Check, message: string, seed: number, ms: number): 
  * failing run a closing "Failures" section (each failure, its message, one replay command). Details
  * of expected-fail and known-fail checks go to report.md, and here only with `verbose`.
  */
-export function formatResults(report: VerifyReport, results: readonly CheckResult[], options: { verbose?: boolean } = {}): string {
+export function formatResults(report: VerifyReport, results: readonly CheckResult[], options: { verbose?: boolean; table?: TableMode } = {}): string {
   if (results.length === 0) return 'No checks selected (the registry is empty or the filter matched nothing).\n';
   const ms = new Map(results.map((r) => [r.check, r.ms]));
-  let out = renderTable(
-    [
-      { header: 'claim' },
-      { header: 'check', maxWidth: 48 },
-      { header: 'verdict' },
-      { header: 'cases', align: 'right' },
-      { header: 'error / tol', maxWidth: 24 },
-      { header: 'seed', align: 'right' },
-      { header: 'time', align: 'right' },
-    ],
-    report.checks.map((c) => [
-      c.claim,
-      c.check,
-      c.verdict === 'fail' ? 'FAIL' : c.verdict,
-      String(c.cases),
-      errorText(c),
-      String(c.seed),
-      formatMs(ms.get(c.check) ?? 0),
-    ]),
-  );
+  let out = verdictTable(report.checks, ms, options.verbose === true ? 'full' : (options.table ?? 'auto'));
   const detailed = report.checks.filter((c) => c.verdict === 'inconclusive' || (options.verbose === true && c.verdict !== 'pass' && c.verdict !== 'fail'));
   if (detailed.length > 0) {
     out += '\n';
@@ -356,8 +342,7 @@ function shortReplay(c: VerifyReport['checks'][number], runDir: string | null, c
   return replayFileCommand(rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file);
 }
 
-/** A line of the CI log is at most this long (issue 8 §6). */
-export const LINE_MAX = 200;
+export { LINE_MAX };
 
 /** The --verbose detail of one check: message and, if any, its counterexample (cut at 400 characters). */
 function detailText(c: VerifyReport['checks'][number]): string {
