@@ -214,3 +214,23 @@ describe('size limits of train and sweep (src/train/limits.ts, docs/cli.md "Size
     for (const [name, p] of Object.entries(PRESETS)) expect(trainSizeProblem(p), name).toBeNull();
   });
 });
+
+describe('control characters in echoed names are escaped by every command (issue 8 §5)', () => {
+  // A plugin file whose name holds an escape sequence: its path is part of the check ids and labels.
+  const file = `./evil${ESC}.mjs`;
+  writeFileSync(join(cwd, file), "export default { name: 'lopsided', loss(ops, r) { return ops.sub(r.pos, ops.mul(2, ops.mean(r.neg))); } };\n");
+  it.each([
+    [['verify', '--claims', 'C6', '--check', 'balance', '--loss', file, '--no-report', '--jobs', '1', '--runs', '5']],
+    [['compare', '--loss', file, '--no-report', '--no-trends', '--runs', '5', '--scale', 'ci']],
+    [['hunt', '--claim', 'C6', '--loss', file, '--runs', '5', '--no-save']],
+    [['eval', '--case', 'case.json', '--loss', file]],
+    [['replay', '--check', `C6/float64/balance[${file}]`, '--seed', '1', '--loss', file]],
+  ])('%j', async (argv) => {
+    const r = await runCli(argv, { cwd, claims: undefined, checks: undefined });
+    const all = r.out + r.err;
+    expect(all.length, argv.join(' ')).toBeGreaterThan(0);
+    // eslint-disable-next-line no-control-regex
+    expect(all, `${r.code}: ${all.slice(0, 400)}`).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(r.code, all.slice(0, 400)).not.toBe(3);
+  }, 120_000);
+});

@@ -65,8 +65,8 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
 function makeContext(o: CliOverrides, debug: boolean): CliContext {
   return {
     registry: registryOf(o),
-    stdout: o.stdout ?? process.stdout,
-    stderr: o.stderr ?? process.stderr,
+    stdout: escapingControls(o.stdout ?? process.stdout),
+    stderr: escapingControls(o.stderr ?? process.stderr),
     stderrIsTTY: o.stderrIsTTY ?? (o.stderr === undefined && process.stderr.isTTY === true),
     env: o.env ?? process.env,
     cwd: o.cwd ?? process.cwd(),
@@ -77,6 +77,16 @@ function makeContext(o: CliOverrides, debug: boolean): CliContext {
     debug,
     exitCode: 0,
   };
+}
+
+/**
+ * Writes through `out` with every control character but line breaks escaped (\u001b): names echoed
+ * from the input (a plugin file's path in a check id, a corpus file name) cannot move the cursor or
+ * recolour the terminal, whichever command prints them (issue 8 §5). JSON output is unchanged
+ * (JSON.stringify escapes them already); the progress bar writes to the terminal itself.
+ */
+function escapingControls(out: TextOut): TextOut {
+  return { write: (chunk: string) => out.write(chunk.split(/([\r\n])/).map((part, i) => (i % 2 === 1 ? part : escapeControls(part))).join('')) };
 }
 
 /** covcheck's own corpus and, when different, the working directory's (where `covcheck hunt` saves). */
