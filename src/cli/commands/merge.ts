@@ -12,8 +12,12 @@ import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { findShardFiles, mergeShards } from '../../pool/merge.js';
 import { reportDirProblem } from '../../report/write.js';
-import { reportVerify, type VerifyOptions } from './verify.js';
-import type { VerifyShardOptions } from './verifyShard.js';
+import { reportVerify, runOne, type VerifyOptions } from './verify.js';
+import { checkRunOptions, type VerifyShardOptions } from './verifyShard.js';
+import { pooledTrainFn, RUN_TASK_PREFIX } from '../../pool/claimRuns.js';
+import type { StoredOutcome } from '../../pool/shardFile.js';
+import { useTrainFn } from '../../sweep/provider.js';
+import type { TrainRun } from '../../sweep/trainFn.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
@@ -27,15 +31,32 @@ export function register(program: Command, ctx: CliContext): void {
       const problem = reportDirProblem(reportDir);
       if (problem !== null) throw new InputError('--report-dir', problem);
       const files = await findShardFiles(paths.map((p) => resolve(ctx.cwd, p)));
-      const merged = await mergeShards<CheckResult>(files, { covcheck: ctx.version });
+      const merged = await mergeShards(files, { covcheck: ctx.version });
       if (merged.run.command !== 'verify') throw new InputError('merge', `the shards are of \`covcheck ${merged.run.command}\`, not of verify`);
       const so = merged.run.options as unknown as VerifyShardOptions;
       const o: VerifyOptions = { claims: so.claims, check: so.check, runs: so.runs, seed: merged.run.seed, scale: so.scale, reportDir, json: raw.json === true, progress: false, loss: so.loss, ...(so.backend !== null ? { backend: so.backend } : {}), ...(so.corpus !== null ? { corpus: so.corpus } : {}) };
-      const runs = merged.outcomes.map((out, i) => {
-        if (!out.ok) throw new InputError('merge', `task ${out.key} failed in its shard: ${out.failure.message}`);
-        // The report takes only the check's title from it (buildVerifyReport).
-        return { check: { title: so.titles[i] ?? out.key } as unknown as Check, result: out.value };
-      });
+      const byKey = new Map(merged.outcomes.map((out) => [out.key, out]));
+      for (const out of merged.outcomes) {
+        if (!out.ok && !out.key.startsWith(RUN_TASK_PREFIX)) throw new InputError('merge', `task ${out.key} failed in its shard: ${out.failure.message}`);
+      }
+      // The training claims' checks (in no shard) decide here, from the pooled per-seed runs.
+      const registry = so.checks.some((id) => !byKey.has(id)) ? await ctx.registry() : null;
+      const restore = useTrainFn(pooledTrainFn(byKey as ReadonlyMap<string, StoredOutcome<TrainRun>>), false);
+      const runs: { check: Check; result: CheckResult }[] = [];
+      try {
+        for (const [i, id] of so.checks.entries()) {
+          const out = byKey.get(id);
+          // The report takes only the check's title from it (buildVerifyReport).
+          if (out?.ok) runs.push({ check: { title: so.titles[i] ?? id } as unknown as Check, result: out.value as CheckResult });
+          else {
+            const check = registry?.checks.find((c) => c.id === id);
+            if (!check) throw new InputError('merge', `check ${id} is in no shard file and not in this covcheck's registry`);
+            runs.push({ check, result: await runOne(check, checkRunOptions(o, check)) });
+          }
+        }
+      } finally {
+        restore();
+      }
       ctx.exitCode = await reportVerify(o, so.records, runs, { ...ctx, backend: so.reportBackend });
     });
 }
