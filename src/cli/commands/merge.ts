@@ -1,8 +1,10 @@
 /**
- * `covcheck merge DIR…` (docs/scale.md): the shard files of one `verify --shard i/n` run (files, or
- * folders searched for *.covcheck-shard.json) pooled into the report the unsharded run writes, byte
- * for byte: every result is put back in the run's check order and the report is built from them
- * as `verify` builds it. A missing, duplicated or foreign shard (other covcheck version, seed or
+ * `covcheck merge DIR…` (docs/scale.md): the shard files of one `verify --shard i/n` or
+ * `sweep --shard i/n` run (files, or folders searched for *.covcheck-shard.json) pooled into the
+ * report the unsharded run writes, byte for byte. verify: every check result is put back in the
+ * run's check order, the statistical training claims (C11, C12) decide here from the pooled
+ * per-seed runs, and the report is built as `verify` builds it. sweep: every cell's run in grid
+ * order, reported as `sweep` reports it. A missing, duplicated or foreign shard (other covcheck version, seed or
  * options) is exit 2 naming the file (src/pool/merge.ts).
  */
 import { resolve } from 'node:path';
@@ -18,11 +20,13 @@ import { pooledTrainFn, RUN_TASK_PREFIX } from '../../pool/claimRuns.js';
 import type { StoredOutcome } from '../../pool/shardFile.js';
 import { useTrainFn } from '../../sweep/provider.js';
 import type { TrainRun } from '../../sweep/trainFn.js';
+import { mergedSweep } from '../../sweep/shardRun.js';
+import { reportSweep } from './sweep.js';
 
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('merge')
-    .description('combine the shard files of a `verify --shard i/n` run into its one report')
+    .description('combine the shard files of a `verify --shard i/n` or `sweep --shard i/n` run into its one report')
     .argument('<paths...>', 'shard files, or folders holding *.covcheck-shard.json')
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/ are written', 'reports')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
@@ -32,7 +36,12 @@ export function register(program: Command, ctx: CliContext): void {
       if (problem !== null) throw new InputError('--report-dir', problem);
       const files = await findShardFiles(paths.map((p) => resolve(ctx.cwd, p)));
       const merged = await mergeShards(files, { covcheck: ctx.version });
-      if (merged.run.command !== 'verify') throw new InputError('merge', `the shards are of \`covcheck ${merged.run.command}\`, not of verify`);
+      if (merged.run.command === 'sweep') {
+        const { definition, records, state } = mergedSweep(merged.run, merged.outcomes);
+        ctx.exitCode = await reportSweep({ ...definition, reportDir }, { records, state, trained: records.length, resumed: 0 }, raw.json === true, ctx);
+        return;
+      }
+      if (merged.run.command !== 'verify') throw new InputError('merge', `the shards are of \`covcheck ${merged.run.command}\`, not of verify or sweep`);
       const so = merged.run.options as unknown as VerifyShardOptions;
       const o: VerifyOptions = { claims: so.claims, check: so.check, runs: so.runs, seed: merged.run.seed, scale: so.scale, reportDir, json: raw.json === true, progress: false, loss: so.loss, ...(so.backend !== null ? { backend: so.backend } : {}), ...(so.corpus !== null ? { corpus: so.corpus } : {}) };
       const byKey = new Map(merged.outcomes.map((out) => [out.key, out]));
