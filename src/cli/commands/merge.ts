@@ -20,7 +20,7 @@ import { pooledTrainFn, RUN_TASK_PREFIX } from '../../pool/claimRuns.js';
 import type { StoredOutcome } from '../../pool/shardFile.js';
 import { useTrainFn } from '../../sweep/provider.js';
 import type { TrainRun } from '../../sweep/trainFn.js';
-import { mergedSweep } from '../../sweep/shardRun.js';
+import { mergedSweep } from '../../pool/sweepShard.js';
 import { reportSweep } from './sweep.js';
 
 export function register(program: Command, ctx: CliContext): void {

@@ -25,7 +25,7 @@ import { poolTrainFn } from '../../pool/trainTask.js';
 import { STATE_FILE } from '../../sweep/state.js';
 import { sweepReportFiles } from '../../sweep/report.js';
 import { summarizeGroups } from '../../sweep/summary.js';
-import { shardCells, sweepShardRun, trainCells } from '../../sweep/shardRun.js';
+import { shardCells, sweepShardRun, trainCells } from '../../pool/sweepShard.js';
 import { parseShard, type Shard } from '../../pool/shard.js';
 import { writeShardFile } from '../../pool/shardFile.js';
 import { shardFileOf } from '../../pool/runShard.js';

@@ -5,14 +5,13 @@
  * an estimate of each cell's cost) and stores each TrainRun; `covcheck merge` puts every cell back
  * in grid order and writes the report the unsharded sweep writes, byte for byte.
  */
-import type { Shard } from '../pool/shard.js';
-import { shardAssignment } from '../pool/shard.js';
-import type { ShardRun, StoredOutcome } from '../pool/shardFile.js';
+import { shardAssignment, type Shard } from './shard.js';
+import type { ShardRun, StoredOutcome } from './shardFile.js';
 import { InputError } from '../errors.js';
-import { cellKey, cellsOf, settingOf, type Cell, type Grid, type SweepTraining } from './grid.js';
-import type { EngineExtras } from './engineTrain.js';
-import type { CellRecord, SweepState } from './state.js';
-import type { TrainFn, TrainRun } from './trainFn.js';
+import { cellKey, cellsOf, settingOf, type Cell, type Grid, type SweepTraining } from '../sweep/grid.js';
+import type { EngineExtras } from '../sweep/engineTrain.js';
+import type { CellRecord, SweepState } from '../sweep/state.js';
+import type { TrainFn, TrainRun } from '../sweep/trainFn.js';
 
 /** What defines a sweep run (equal across its shards). */
 export interface SweepDefinition {
