@@ -10,7 +10,8 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ScaleRow {
   readonly what: string;
@@ -60,7 +61,8 @@ export function benchScale(full = false): ScaleRow[] {
   ];
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+const isMain = process.argv.slice(1).some((a) => resolve(a) === fileURLToPath(import.meta.url));
+if (isMain) {
   for (const r of benchScale(process.argv.includes('--full'))) {
     console.log(`${r.what}: --jobs 1 ${r.jobs1.toFixed(1)} s, --jobs 2 ${r.jobs2.toFixed(1)} s, ratio ${r.ratio.toFixed(2)}× (target >= 1.8), reports ${r.same ? 'identical' : 'DIFFER'}, load average ${r.load[0].toFixed(1)} -> ${r.load[1].toFixed(1)}`);
   }
