@@ -11,7 +11,7 @@
 import { join } from 'node:path';
 import type { Check, CheckResult, ClaimRecord, RunOptions } from '../../runner/check.js';
 import { shardAssignment, type Shard } from '../../pool/shard.js';
-import { writeShardFile, type ShardRun, type StoredOutcome } from '../../pool/shardFile.js';
+import { SHARD_FORMAT, SHARD_FORMAT_VERSION, writeShardFile, type ShardRun, type StoredOutcome } from '../../pool/shardFile.js';
 import { shardFileName } from '../../pool/merge.js';
 import { isTrainingCheck, planClaimRuns, runCost, runTaskKey } from '../../pool/claimRuns.js';
 import { taskSeed } from '../../pool/taskSeed.js';
@@ -98,6 +98,6 @@ export async function writeVerifyShard(dir: string, run: ShardRun, shard: Shard,
   const order = new Map(run.tasks.map((k, i) => [k, i]));
   const stored: StoredOutcome[] = [...results.map((r) => ({ key: r.check, ok: true as const, value: r, ms: r.ms })), ...trained];
   stored.sort((a, b) => order.get(a.key)! - order.get(b.key)!);
-  await writeShardFile(path, { format: 'covcheck-shard', formatVersion: 1, run, shard, results: stored });
+  await writeShardFile(path, { format: SHARD_FORMAT, formatVersion: SHARD_FORMAT_VERSION, run, shard, results: stored });
   return path;
 }
