@@ -30,7 +30,8 @@ import { parseJobs } from '../../pool/jobs.js';
 import { runChecks } from '../../pool/runChecks.js';
 import type { CheckSource } from '../../pool/checkTask.js';
 import { parseShard, type Shard } from '../../pool/shard.js';
-import { shardChecks, verifyShardRun, writeVerifyShard } from './verifyShard.js';
+import { splitVerify, verifyShardRun, writeVerifyShard } from './verifyShard.js';
+import { trainPlanned } from '../../pool/claimRuns.js';
 
 /** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
 export type Plan = Pick<Registry, 'claims' | 'checks'>;
@@ -183,9 +184,12 @@ export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'ch
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
 export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, pool: VerifyPool = IN_PROCESS): Promise<number> {
   const all = selectChecks(plan.checks, o);
-  const selected = pool.shard ? shardChecks(all, pool.shard) : all;
-  const progress = createProgress(o.progress && progressAllowed(ctx), selected.length);
+  // --shard: this slice's checks and training runs (the training claims decide at the merge).
+  const split = pool.shard ? await splitVerify(all, o, pool.shard) : null;
+  const selected = split ? split.checks : all;
+  const progress = createProgress(o.progress && progressAllowed(ctx), selected.length + (split?.runs.length ?? 0));
   let runs: { check: Check; result: CheckResult }[];
+  let trained: Awaited<ReturnType<typeof trainPlanned>>;
   try {
     const results = await runChecks(selected, {
       ...pool,
@@ -196,15 +200,17 @@ export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, p
       onProgress: (done, id) => progress.update(done, id),
     });
     runs = selected.map((check, i) => ({ check, result: results[i]! }));
+    trained = split ? await trainPlanned(split.runs, pool.jobs, (done, key) => progress.update(selected.length + done, key)) : [];
   } finally {
     progress.stop();
   }
 
-  if (pool.shard && o.reportDir !== null) {
-    const run = verifyShardRun(o, ctx.version, ctx.backend, all, plan.claims);
-    const path = await writeVerifyShard(join(o.reportDir, 'shards', runName(o)), run, pool.shard, runs.map((r) => r.result));
+  if (split && pool.shard && o.reportDir !== null) {
+    const run = verifyShardRun(o, ctx.version, ctx.backend, all, plan.claims, split.tasks);
+    const path = await writeVerifyShard(join(o.reportDir, 'shards', runName(o)), run, pool.shard, runs.map((r) => r.result), trained);
     const failed = runs.filter((r) => r.result.verdict === 'fail').length;
-    ctx.stdout.write(`shard ${pool.shard.index}/${pool.shard.count}: ${runs.length} of ${all.length} checks, ${failed} fail; shard file: ${path}\n`);
+    const broken = trained.filter((t) => !t.ok).length;
+    ctx.stdout.write(`shard ${pool.shard.index}/${pool.shard.count}: ${runs.length} checks and ${split.runs.length} training runs${broken > 0 ? ` (${broken} failed)` : ''} of the run's ${split.tasks.length} tasks, ${failed} fail; shard file: ${path}\n`);
     return failed > 0 ? 1 : 0;
   }
   const claimIds = new Set(selected.map((c) => c.claim));
@@ -266,7 +272,7 @@ export interface VerifyPool {
 const IN_PROCESS: VerifyPool = { jobs: 1, source: null, sourceIds: new Set() };
 
 /** Runs one check; a check that throws is a `fail` of that check, not a crash of the run. */
-async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Promise<CheckResult> {
+export async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Promise<CheckResult> {
   const t0 = performance.now();
   try {
     return await runCheck(check, options);
