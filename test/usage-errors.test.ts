@@ -84,6 +84,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
       '--out': PATH_IN_FILE,
       '--impl': ['', ESC],
       '--impl-timeout': COUNT,
+      '--jobs': COUNT,
     },
   },
   compare: {
@@ -151,6 +152,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
       '--name': ['', '../up', ESC],
       '--report-dir': PATH_IN_FILE,
       '--jobs': COUNT,
+      '--shard': ['abc', '0/2', '3/2', '-1/2', '', ESC],
     },
   },
   merge: { base: ['merge', 'no-such-shard.json'], bad: { '--report-dir': PATH_IN_FILE } },
