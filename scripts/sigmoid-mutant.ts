@@ -15,7 +15,8 @@ import { deriveSeed } from '../src/numeric/random.js';
 
 const N = Number(process.argv[3] ?? 20);
 const FIRST = Number(process.argv[4] ?? 1); // argv: node, bin/run-ts.js, this file, N
-const ids = ['C2/float32/tfjs-autograd', 'C2/float32/tfjs-level-autograd'];
+// IDS=id1,id2 checks others (e.g. that C2/float32/f32-kernels stays green on the same cases).
+const ids = process.env.IDS ? process.env.IDS.split(',') : ['C2/float32/tfjs-autograd', 'C2/float32/tfjs-level-autograd'];
 let caught = 0;
 for (let seed = FIRST; seed < FIRST + N; seed++) {
   const failed: string[] = [];
