@@ -11,6 +11,7 @@ import type { Loss } from '../../../src/losses/loss.js';
 import { lossAt } from '../../../src/claims/lossBalance.js';
 import { idSuffix, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
 import { arbDistanceCase, distancesOf, type DistanceCase } from './generators.js';
+import { differenceStep, lossMoved } from './balanceByDifferences.js';
 import { record } from './record.js';
 
 /** The worst |β_i − ∂L/∂r_i| over the distances, h = 2^-10·max(1, |r_i|)·min(1, τ). */
@@ -19,20 +20,12 @@ function measureWeights(loss: Loss, c: DistanceCase): Measurement {
   const betas = [...v.betaPos, ...v.betaNeg.flat()];
   const flat = [...c.rPos, ...c.rNeg.flat()];
   const H = c.rNeg[0]!.length;
-  const tau = c.params.tau !== undefined && c.params.tau > 0 ? c.params.tau : 1;
-  const valueAt = (i: number, dr: number): number => {
-    const r = flat.slice();
-    r[i]! += dr;
-    const rPos = r.slice(0, c.rPos.length);
-    const rNeg = c.rPos.map((_, b) => r.slice(c.rPos.length + b * H, c.rPos.length + (b + 1) * H));
-    return loss.evaluate(F64, { rPos, rNeg, dim: 2, reduction: 'mean' }).value;
-  };
   let worst: Measurement = { ok: true, error: 0, tolerance: Number.POSITIVE_INFINITY };
   let worstRatio = -1;
   let skipped = 0;
   for (let i = 0; i < flat.length; i++) {
-    const h = 2 ** -10 * Math.max(1, Math.abs(flat[i]!)) * Math.min(1, tau);
-    const d = richardsonDerivative((t) => valueAt(i, t), { h, value: v.value });
+    const h = differenceStep(c, [i]);
+    const d = richardsonDerivative((t) => lossMoved(loss, c, [i], t), { h, value: v.value });
     // Not smooth here (a max, a hinge): the three estimates disagree at first order. Skip.
     if (!d.smooth) {
       skipped++;
