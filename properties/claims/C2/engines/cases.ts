@@ -32,7 +32,7 @@ export const LOSSES: Record<string, Loss> = builtinLosses({ officialNceTau: 0.5,
 export const SATURATING_SHARE = 1 / 4;
 /** The range of u* = (n − p)/τ of a saturating case: float32 σ(u) = 1 from u ≈ 17.3; e^{−60} ≈ 1e-26 stays a normal float32. */
 export const SATURATION_U = { min: 10, max: 60 } as const;
-/** n − p must be at least this fraction of n + p, so float32 rounding of the distances moves u by < 1e-5·u. */
+/** n − p must be at least this fraction of n + p: float32 rounding of the distances moves u by ≤ ε₃₂·(n + p)/(n − p)·u ≈ 1.2e-5·u. */
 const USABLE_GAP = 1e-2;
 const SATURATE = 'official_nce(τ from u*)';
 const OFFICIAL_NCE = /^official_nce\(τ=([^)]+)\)$/;
