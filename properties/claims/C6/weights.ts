@@ -1,7 +1,7 @@
 /**
  * C6 weights for a loss under test: every β = ∂L/∂r against Richardson-extrapolated central
  * differences of the loss value (numeric/finiteDifference.ts), float64; distances where the loss is
- * not smooth (a max, a hinge) are skipped.
+ * not smooth (a max, a hinge) are undecided (noted; a case with none decided is counted undecided).
  */
 import { F64 } from '../../../src/numeric/arith.js';
 import { compareDerivative, richardsonDerivative } from '../../../src/numeric/finiteDifference.js';
@@ -45,7 +45,7 @@ function measureWeights(loss: Loss, c: DistanceCase): Measurement {
     }
   }
   if (skipped > 0 && worstRatio < 0) return { ok: true, error: 0, tolerance: 0, undecided: true, note: `all ${skipped} distances at a kink: undecided` };
-  return worst;
+  return skipped > 0 ? { ...worst, note: `${worst.note ?? ''}; ${skipped} distance(s) at a kink: undecided there` } : worst;
 }
 
 /** C6 weights: β are the derivatives of the value (float64, any loss). */
