@@ -130,7 +130,7 @@ export async function huntWithLoss(args: HuntArgs, ctx: TaskContext): Promise<Hu
     const f = args.timeMs !== undefined ? p.elapsedMs / args.timeMs : args.runs !== undefined ? p.evaluations / args.runs : 0;
     ctx.progress(f, HUNT_PROGRESS + JSON.stringify(p));
   };
-  const { target: _t, ...result } = hunt(target, {
+  const { target: _t, ...result } = await hunt(target, {
     seed: args.seed,
     scale: args.scale,
     ...(args.runs !== undefined ? { runs: args.runs } : {}),
