@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Check, CheckResult, CustomCheck } from '../runner/check.js';
 import { isPluginFileSpec } from '../losses/plugin/spec.js';
 import { readCounterexampleFile } from '../hunt/counterexampleFile.js';
-import { corpusResults, type ReplayOutcome } from '../hunt/corpus.js';
+import { corpusResults, replayCounterexample, type ReplayOutcome } from '../hunt/corpus.js';
 import { runPluginTask, type PluginLimits } from './pluginRun.js';
 
 const CORPUS_ID = 'corpus/';
@@ -62,4 +62,11 @@ export function isolateCorpus(checks: readonly Check[], dir: string, cwd: string
       }
     },
   };
+}
+
+/** `covcheck replay FILE` of a corpus file: isolated when its loss is a plugin file, else in-process. */
+export async function replayCorpusFile(abs: string, shown: string, cwd: string, limits: PluginLimits): Promise<ReplayOutcome> {
+  const file = readCounterexampleFile(abs, shown);
+  if (file.loss === null || !isPluginFileSpec(file.loss.spec)) return replayCounterexample(file, shown, cwd);
+  return runPluginTask<ReplayOutcome>(`replay ${shown}`, 'replayCorpusCase', { abs, shown, cwd }, { spec: file.loss.spec, limits });
 }
