@@ -57,9 +57,8 @@ export async function isolatedLossChecks(where: Omit<CheckSource, 'args'>, args:
     ...meta,
     async run(options) {
       const ready = done.get(keyOf(meta.id, options));
-      const result = ready ?? (await runAll([{ id: meta.id, options }], options.onProgress ? (f) => options.onProgress!(f, meta.id) : undefined))[0]!;
-      const { ms: _ms, ...rest } = result;
-      return rest;
+      // The child's time is kept (runCheck keeps a custom check's own `ms`).
+      return ready ?? (await runAll([{ id: meta.id, options }], options.onProgress ? (f) => options.onProgress!(f, meta.id) : undefined))[0]!;
     },
   });
   return { checks: info.checks.map(standIn), loss: info.loss, runAll };
