@@ -1,6 +1,6 @@
 /**
  * The plugin fault matrix at the command line (issue 8 §2): `node bin/covcheck.js` verify, hunt and
- * eval with each faulty loss plugin (test/fixtures/plugins-faulty: process.exit(0), an endless loop,
+ * eval with each faulty loss plugin, and verify and replay of a corpus file naming one, (test/fixtures/plugins-faulty: process.exit(0), an endless loop,
  * an allocation bomb, a throw, NaN, a wrong shape, a fake passing report on stdout). Each must end
  * with exit 2, one line on stderr naming the plugin file, nothing on stdout, no report or corpus
  * folder, within the limit (--plugin-timeout 3s, --plugin-memory 256; hunt --time 3s). Without the
@@ -8,7 +8,7 @@
  * printed (exit code, elapsed ms, message). Runs several processes at once to keep the wall time modest.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -30,10 +30,10 @@ interface Outcome {
   readonly stderr: string;
 }
 
-function covcheck(args: readonly string[]): Promise<Outcome> {
+function covcheck(args: readonly string[], cwd = DIR): Promise<Outcome> {
   const t0 = performance.now();
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: DIR, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -64,12 +64,26 @@ describe('loss plugins isolated at the command line', () => {
     hunt: (f: string) => ['hunt', '--claim', 'C6', '--loss', `./${f}.ts`, '--time', '3s', '--no-progress', '--out', join(tmp, `corpus-${f}`), ...LIMITS],
     eval: (f: string) => ['eval', '--case', CASE, '--loss', `./${f}.ts`, ...LIMITS],
   };
-  const cells = Object.entries(commands).flatMap(([command, args]) => FAULTS.map((fault) => ({ command, fault, args: args(fault) })));
+  // A corpus file that names a plugin (fixtures/counterexamples under a working folder): `verify`
+  // replays it first, `replay FILE` replays it alone; both isolated.
+  const corpusCwd = (f: string): string => {
+    const dir = join(tmp, `cwd-${f}`, 'fixtures', 'counterexamples');
+    mkdirSync(dir, { recursive: true });
+    const file = JSON.parse(readFileSync(resolve('fixtures/counterexamples/C1-bias-c6c39334c44f.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, `C1-bias-${f}.json`), JSON.stringify({ ...file, loss: { spec: join(DIR, `${f}.ts`), name: `faulty_${f}`, params: {} } }));
+    return join(tmp, `cwd-${f}`);
+  };
+  const CORPUS_FAULTS = ['exit', 'loop'] as const;
+  const cells = [
+    ...Object.entries(commands).flatMap(([command, args]) => FAULTS.map((fault) => ({ command, fault, args: args(fault), cwd: DIR }))),
+    ...CORPUS_FAULTS.map((fault) => ({ command: 'verify (corpus)', fault, args: ['verify', '--claims', 'C1', '--check', 'corpus/C1-bias-', '--no-progress', '--report-dir', join(tmp, `reports-corpus-${fault}`), ...LIMITS], cwd: corpusCwd(fault) })),
+    ...CORPUS_FAULTS.map((fault) => ({ command: 'replay (corpus)', fault, args: ['replay', join('fixtures', 'counterexamples', `C1-bias-${fault}.json`), ...LIMITS], cwd: join(tmp, `cwd-${fault}`) })),
+  ];
   let outcomes: Outcome[] = [];
 
   beforeAll(async () => {
     execFileSync(process.execPath, [resolve('bin/build-if-stale.js')], { stdio: 'ignore' });
-    outcomes = await limited(cells.map((c) => () => covcheck(c.args)));
+    outcomes = await limited(cells.map((c) => () => covcheck(c.args, c.cwd)));
     for (const [i, c] of cells.entries()) {
       const o = outcomes[i]!;
       rows.push(`| ${c.command} | ${c.fault} | ${o.code} | ${o.ms} | ${o.stderr.trim().split('\n').pop()?.slice(0, 150) ?? ''} |`);
@@ -85,11 +99,11 @@ describe('loss plugins isolated at the command line', () => {
       const o = outcomes[i]!;
       expect(o.code, o.stderr).toBe(2);
       const lines = o.stderr.trim().split('\n');
-      expect(lines.at(-1)).toMatch(new RegExp(`^covcheck: loss plugin .*\\./${c.fault}\\.ts`));
+      expect(lines.at(-1)).toMatch(new RegExp(`^covcheck: loss plugin .*/${c.fault}\\.ts`));
       expect(o.stdout).toBe(''); // the fake report never reaches stdout
       const limit = c.command === 'hunt' ? 3000 + 1000 + 3000 : 3000; // --time + shrink + grace (src/pool/pluginHunt.ts)
       expect(o.ms).toBeLessThan(limit + STARTUP_MS);
-      const folder = c.command === 'verify' ? join(tmp, `reports-${c.fault}`) : c.command === 'hunt' ? join(tmp, `corpus-${c.fault}`) : null;
+      const folder = c.command === 'verify' ? join(tmp, `reports-${c.fault}`) : c.command === 'hunt' ? join(tmp, `corpus-${c.fault}`) : c.command === 'verify (corpus)' ? join(tmp, `reports-corpus-${c.fault}`) : null;
       if (folder !== null) expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
     });
   }
