@@ -24,6 +24,9 @@ export interface PluginLimits {
 /** Documented defaults (docs/cli.md, "Loss plugins run isolated"). */
 export const DEFAULT_PLUGIN_LIMITS: PluginLimits = { timeoutMs: 600_000, memoryMb: 2048 };
 
+/** At most this long for a plugin's child to start Node, tsx and covcheck's task module, before the plugin's own clock starts. */
+export const PLUGIN_START_MS = 30_000;
+
 /** The bounds of `--plugin-memory` (MB): below 64 a child cannot start Node and tsx. */
 export const PLUGIN_MEMORY_RANGE: readonly [number, number] = [64, 65_536];
 
@@ -59,10 +62,10 @@ export async function runPluginTask<R>(key: string, exportName: string, args: un
   const deadline = o.deadline !== undefined && o.deadline.ms < o.limits.timeoutMs ? o.deadline : null;
   const timeoutMs = deadline?.ms ?? o.limits.timeoutMs;
   try {
-    return await runIsolated<R>({ key, module: PLUGIN_TASKS, export: exportName, args }, { subject, timeoutMs, memoryMb: o.limits.memoryMb, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+    return await runIsolated<R>({ key, module: PLUGIN_TASKS, export: exportName, args }, { subject, timeoutMs, startMs: PLUGIN_START_MS, memoryMb: o.limits.memoryMb, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
   } catch (e) {
     if (!(e instanceof IsolationError)) throw e;
-    if (e.kind === 'timeout') throw new IsolationError(subject, 'timeout', `did not finish within ${seconds(timeoutMs)} (${deadline ? deadline.flag : `--plugin-timeout ${seconds(timeoutMs)}`}): stuck in a loop, or raise the limit; it was stopped`);
+    if (e.kind === 'timeout') throw new IsolationError(subject, 'timeout', `did not finish within ${seconds(timeoutMs)} (${deadline ? deadline.flag : `--plugin-timeout ${seconds(timeoutMs)}`}) and was stopped: an endless loop, or raise the limit if it is only slow`);
     if (e.kind === 'out-of-memory') throw new IsolationError(subject, e.kind, `${e.message.slice(e.field.length + 2)} (--plugin-memory ${o.limits.memoryMb})`);
     throw e;
   }

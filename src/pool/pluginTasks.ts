@@ -21,7 +21,7 @@ import { HUNT_TARGETS } from '../hunt/targets.js';
 import { readCounterexampleFile } from '../hunt/counterexampleFile.js';
 import { replayCounterexample, type ReplayOutcome } from '../hunt/corpus.js';
 import { checksOf, crossable, type CheckSource } from './checkTask.js';
-import type { TaskContext } from './task.js';
+import { TASK_STARTED, type TaskContext } from './task.js';
 
 /** This module's URL: the `module` of a plugin task. */
 export const PLUGIN_TASK_MODULE = import.meta.url;
@@ -49,7 +49,8 @@ export interface LossChecksInfo {
 }
 
 /** TaskFunction: the metadata of the source's checks and of the loss `spec` (a plugin file). */
-export async function lossChecksInfo(args: { readonly source: CheckSource; readonly spec: string; readonly cwd: string; readonly flag: string }): Promise<LossChecksInfo> {
+export async function lossChecksInfo(args: { readonly source: CheckSource; readonly spec: string; readonly cwd: string; readonly flag: string }, ctx: TaskContext): Promise<LossChecksInfo> {
+  ctx.progress(0, TASK_STARTED);
   const loss = await resolveLossSpec(args.spec, args.cwd, args.flag);
   const checks = await listChecks(args);
   return { checks, loss: { name: loss.name, params: { ...loss.params }, label: lossLabel(loss), rational: loss.rational, perTuple: loss.perTuple } };
@@ -66,6 +67,7 @@ export interface CheckRun {
  * throws is its `fail` (errored), as in-process. Progress: the fraction of checks done.
  */
 export async function runChecksWith(args: { readonly source: CheckSource; readonly runs: readonly CheckRun[] }, ctx: TaskContext): Promise<CheckResult[]> {
+  ctx.progress(0, TASK_STARTED);
   const checks = await checksOf(args.source);
   const out: CheckResult[] = [];
   for (const [i, run] of args.runs.entries()) {
@@ -95,7 +97,8 @@ export interface EvaluateArgs {
 }
 
 /** TaskFunction: `eval` of one case under a plugin loss (non-finite numbers kept for the parent to refuse). */
-export async function evaluateWithLoss(args: EvaluateArgs): Promise<unknown> {
+export async function evaluateWithLoss(args: EvaluateArgs, ctx: TaskContext): Promise<unknown> {
+  ctx.progress(0, TASK_STARTED);
   const loss = await resolveLossSpec(args.spec, args.cwd, args.flag);
   const parsed = parseCase(args.caseJson, { loss });
   return plainData(evaluateCase(parsed, { connections: args.connections, exact: args.exact }));
@@ -123,6 +126,7 @@ export const HUNT_PROGRESS = 'hunt:';
 
 /** TaskFunction: a whole hunt of a plugin loss (search and shrink). */
 export async function huntWithLoss(args: HuntArgs, ctx: TaskContext): Promise<HuntReply> {
+  ctx.progress(0, TASK_STARTED);
   const target = HUNT_TARGETS.find((t) => t.id === args.target);
   if (!target) throw new Error(`no hunt target ${JSON.stringify(args.target)}`);
   const loss = await resolveLossSpec(args.spec, args.cwd);
@@ -144,7 +148,8 @@ export async function huntWithLoss(args: HuntArgs, ctx: TaskContext): Promise<Hu
 }
 
 /** TaskFunction: replays one corpus file whose loss is a plugin file. */
-export async function replayCorpusCase(args: { readonly abs: string; readonly shown: string; readonly cwd: string }): Promise<ReplayOutcome> {
+export async function replayCorpusCase(args: { readonly abs: string; readonly shown: string; readonly cwd: string }, ctx: TaskContext): Promise<ReplayOutcome> {
+  ctx.progress(0, TASK_STARTED);
   return plainData(await replayCounterexample(readCounterexampleFile(args.abs, args.shown), args.shown, args.cwd)) as ReplayOutcome;
 }
 
