@@ -16,7 +16,10 @@ export async function loadRegistry(): Promise<Registry> {
 /** Where pool workers find the registry's checks (`verify --jobs N`): registry.ts's CHECKS. */
 export const REGISTRY_CHECK_SOURCE: CheckSource = { module: new URL('./registry.js', import.meta.url).href, export: 'CHECKS' };
 
+/** Where an isolated child finds the loss checks of a user's plugin (src/pool/pluginChecks.ts). */
+export const LOSS_CHECK_SOURCE: CheckSource = { module: new URL('./lossCheckSource.js', import.meta.url).href, export: 'lossChecksOfSpec' };
+
 /** Runs covcheck with these arguments and the real registry; returns the exit code. */
 export function run(argv: readonly string[], overrides: CliOverrides = {}): Promise<number> {
-  return main(argv, { registry: loadRegistry, checkSource: REGISTRY_CHECK_SOURCE, ...overrides });
+  return main(argv, { registry: loadRegistry, checkSource: REGISTRY_CHECK_SOURCE, lossCheckSource: LOSS_CHECK_SOURCE, ...overrides });
 }

@@ -40,6 +40,11 @@ export interface CliContext {
    * and export. Absent (tests injecting checks, another loader): every check runs in-process.
    */
   readonly checkSource?: CheckSource;
+  /**
+   * Where an isolated child finds the loss checks of a user's plugin file (module and export of a
+   * function of { spec, cwd, flag, options }). Absent: plugins run in this process, unisolated.
+   */
+  readonly lossCheckSource?: CheckSource;
   /** --debug: print stacks of internal errors. */
   readonly debug: boolean;
   /** The command's exit code; 0 unless the command sets it. */

@@ -73,6 +73,7 @@ function makeContext(o: CliOverrides, debug: boolean): CliContext {
     version: o.version ?? packageVersion(),
     backend: o.backend ?? 'default',
     ...(o.checkSource !== undefined && o.checks === undefined ? { checkSource: o.checkSource } : {}),
+    ...(o.lossCheckSource !== undefined ? { lossCheckSource: o.lossCheckSource } : {}),
     corpusDirs: o.corpusDirs ?? (o.checks === undefined ? defaultCorpusDirs(o.cwd ?? process.cwd()) : []),
     debug,
     exitCode: 0,

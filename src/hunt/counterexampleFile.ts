@@ -49,7 +49,7 @@ export function counterexampleFile(o: {
   seed: number;
   path: string;
   version: string;
-  loss?: { spec: string; loss: Loss } | undefined;
+  loss?: { spec: string; loss: Pick<Loss, 'name' | 'params'> } | undefined;
   worst?: { json: NestedCaseJson; measurement: Measurement; path: string } | undefined;
 }): CounterexampleFile {
   return {

@@ -50,7 +50,7 @@ export async function runCheckById(args: CheckTaskArgs, ctx: TaskContext): Promi
  * its class, so a value holding a Rational (whose toJSON writes "p/q") would otherwise reach the
  * report as {num, den} from a worker and as "p/q" in-process.
  */
-function crossable(r: CheckResult): CheckResult {
+export function crossable(r: CheckResult): CheckResult {
   return r.counterexample ? { ...r, counterexample: { ...r.counterexample, value: jsonSafe(r.counterexample.value) } } : r;
 }
 
@@ -84,7 +84,8 @@ export function checkTask(source: CheckSource, id: string, options: CheckTaskArg
   return { key: id, module: CHECK_TASK_MODULE, export: 'runCheckById', args, ...(cost !== undefined ? { cost } : {}) };
 }
 
-function checksOf(source: CheckSource): Promise<readonly Check[]> {
+/** The list of checks a source names, built once per source in this thread or process. */
+export function checksOf(source: CheckSource): Promise<readonly Check[]> {
   const k = JSON.stringify([source.module, source.export, source.args ?? null]);
   let p = lists.get(k);
   if (!p) {

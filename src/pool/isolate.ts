@@ -8,7 +8,8 @@
  *
  * The unit is a whole task (e.g. "run the loss checks of plugin P"), not each loss call: the child
  * loads the task module and the plugin once and runs everything there, reporting progress.
- * Limits: time from the child's start (loading included) to its reply; memory as the child's V8
+ * Limits: time from the child's start (loading included) to its reply, or with `startMs` from the
+ * task's own start (the user's code loading included); memory as the child's V8
  * heap (--max-old-space-size) and, on Linux, its resident size (residentMemory.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -17,7 +18,7 @@ import { childEntry } from './entry.js';
 import { crashFailure, exitFailure, IsolationError, memoryFailure, thrownFailure, timeoutFailure } from './failure.js';
 import { watchResidentMemory } from './residentMemory.js';
 import { taskSeed } from './taskSeed.js';
-import type { ChildMessage, TaskFailure, TaskOutcome, TaskReply, TaskRequest, TaskSpec } from './task.js';
+import { TASK_STARTED, type ChildMessage, type TaskFailure, type TaskOutcome, type TaskReply, type TaskRequest, type TaskSpec } from './task.js';
 
 export interface IsolationOptions {
   /** Who the code is, for messages and the error's field: "loss plugin ./my-loss.ts". */
@@ -31,6 +32,12 @@ export interface IsolationOptions {
   readonly onProgress?: (fraction: number, label?: string) => void;
   /** Also limit the resident size (Linux; default true). False leaves the heap limit alone, as elsewhere. */
   readonly watchResident?: boolean;
+  /**
+   * When given, `timeoutMs` counts from the task's own start (its first progress message labelled
+   * TASK_STARTED, sent once Node, the loaders and the task module are up), and that start may take
+   * at most this long (ms): a busy machine's slow start is not charged to the user's code.
+   */
+  readonly startMs?: number;
 }
 
 /** How long a child that has replied may take to exit before it is killed. */
@@ -103,7 +110,9 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
     child.stderr?.on('data', (d: Buffer) => {
       stderr = (stderr + d.toString('utf8')).slice(-STDERR_KEEP);
     });
-    const timer = setTimeout(() => kill(timeoutFailure(key, options.timeoutMs)), options.timeoutMs);
+    const onTime = (): void => kill(timeoutFailure(key, options.timeoutMs));
+    let timer = setTimeout(onTime, options.timeoutMs + (options.startMs ?? 0));
+    let started = options.startMs === undefined;
     const stopWatch =
       child.pid === undefined || options.watchResident === false
         ? () => {}
@@ -115,7 +124,13 @@ export function isolatedOutcome<R = unknown>(spec: TaskSpec, options: IsolationO
       stopWatch();
     };
     child.on('message', (m: ChildMessage) => {
-      if (m.type === 'progress') options.onProgress?.(m.fraction, m.label);
+      if (m.type === 'progress' && m.label === TASK_STARTED) {
+        if (!started && reply === null) {
+          started = true;
+          clearTimeout(timer);
+          timer = setTimeout(onTime, options.timeoutMs);
+        }
+      } else if (m.type === 'progress') options.onProgress?.(m.fraction, m.label);
       else if (m.type === 'reply' && reply === null) {
         reply = m.reply;
         clearTimeout(timer);

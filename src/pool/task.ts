@@ -78,6 +78,9 @@ export interface ProgressMessage {
 /** The first message of a task in a worker: it left the queue and runs (its time limit starts). */
 export const STARTED = 'started';
 
+/** The label of the progress message a task sends first when its time limit starts there (IsolationOptions.startMs). */
+export const TASK_STARTED = 'task started';
+
 /** What an isolated child sends its parent (isolate.ts ← childEntry.ts). */
 export type ChildMessage =
   | { readonly type: 'progress'; readonly fraction: number; readonly label?: string }

@@ -7,10 +7,14 @@
  */
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
-import type { CheckResult, Scale } from '../../runner/check.js';
+import type { Check, CheckResult, Scale } from '../../runner/check.js';
+import type { Registry } from '../../runner/registry.js';
 import { fmt, runCheck } from '../../runner/run.js';
 import { deriveSeed } from '../../numeric/random.js';
-import { BUILTIN_SPEC_HELP, familyOf, lossLabel, resolveLossSpec } from '../../losses/plugin/index.js';
+import { BUILTIN_SPEC_HELP, familyOf, isPluginFileSpec, lossLabel, resolveLossSpec } from '../../losses/plugin/index.js';
+import { isolatedLossChecks, type IsolatedLossChecks } from '../../pool/pluginChecks.js';
+import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from '../../pool/pluginRun.js';
+import { parsePluginLimits, pluginFlags, type PluginRaw } from '../pluginOptions.js';
 import type { Loss } from '../../losses/loss.js';
 import type { CliContext } from '../context.js';
 import { parseChoice, parseIntOption, progressAllowed, reportDirOption, SEED_MAX, SEED_MIN } from '../options.js';
@@ -20,7 +24,7 @@ import { runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { reportJson } from '../../report/json.js';
 
-interface RawOptions {
+interface RawOptions extends PluginRaw {
   loss?: string[];
   runs?: string;
   seed: string;
@@ -41,6 +45,8 @@ export interface CompareOptions {
   readonly json: boolean;
   readonly progress: boolean;
   readonly trends: boolean;
+  /** --plugin-timeout, --plugin-memory (plugin files run isolated). */
+  readonly pluginLimits?: PluginLimits;
 }
 
 export interface CompareRow {
@@ -80,6 +86,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-progress', 'never draw a progress bar')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
+    .addOption(pluginFlags.timeout())
+    .addOption(pluginFlags.memory())
     .addHelpText(
       'after',
       '\nExample: covcheck compare --loss nce:tau=0.1 --loss ./my-loss.ts --loss builtin:unbalanced\n' +
@@ -111,6 +119,7 @@ export function parseCompareOptions(raw: RawOptions, ctx: CliContext): CompareOp
     json: raw.json === true,
     progress: raw.progress,
     trends: raw.trends,
+    pluginLimits: parsePluginLimits(raw),
   };
 }
 
@@ -121,15 +130,37 @@ export function checkKind(id: string): string {
   return parts.length >= 3 ? [parts[0], ...parts.slice(2)].join('/') : parts.join('/');
 }
 
+/** One compared loss: its column's label and kind, and its checks (a plugin file's isolated). */
+interface ComparedLoss {
+  readonly label: string;
+  readonly rational: boolean;
+  readonly perTuple: boolean;
+  readonly checks: readonly Check[];
+  readonly isolated: IsolatedLossChecks | null;
+}
+
+async function comparedLoss(spec: string, o: CompareOptions, ctx: CliContext, lossChecks: Registry['lossChecks']): Promise<ComparedLoss> {
+  const where = ctx.lossCheckSource;
+  if (where !== undefined && isPluginFileSpec(spec)) {
+    const isolated = await isolatedLossChecks({ module: where.module, export: where.export }, { spec, cwd: ctx.cwd, flag: '--loss', options: { trends: o.trends } }, o.pluginLimits ?? DEFAULT_PLUGIN_LIMITS);
+    return { ...isolated.loss, checks: isolated.checks, isolated };
+  }
+  const l: Loss = await resolveLossSpec(spec, ctx.cwd);
+  return { label: lossLabel(l), rational: l.rational, perTuple: l.perTuple, checks: lossChecks(familyOf(l), { trends: o.trends }), isolated: null };
+}
+
 export async function runCompare(o: CompareOptions, ctx: CliContext): Promise<number> {
-  const losses: Loss[] = [];
-  for (const spec of o.losses) losses.push(await resolveLossSpec(spec, ctx.cwd));
   const registry = await ctx.registry();
-  const plans = losses.map((l) => registry.lossChecks(familyOf(l), { trends: o.trends }));
+  const losses: ComparedLoss[] = [];
+  for (const spec of o.losses) losses.push(await comparedLoss(spec, o, ctx, registry.lossChecks));
+  const plans = losses.map((l) => l.checks);
   const total = plans.reduce((s, p) => s + p.length, 0);
   const bar = createProgress(o.progress && progressAllowed(ctx), total);
   const results: CheckResult[][] = [];
   let done = 0;
+  const runOptions = (check: Check, i: number) => ({ seed: deriveSeed(o.seed, checkKind(check.id), i), scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) });
+  // A plugin file's checks run in one isolated child first: a fault is exit 2 naming it (issue 8 §2).
+  for (const [i, l] of losses.entries()) await l.isolated?.runAll(l.checks.map((c) => ({ id: c.id, options: runOptions(c, i) })));
   try {
     for (const [i, checks] of plans.entries()) {
       const row: CheckResult[] = [];
@@ -137,7 +168,7 @@ export async function runCompare(o: CompareOptions, ctx: CliContext): Promise<nu
         bar.update(done, check.id);
         let r: CheckResult;
         try {
-          r = await runCheck(check, { seed: deriveSeed(o.seed, checkKind(check.id), i), scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) });
+          r = await runCheck(check, runOptions(check, i));
         } catch (e) {
           r = { check: check.id, claim: check.claim, verdict: 'fail', expect: check.expect, arithmetic: check.arithmetic, variant: check.variant, cases: 0, worst: { ratio: NaN, error: NaN, tolerance: NaN }, seed: o.seed, message: `the check threw: ${e instanceof Error ? e.message : String(e)}`, ms: 0 };
         }
@@ -168,7 +199,7 @@ export async function runCompare(o: CompareOptions, ctx: CliContext): Promise<nu
     seed: o.seed,
     scale: o.scale,
     runs: o.runs,
-    losses: losses.map((l, i) => ({ spec: o.losses[i]!, label: lossLabel(l), rational: l.rational, perTuple: l.perTuple })),
+    losses: losses.map((l, i) => ({ spec: o.losses[i]!, label: l.label, rational: l.rational, perTuple: l.perTuple })),
     rows,
     exitCode: failed ? 1 : 0,
   };

@@ -17,7 +17,10 @@ import { parseJsonText } from '../../case/jsonText.js';
 import { CASE_LIMITS } from '../../case/limits.js';
 import { evaluateCase } from '../../case/evaluateCase.js';
 import { isObject } from '../../case/jsonValues.js';
-import { BUILTIN_SPEC_HELP, resolveLossSpec } from '../../losses/plugin/index.js';
+import { BUILTIN_SPEC_HELP, isPluginFileSpec, resolveLossSpec } from '../../losses/plugin/index.js';
+import { runPluginTask } from '../../pool/pluginRun.js';
+import type { EvaluateArgs } from '../../pool/pluginTasks.js';
+import { parsePluginLimits, pluginFlags, type PluginRaw } from '../pluginOptions.js';
 import type { CliContext } from '../context.js';
 
 const tooLarge = (bytes: number) => `${bytes} bytes, larger than the limit of ${CASE_LIMITS.bytes} bytes (docs/case-format.md, Limits)`;
@@ -71,14 +74,25 @@ export function register(program: Command, ctx: CliContext): void {
         `Limits: ${CASE_LIMITS.bytes} bytes of text, B·(2 + H) ≤ ${CASE_LIMITS.samples} samples, ${CASE_LIMITS.nodes} tree nodes, ${CASE_LIMITS.parameters} parameters.\n` +
         'Exit codes: 0 ok, 2 bad input (the message names the field).',
     )
-    .action(async (opts: { case?: string; loss?: string; connections?: boolean; exact?: boolean }) => {
+    .addOption(pluginFlags.timeout())
+    .addOption(pluginFlags.memory())
+    .action(async (opts: { case?: string; loss?: string; connections?: boolean; exact?: boolean } & PluginRaw) => {
+      const limits = parsePluginLimits(opts);
       const { text, source } = readCase(opts.case, ctx.cwd);
       const { caseJson, lossSpec, field } = unwrap(parseJsonText(text, 'case'), source);
-      const spec = opts.loss ?? lossSpec;
-      const loss = spec === undefined ? undefined : await resolveLossSpec(spec, ctx.cwd, opts.loss !== undefined ? '--loss' : field);
-      const parsed = parseCase(caseJson, loss ? { loss } : {});
       if (opts.exact && opts.connections) throw new InputError('--connections', 'not available with --exact');
-      const result = evaluateCase(parsed, { connections: opts.connections === true, exact: opts.exact === true });
+      const spec = opts.loss ?? lossSpec;
+      const flag = opts.loss !== undefined ? '--loss' : field;
+      const how = { connections: opts.connections === true, exact: opts.exact === true };
+      let result: unknown;
+      if (spec !== undefined && isPluginFileSpec(spec)) {
+        // A user's plugin file: loaded and evaluated in an isolated child (src/pool/pluginRun.ts).
+        const args: EvaluateArgs = { spec, cwd: ctx.cwd, flag, caseJson, ...how };
+        result = await runPluginTask('eval', 'evaluateWithLoss', args, { spec, limits });
+      } else {
+        const loss = spec === undefined ? undefined : await resolveLossSpec(spec, ctx.cwd, flag);
+        result = evaluateCase(parseCase(caseJson, loss ? { loss } : {}), how);
+      }
       const bad = firstNonFinite(result, '');
       if (bad !== null) throw new InputError(bad.path, `the result is ${bad.value} (not finite in float64): the case overflows or divides by zero here`);
       ctx.stdout.write(JSON.stringify(result) + '\n');

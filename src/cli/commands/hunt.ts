@@ -14,7 +14,10 @@ import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { Loss } from '../../losses/loss.js';
-import { BUILTIN_SPEC_HELP, familyOf, resolveLossSpec } from '../../losses/plugin/index.js';
+import { BUILTIN_SPEC_HELP, familyOf, isPluginFileSpec, resolveLossSpec } from '../../losses/plugin/index.js';
+import { DEFAULT_PLUGIN_LIMITS, type PluginLimits } from '../../pool/pluginRun.js';
+import { huntIsolated } from '../../pool/pluginHunt.js';
+import { parsePluginLimits, pluginFlags, type PluginRaw } from '../pluginOptions.js';
 import { fmt } from '../../runner/run.js';
 import type { CliContext } from '../context.js';
 import { parseIntOption, SEED_MAX, SEED_MIN, parseChoice } from '../options.js';
@@ -28,7 +31,7 @@ import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { sizeText } from '../../hunt/caseMoves.js';
 import type { NestedCaseJson } from '../../case/schema.js';
 
-interface RawOptions {
+interface RawOptions extends PluginRaw {
   claim?: string;
   variant?: string;
   loss?: string;
@@ -55,6 +58,8 @@ export interface HuntCliOptions {
   readonly progress: boolean;
   /** --jobs: workers evaluating each search round (default 1; the result is the same for any N). */
   readonly jobs?: number;
+  /** --plugin-timeout, --plugin-memory (a plugin file's hunt runs isolated). */
+  readonly pluginLimits?: PluginLimits;
 }
 
 function targetList(): string {
@@ -80,6 +85,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--jobs <n>', 'workers evaluating the cases of each search round (default 1; same counterexample for any n)')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
+    .addOption(pluginFlags.timeout())
+    .addOption(pluginFlags.memory())
     .addHelpText(
       'after',
       `\nTargets (--claim/--variant):\n${targetList()}\n\n` +
@@ -133,6 +140,7 @@ export function parseHuntOptions(raw: RawOptions, ctx: CliContext): HuntCliOptio
     json: raw.json === true,
     progress: raw.progress,
     jobs: raw.jobs === undefined ? 1 : parseJobs(raw.jobs),
+    pluginLimits: parsePluginLimits(raw),
   };
 }
 
@@ -157,8 +165,10 @@ export function folderProblem(dir: string): string | null {
 
 /** Runs a hunt, prints and saves; returns the exit code. */
 export async function runHunt(o: HuntCliOptions, ctx: CliContext): Promise<number> {
-  let loss: Loss | undefined;
-  if (o.lossSpec !== null) loss = await resolveLossSpec(o.lossSpec, ctx.cwd);
+  let loss: Pick<Loss, 'name' | 'params'> | undefined;
+  let inProcessLoss: Loss | undefined;
+  const isolated = o.lossSpec !== null && isPluginFileSpec(o.lossSpec);
+  if (o.lossSpec !== null && !isolated) loss = inProcessLoss = await resolveLossSpec(o.lossSpec, ctx.cwd);
   const tty = ctx.stderrIsTTY && !ctx.env.CI;
   let lastLine = 0;
   const progress = (p: HuntProgress) => {
@@ -171,14 +181,22 @@ export async function runHunt(o: HuntCliOptions, ctx: CliContext): Promise<numbe
       lastLine = now;
     }
   };
-  const result = await huntOnJobs(o.target, {
-    seed: o.seed,
-    scale: o.scale,
-    ...(o.runs !== null ? { runs: o.runs } : {}),
-    ...(o.timeMs !== null ? { timeMs: o.timeMs } : {}),
-    ...(loss ? { loss, negatives: familyOf(loss).negatives } : {}),
-    onProgress: progress,
-  }, { jobs: o.jobs ?? 1, lossSpec: o.lossSpec, cwd: ctx.cwd });
+  let result: HuntResult;
+  if (isolated) {
+    // A user's plugin file: the whole hunt runs in an isolated child; --time bounds it all (src/pool/pluginHunt.ts).
+    const r = await huntIsolated(o.target, { spec: o.lossSpec!, cwd: ctx.cwd, seed: o.seed, scale: o.scale, ...(o.runs !== null ? { runs: o.runs } : {}), ...(o.timeMs !== null ? { timeMs: o.timeMs } : {}) }, o.pluginLimits ?? DEFAULT_PLUGIN_LIMITS, progress);
+    result = r.result;
+    loss = r.loss;
+  } else {
+    result = await huntOnJobs(o.target, {
+      seed: o.seed,
+      scale: o.scale,
+      ...(o.runs !== null ? { runs: o.runs } : {}),
+      ...(o.timeMs !== null ? { timeMs: o.timeMs } : {}),
+      ...(inProcessLoss ? { loss: inProcessLoss, negatives: familyOf(inProcessLoss).negatives } : {}),
+      onProgress: progress,
+    }, { jobs: o.jobs ?? 1, lossSpec: o.lossSpec, cwd: ctx.cwd });
+  }
   if (o.progress && tty) ctx.stderr.write('\r'.padEnd(120) + '\r');
   const found = result.shrunk !== null;
   const exit = o.target.expect === 'hold' ? (found ? 1 : 0) : found ? 0 : 1;

@@ -15,11 +15,13 @@ import { runCheck } from '../../runner/run.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { parseChoice, parseIntOption, SEED_MAX, SEED_MIN } from '../options.js';
-import { describeReplayOutcome, replayExitCode, replayFile } from '../../hunt/corpus.js';
+import { describeReplayOutcome, replayExitCode } from '../../hunt/corpus.js';
+import { replayCorpusFile } from '../../pool/pluginCorpus.js';
+import { parsePluginLimits, pluginFlags, type PluginRaw } from '../pluginOptions.js';
 import { isCounterexampleFile } from '../../hunt/counterexampleFile.js';
 import { replayCommand, type ReplayTarget } from '../../runner/replayCommand.js';
 import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
-import { specLossChecks } from '../lossSpecChecks.js';
+import { commandLossChecks } from '../lossSpecChecks.js';
 import { prettyJson, reportJson } from '../../report/json.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 
@@ -49,21 +51,24 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print the replayed result as JSON on stdout')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
-    .action(async (file: string | undefined, raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
+    .addOption(pluginFlags.timeout())
+    .addOption(pluginFlags.memory())
+    .action(async (file: string | undefined, raw: RawOptions & PluginRaw & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
       if (raw.impl !== undefined) {
         if (file === undefined) throw new InputError('file', 'replay --impl needs a case FILE (as saved by verify --impl)');
         return void (ctx.exitCode = await runImplFlag({ impl: raw.impl, ...(raw.implTimeout === undefined ? {} : { implTimeout: raw.implTimeout }) }, ctx, null, file));
       }
       if (file !== undefined && isCorpusFile(resolve(ctx.cwd, file))) {
         // A saved counterexample in the case format (covcheck hunt, fixtures/counterexamples/).
-        const outcome = await replayFile(resolve(ctx.cwd, file), ctx.cwd);
+        const outcome = await replayCorpusFile(resolve(ctx.cwd, file), resolve(ctx.cwd, file), ctx.cwd, parsePluginLimits(raw));
         ctx.stdout.write(describeReplayOutcome(outcome));
         ctx.exitCode = replayExitCode(outcome);
         return;
       }
       const registry = await ctx.registry();
       const first = parseReplayTarget(file, raw, [], ctx.cwd, false);
-      const checks = first.loss === undefined ? registry.checks : [...registry.checks, ...(await specLossChecks(first.loss, ctx.cwd, registry.lossChecks, raw.loss !== undefined ? '--loss' : `${file}: loss`))];
+      const limits = parsePluginLimits(raw);
+      const checks = first.loss === undefined ? registry.checks : [...registry.checks, ...(await commandLossChecks(first.loss, ctx, registry.lossChecks, limits, raw.loss !== undefined ? '--loss' : `${file}: loss`)).checks];
       const target = parseReplayTarget(file, raw, checks, ctx.cwd);
       ctx.exitCode = await runReplay(target, findCheck(checks, target.check, '--check', target.loss), raw.json === true, ctx);
     });

@@ -20,7 +20,11 @@ import { histogram } from '../../report/plot.js';
 import { corpusChecks } from '../../hunt/corpus.js';
 import { loadBackend } from '../../engines/backend.js';
 import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
-import { specLossChecks } from '../lossSpecChecks.js';
+import { commandLossChecks } from '../lossSpecChecks.js';
+import { pluginFlags, parsePluginLimits, type PluginRaw } from '../pluginOptions.js';
+import { isolateCorpus, type IsolatedCorpus } from '../../pool/pluginCorpus.js';
+import type { IsolatedLossChecks } from '../../pool/pluginChecks.js';
+import { taskSeed } from '../../pool/taskSeed.js';
 import { VERDICTS } from '../../report/verdicts.js';
 import { clipOneLine } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
@@ -97,22 +101,43 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'TensorFlow.js backend of the float32 checks: wasm (default), cpu, or tensorflow / tensorflow-gpu / webgpu when installed', 'wasm')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
-    .action(async (raw: RawOptions & ImplRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string }) => {
+    .addOption(pluginFlags.timeout())
+    .addOption(pluginFlags.memory())
+    .action(async (raw: RawOptions & ImplRaw & PluginRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string }) => {
       if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
       const jobs = parseJobs(raw.jobs);
       const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
       if (shard && !raw.report) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
-      const corpus: Check[] = [];
-      if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) corpus.push(...corpusChecks(dir, ctx.cwd));
-      const withLoss = raw.loss === undefined ? [] : await specLossChecks(raw.loss, ctx.cwd, registry.lossChecks);
-      const plan: Plan = { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
+      const limits = parsePluginLimits(raw);
+      const corpus: IsolatedCorpus[] = [];
+      if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) corpus.push(isolateCorpus(corpusChecks(dir, ctx.cwd), dir, ctx.cwd, limits));
+      const loss = raw.loss === undefined ? null : await commandLossChecks(raw.loss, ctx, registry.lossChecks, limits);
+      const plan: Plan = { claims: registry.claims, checks: [...corpus.flatMap((c) => c.checks), ...registry.checks, ...(loss?.checks ?? [])] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
       const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
-      const code = await runVerify(parseVerifyOptions(raw, plan, ctx.cwd), plan, full, pool);
+      const options = parseVerifyOptions(raw, plan, ctx.cwd);
+      await runPluginsFirst(options, plan, shard, corpus, loss?.isolated ?? null);
+      const code = await runVerify(options, plan, full, pool);
       ctx.exitCode = code;
     });
+}
+
+/**
+ * User plugin code first (issue 8 §2): the selected checks of a plugin file and the selected corpus
+ * files naming one run in isolated children before anything else, with the seeds they have in the
+ * run, so a faulty plugin is exit 2 naming it (an IsolationError), never a verdict or a half-written
+ * report; the run then takes their results from the stand-ins.
+ */
+async function runPluginsFirst(o: VerifyOptions, plan: Plan, shard: Shard | undefined, corpus: readonly IsolatedCorpus[], loss: IsolatedLossChecks | null): Promise<void> {
+  const all = selectChecks(plan.checks, o);
+  const selected = shard ? (await splitVerify(all, o, shard)).checks : all;
+  for (const c of corpus) await c.prepare(selected, (check) => taskSeed(o.seed, check.id));
+  if (loss === null) return;
+  const mine = new Set(loss.checks.map((c) => c.id));
+  const run = { scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) };
+  await loss.runAll(selected.filter((c) => mine.has(c.id)).map((c) => ({ id: c.id, options: { ...run, seed: taskSeed(o.seed, c.id), baseSeed: o.seed } })));
 }
 
 /** Validates raw option strings; throws InputError naming the flag. */

@@ -19,5 +19,5 @@
 export { definePlugin, type BatchDistances, type BatchLossPlugin, type LossOps, type LossPlugin, type Params, type TupleLossPlugin } from './define.js';
 export { PluginError } from './errors.js';
 export { pluginLoss, isPluginLoss, type PluginLoss } from './pluginLoss.js';
-export { BUILTIN_SPEC_HELP, resolveLossSpec, splitLossSpec } from './spec.js';
+export { BUILTIN_SPEC_HELP, isPluginFileSpec, resolveLossSpec, splitLossSpec } from './spec.js';
 export { familyOf, lossLabel, pluginFamily, type LossFamily } from './family.js';

@@ -37,6 +37,19 @@ function looksLikePath(spec: string): boolean {
   return spec.includes('/') || spec.includes('\\') || /\.(c|m)?(t|j)s$/.test(spec);
 }
 
+/**
+ * Whether a `--loss` value names a user's plugin file (`./x.ts[:k=v]`): user code, which the CLI
+ * runs isolated (src/pool/pluginRun.ts); built-ins and `builtin:<name>` are covcheck's own code.
+ * Never throws: a malformed value is reported where it is resolved.
+ */
+export function isPluginFileSpec(raw: string): boolean {
+  try {
+    return looksLikePath(splitLossSpec(raw).spec);
+  } catch {
+    return looksLikePath(raw.trim());
+  }
+}
+
 /** Resolves a `--loss` value to a Loss (a plugin file is loaded, validated and probed). */
 export async function resolveLossSpec(raw: string, cwd: string, flag = '--loss'): Promise<Loss> {
   const { spec, overrides } = splitLossSpec(raw, flag);
