@@ -40,6 +40,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   verify: {
     base: ['verify', '--no-progress', '--jobs', '1'],
     bad: {
+      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
       '--claims': ['C99', ',', ESC],
       '--check': ['no-such-check', '', ESC],
       '--runs': COUNT,
@@ -57,11 +58,16 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   },
   eval: {
     base: ['eval', '--case', 'case.json'],
-    bad: { '--case': ['no-such-file.json', '', ESC, '.'], '--loss': ['no-such-loss', '', ESC, 'nce:tau=abc'] },
+    bad: {
+      '--case': ['no-such-file.json', '', ESC, '.'],
+      '--loss': ['no-such-loss', '', ESC, 'nce:tau=abc'],
+      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+    },
   },
   replay: {
     base: ['replay', '--check', 'C1/fake/pass', '--seed', '1', '--path', '0'],
     bad: {
+      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
       '--check': ['no-such-check', '', ESC],
       '--seed': SEED,
       '--path': ['abc', '-1', '1:x', ESC],
@@ -74,6 +80,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   hunt: {
     base: ['hunt', '--claim', 'C1', '--out', 'corpus', '--no-progress', '--runs', '2'],
     bad: {
+      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
       '--claim': ['C99', '', ESC],
       '--variant': ['no-such-variant', '', ESC],
       '--loss': ['no-such-loss', ESC],
@@ -90,6 +97,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   compare: {
     base: ['compare', '--loss', 'simp', '--no-trends', '--no-progress', '--runs', '1'],
     bad: {
+      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
       '--loss': ['no-such-loss', '', ESC],
       '--runs': COUNT,
       '--seed': SEED,
