@@ -46,10 +46,13 @@ export const OFFICIAL: TrainOptions = {
   opSamples: 500,
 };
 
+/** τ and lr of `--preset large` and of C11/C12's large scale (measured at depth 10: docs/gpu.md). */
+export const LARGE_TRAINING = { tau: 0.01, lr: 0.1 } as const;
+
 export const PRESETS: Readonly<Record<string, TrainOptions>> = {
   official: OFFICIAL,
   readme: { ...OFFICIAL, deltaLower: 0.8, tau: 0.1, epochs: 50 },
-  large: { ...OFFICIAL, depth: 10, hid: 32, batch: 1024, samplesPerEpoch: 1_000_000, engine: 'webgpu', opSamples: 0 },
+  large: { ...OFFICIAL, depth: 10, hid: 32, batch: 1024, samplesPerEpoch: 1_000_000, ...LARGE_TRAINING, engine: 'webgpu', opSamples: 0 },
   simclr: { ...OFFICIAL, loss: 'ntxent', tau: 0.1, inBatch: true, symmetric: true },
 };
 

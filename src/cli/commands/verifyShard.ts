@@ -6,7 +6,7 @@
  * the report exactly as the unsharded run does (a check's result depends only on its id and seed).
  */
 import { join } from 'node:path';
-import type { Check, CheckResult, ClaimRecord } from '../../runner/check.js';
+import type { Check, CheckResult, ClaimRecord, VerifyScale } from '../../runner/check.js';
 import { shardAssignment, type Shard } from '../../pool/shard.js';
 import { writeShardFile, type ShardRun } from '../../pool/shardFile.js';
 import { shardFileName } from '../../pool/merge.js';
@@ -14,7 +14,7 @@ import { shardFileName } from '../../pool/merge.js';
 /** The options of verify that define a run (verify.ts VerifyOptions). */
 interface RunDefinition {
   readonly seed: number;
-  readonly scale: 'ci' | 'full';
+  readonly scale: VerifyScale;
   readonly runs: number | null;
   readonly claims: readonly string[] | null;
   readonly check: string | null;
