@@ -17,19 +17,21 @@ import { RunCache } from '../../src/sweep/runCache.js';
 import type { CacheSource } from '../../src/sweep/provider.js';
 import { C11_CI, makeC11Checks, type C11Config } from './C11.js';
 import { C12_CI, makeC12Checks, type C12Config } from './C12.js';
-import { LARGE_TRAINING } from '../../src/train/presets.js';
+import { PRESETS } from '../../src/train/presets.js';
 
 /** One epoch of the large preset: ⌈1 000 000 / 1 024⌉ steps. */
 export const LARGE_STEPS = Math.ceil(1_000_000 / 1024);
 
+const LARGE = PRESETS.large!;
+
 /**
  * C11 at large scale: CI's design (looks, margins, planning values) on the large network, one epoch
- * at the large preset's temperature and learning rate (presets.ts LARGE_TRAINING, measured in docs/gpu.md).
+ * of `--preset large` (its initialisation, sampler, τ and learning rate: presets.ts, docs/gpu.md).
  */
 export const C11_LARGE: C11Config = {
   ...C11_CI,
-  base: { ...C11_CI.base, depth: 10, hid: 32, batch: 1024, steps: LARGE_STEPS, tau: LARGE_TRAINING.tau, lr: LARGE_TRAINING.lr },
-  losses: [{ label: `official_nce τ${LARGE_TRAINING.tau}`, loss: 'official_nce', tau: LARGE_TRAINING.tau, H: 1 }],
+  base: { ...C11_CI.base, preset: 'large', depth: LARGE.depth, hid: LARGE.hid, batch: LARGE.batch, steps: LARGE_STEPS, tau: LARGE.tau, lr: LARGE.lr, deltaLower: LARGE.deltaLower },
+  losses: [{ label: `official_nce τ${LARGE.tau}`, loss: 'official_nce', tau: LARGE.tau, H: 1 }],
 };
 
 /** C12 at large scale: hid compared at 8 and 32; the trained hid effect still needs full scale's design. */

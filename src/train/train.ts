@@ -10,6 +10,7 @@
  */
 import { parseAugmentation } from '../hltm/augmentation.js';
 import { allocBatch, sampleBatch } from '../hltm/batch.js';
+import { sampleBatchBitsliced } from '../hltm/bitslicedBatch.js';
 import { deriveSeed, Rng } from '../numeric/random.js';
 import { diagnose, type Divergence } from './divergence.js';
 import { sampledNegatives, type TrainOptions } from './options.js';
@@ -117,7 +118,7 @@ function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: num
     const e0 = performance.now();
     let lossSum = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
-      sampleBatch(tree, aug, sampledNegatives(o), o.batch, rng, batch);
+      (o.sampler === 'bitsliced' ? sampleBatchBitsliced : sampleBatch)(tree, aug, sampledNegatives(o), o.batch, rng, batch);
       const { loss } = engine.step(batch);
       step++;
       lossSum += loss;
