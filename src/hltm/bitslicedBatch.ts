@@ -20,7 +20,7 @@
 import { requireInt } from '../errors.js';
 import type { Rng } from '../numeric/random.js';
 import { keptCount, type Augmentation } from './augmentation.js';
-import { allocBatch, type Batch } from './batch.js';
+import { allocBatch, sampleBatch, type Batch } from './batch.js';
 import type { Tree } from './tree.js';
 
 const TWO32 = 4294967296;
@@ -92,6 +92,11 @@ function emitLanes(plan: SlicedPlan, w: Int32Array, lanes: number, out: Float32A
       for (let i = 0; i < n; i++) nodesOut[noff + i] = (w[i]! >>> t) & 1;
     }
   }
+}
+
+/** The batch sampler of TrainOptions.sampler: 'sequential' (default, batch.ts) or 'bitsliced' (this module). */
+export function batchSampler(kind: 'sequential' | 'bitsliced' = 'sequential'): typeof sampleBatch {
+  return kind === 'bitsliced' ? sampleBatchBitsliced : sampleBatch;
 }
 
 /** Samples B tuples (x, x_+, x_1−..x_H−) into `out` (allocated when absent), 32 at a time, and returns it. */
