@@ -17,10 +17,9 @@
  * Shapes and the kept prefix x_0 = nodes[0..m) as in batch.ts; the last group of a batch whose B is
  * not a multiple of 32 uses its first B mod 32 lanes.
  */
-import { requireInt } from '../errors.js';
 import type { Rng } from '../numeric/random.js';
 import { keptCount, type Augmentation } from './augmentation.js';
-import { allocBatch, sampleBatch, type Batch } from './batch.js';
+import { batchFor, planOf, sampleBatch, type Batch } from './batch.js';
 import type { Tree } from './tree.js';
 
 const TWO32 = 4294967296;
@@ -43,7 +42,7 @@ export function bern32(rng: Rng, t: number): number {
 interface SlicedPlan {
   readonly n: number;
   readonly parent: Int32Array;
-  /** flipThr[0] = round(p_0·2^32) (z_0 = 1 iff below); flipThr[ν] = 2^32 − round((1+ρ)/2·2^32) (z_ν ≠ z_parent iff below). */
+  /** thr[0] = round(p_0·2^32) (z_0 = 1 iff below); thr[ν] = 2^32 − round((1+ρ)/2·2^32) (z_ν ≠ z_parent iff below). */
   readonly thr: Float64Array;
   readonly leaves: Int32Array;
   readonly internal: Int32Array;
@@ -53,18 +52,13 @@ interface SlicedPlan {
 
 const plans = new WeakMap<Tree, SlicedPlan>();
 
-function planOf(tree: Tree): SlicedPlan {
+/** batch.ts's plan, its copy thresholds turned into flip thresholds, with word-sized scratch. */
+function slicedPlanOf(tree: Tree): SlicedPlan {
   let p = plans.get(tree);
   if (p) return p;
-  const n = tree.nodes.length;
-  const parent = new Int32Array(n);
-  const thr = new Float64Array(n);
-  thr[0] = Math.round(tree.rootPrior * TWO32);
-  for (let i = 1; i < n; i++) {
-    parent[i] = tree.nodes[i]!.parent;
-    thr[i] = TWO32 - Math.round(((1 + tree.nodes[i]!.polarity) / 2) * TWO32);
-  }
-  p = { n, parent, thr, leaves: Int32Array.from(tree.leaves), internal: Int32Array.from(tree.internal), base: new Int32Array(n), view: new Int32Array(n) };
+  const seq = planOf(tree);
+  const thr = seq.thr.map((t, i) => (i === 0 ? t : TWO32 - t));
+  p = { n: seq.n, parent: seq.parent, thr, leaves: seq.leaves, internal: seq.internal, base: new Int32Array(seq.n), view: new Int32Array(seq.n) };
   plans.set(tree, p);
   return p;
 }
@@ -101,13 +95,8 @@ export function batchSampler(kind: 'sequential' | 'bitsliced' = 'sequential'): t
 
 /** Samples B tuples (x, x_+, x_1−..x_H−) into `out` (allocated when absent), 32 at a time, and returns it. */
 export function sampleBatchBitsliced(tree: Tree, a: Augmentation, H: number, B: number, rng: Rng, out?: Batch): Batch {
-  requireInt('H', H, 0);
-  requireInt('B', B, 1);
-  const plan = planOf(tree);
-  const batch = out ?? allocBatch(tree, H, B);
-  if (batch.B !== B || batch.H !== H || batch.anchor.length !== B * plan.leaves.length) {
-    throw new RangeError(`sampleBatchBitsliced: out was allocated for B=${batch.B}, H=${batch.H} and another tree`);
-  }
+  const plan = slicedPlanOf(tree);
+  const batch = batchFor(tree, H, B, out, 'sampleBatchBitsliced');
   const { n, base, view, leaves, internal } = plan;
   const nI = internal.length;
   const m = keptCount(tree, a);
