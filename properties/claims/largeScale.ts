@@ -65,14 +65,15 @@ export function largeScaleOffer(engine: EngineName = 'webgpu'): { readonly offer
 
 /** A check that answers `skipped`, with the reason, where the engine has no adapter, and otherwise runs at `full`. */
 function offeredOnly(check: CustomCheck, engine: EngineName): CustomCheck {
+  const variant = `large: ${check.variant.replace(/^CI: /, '')}`;
   return {
     ...check,
-    variant: `large: ${check.variant.replace(/^CI: /, '')}`,
+    variant,
     async run(options: RunOptions): Promise<Omit<CheckResult, 'ms'>> {
       const offer = largeScaleOffer(engine);
       if (offer.offered) return check.run({ ...options, scale: 'full' });
       const message = `skipped: the large scale needs a WebGPU adapter (a GPU, or lavapipe: scripts/gpu/setup-lavapipe.sh); none here: ${offer.reason}`;
-      return { check: check.id, claim: check.claim, verdict: 'skipped', expect: check.expect, arithmetic: check.arithmetic, variant: check.variant, cases: 0, worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN }, seed: options.seed, statistic: { unavailable: offer.reason }, message };
+      return { check: check.id, claim: check.claim, verdict: 'skipped', expect: check.expect, arithmetic: check.arithmetic, variant, cases: 0, worst: { ratio: Number.NaN, error: Number.NaN, tolerance: Number.NaN }, seed: options.seed, statistic: { unavailable: offer.reason }, message };
     },
   };
 }
