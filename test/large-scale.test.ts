@@ -68,7 +68,7 @@ describe('verify --scale large: bad flags', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(flag);
     expect(r.out).toBe('');
-  });
+  }, 300_000); // --scale huge loads the claim registry first (slow on a loaded machine)
 });
 
 /** verify --scale large through the real CLI, the registry's large checks shrunk to TINY. */

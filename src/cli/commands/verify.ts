@@ -99,12 +99,13 @@ export function register(program: Command, ctx: CliContext): void {
       const jobs = parseJobs(raw.jobs);
       const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
       if (shard && !raw.report) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
+      const largeEngine = await largeScaleEngine(raw); // before the registry loads: flags and the adapter
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const corpus: Check[] = [];
       if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) corpus.push(...corpusChecks(dir, ctx.cwd));
       const withLoss = raw.loss === undefined ? [] : await specLossChecks(raw.loss, ctx.cwd, registry.lossChecks);
-      const large = await largeScalePlan(raw, registry);
+      const large = largeEngine === undefined ? null : await largeScalePlan(largeEngine, registry);
       const plan: Plan = large ?? { claims: registry.claims, checks: [...corpus, ...registry.checks, ...withLoss] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
       const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
@@ -114,20 +115,25 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 /**
- * `--scale large` (docs/gpu.md): only the registry's large-scale checks (C11, C12 at `--preset large`
- * size), on `--engine` (default webgpu; each check says `skipped`, with the reason, where no adapter
- * is found). An `--engine webgpu` named explicitly must work: without Dawn or an adapter, exit 2
- * with the install and driver instructions. null: not the large scale.
+ * `--scale large` (docs/gpu.md): the engine of its checks (null: webgpu where an adapter is found,
+ * else each check says `skipped` with the reason), or undefined for another scale. An `--engine
+ * webgpu` named explicitly must work: without Dawn or an adapter, exit 2 with the install and
+ * driver instructions.
  */
-async function largeScalePlan(raw: { scale: string; engine?: string; shard?: string; loss?: string }, registry: Registry): Promise<Plan | null> {
+async function largeScaleEngine(raw: { scale: string; engine?: string; shard?: string; loss?: string }): Promise<EngineName | null | undefined> {
   if (raw.scale !== 'large') {
     if (raw.engine !== undefined) throw new InputError('--engine', 'chooses the training engine of --scale large only');
-    return null;
+    return undefined;
   }
   if (raw.shard !== undefined) throw new InputError('--shard', '--scale large is not sharded (its checks share their training runs)');
   if (raw.loss !== undefined) throw new InputError('--loss', '--scale large runs C11 and C12 only');
   const engine = raw.engine === undefined ? null : parseChoice<EngineName>('--engine', raw.engine, [...ENGINE_NAMES]);
   if (engine === 'webgpu') (await import('../../engines/webgpu/device.js')).webgpuAdapter(); // InputError naming --engine
+  return engine;
+}
+
+/** `--scale large`: only the registry's large-scale checks (C11, C12 at `--preset large` size) and their claims. */
+async function largeScalePlan(engine: EngineName | null, registry: Registry): Promise<Plan> {
   if (!registry.largeChecks) throw new InputError('--scale', 'this registry has no large-scale checks');
   const checks = await registry.largeChecks(engine);
   const ids = new Set(checks.map((c) => c.claim));
