@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { Rng } from '../src/numeric/random.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
-import { allocBatch, sampleBatch } from '../src/hltm/batch.js';
+import { allocBatch } from '../src/hltm/batch.js';
+import { batchSampler } from '../src/hltm/bitslicedBatch.js';
 
 export interface SamplerBenchOptions {
   readonly depth?: number;
@@ -18,11 +19,14 @@ export interface SamplerBenchOptions {
   readonly B?: number;
   /** Minimum measuring time in milliseconds (after a warm-up of the same length / 4). */
   readonly ms?: number;
+  /** 'sequential' (batch.ts, default) or 'bitsliced' (bitslicedBatch.ts). */
+  readonly sampler?: 'sequential' | 'bitsliced';
 }
 
 /** Triples per second of `sampleBatch` (best of the measured rounds). */
 export function benchSampler(options: SamplerBenchOptions = {}): number {
   const { depth = 5, children = 2, augmentation = 'root', H = 1, B = 128, ms = 500 } = options;
+  const sampleBatch = batchSampler(options.sampler);
   const rng = new Rng(1);
   const tree = completeTree(depth, children, (name) => (name.length % 2 === 0 ? 0.8 : -0.9));
   const aug = parseAugmentation(augmentation);

@@ -41,6 +41,11 @@ const hunted = hunt(HUNT_TARGETS.find((t) => t.id === 'C1/tanh')!, { seed: 42, s
 rows.push({ what: `hunt C1/tanh (ci), search + shrink${hunted.shrunk ? '' : ' (found nothing!)'}`, value: (performance.now() - huntStart) / 1000, unit: 's', target: '< 30' });
 const sampler = benchSampler();
 rows.push({ what: 'HLTM batch sampler (depth 5, root, B 128)', value: sampler, unit: 'triples/s' });
+// Issue 11: the large preset's batches (depth 10, 2 047 nodes, B 1 024), sequential and bit-sliced.
+const largeSeq = benchSampler({ depth: 10, B: 1024, ms: 1500 });
+rows.push({ what: 'HLTM batch sampler, large tree (depth 10, root, B 1024), sequential', value: largeSeq, unit: 'triples/s' });
+const largeBits = benchSampler({ depth: 10, B: 1024, ms: 1500, sampler: 'bitsliced' });
+rows.push({ what: 'HLTM batch sampler, large tree, bit-sliced (--preset large)', value: largeBits, unit: 'triples/s', target: '> 1e5 (1 M triples in < 10 s)', baseline: { name: 'sequential', ratio: largeBits / largeSeq } });
 
 try {
   const trainModule = './train.js'; // optional: the training engine's benchmark

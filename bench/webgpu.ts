@@ -10,6 +10,7 @@
  *     (what bounds the end-to-end rate when the device is fast).
  */
 import { allocBatch, sampleBatch } from '../src/hltm/batch.js';
+import { batchSampler } from '../src/hltm/bitslicedBatch.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { batchLoss, type Batch } from '../src/network/batchGradient.js';
 import { forward } from '../src/network/forward.js';
@@ -103,8 +104,9 @@ export async function presetRate(preset: string, engine: TrainOptions['engine'],
     const aug = parseAugmentation(o.augmentation);
     const rng = new Rng(deriveSeed(o.seed, 'train'));
     const batch = allocBatch(setup.tree, o.negatives, o.batch);
+    const sample = batchSampler(o.sampler); // the preset's (large: bit-sliced), as train() samples
     const one = (first: boolean) => {
-      if (mode !== 'device' || first) sampleBatch(setup.tree, aug, o.negatives, o.batch, rng, batch);
+      if (mode !== 'device' || first) sample(setup.tree, aug, o.negatives, o.batch, rng, batch);
       if (mode !== 'sampler') setup.engine.step(batch);
     };
     one(true);

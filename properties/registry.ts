@@ -33,4 +33,9 @@ export const CHECKS: readonly Check[] = [...MODULES.flatMap((m) => m.checks), ..
   .sort((a, b) => Number(a.claim.slice(1)) - Number(b.claim.slice(1)));
 
 /** The registry the CLI and the public API serve (src/runner/registry.ts). */
-export const registry: Registry = { claims: CLAIMS, checks: CHECKS, lossChecks };
+export const registry: Registry = {
+  claims: CLAIMS,
+  checks: CHECKS,
+  lossChecks,
+  largeChecks: async (engine) => (await import('./claims/largeScale.js')).largeScaleChecks({ engine }),
+};

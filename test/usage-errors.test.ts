@@ -52,6 +52,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
       '--shard': ['abc', '0/2', '3/2', '-1/2', '', ESC],
       '--backend': WORD,
       '--table': WORD,
+      '--engine': WORD,
       '--impl': ['', ESC],
       '--impl-timeout': COUNT,
     },

@@ -13,7 +13,8 @@
  *      (properties/claims/largeScale.ts), N seeds each, verdicts as `covcheck verify` gives them.
  * Options: --out DIR (default $OUT or ./gpu-results), --preset NAME (default large), --quick (the
  * official preset, 2 steps, no epoch: tests the path on lavapipe in a minute),
- * --steps N (webgpu steps timed in phase 3, default 50), --claims LIST, --seeds N (default 10).
+ * --steps N (webgpu steps timed in phase 3, default 50), --no-epoch (skip phase 4: the large phases on
+ * lavapipe in minutes), --claims LIST, --seeds N (default 10).
  * Exit 0 when every accuracy ratio is ≤ 1 (and every claim that ran passed), 1 otherwise, 2 on bad usage.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -32,12 +33,13 @@ const value = (name: string): string | undefined => {
 };
 const out = resolve(value('--out') ?? process.env.OUT ?? 'gpu-results');
 const quick = flag('--quick');
+const epoch = !quick && !flag('--no-epoch');
 const preset = value('--preset') ?? (quick ? 'official' : 'large');
 const steps = Number(value('--steps') ?? (quick ? 2 : 50));
 const claims = (value('--claims') ?? '').split(',').filter((s) => s.length > 0);
 const seeds = Number(value('--seeds') ?? 10);
 if (!Number.isInteger(steps) || steps < 1 || !Number.isInteger(seeds) || seeds < 2 || claims.some((c) => !['a', 'b', 'c', 'd'].includes(c))) {
-  console.error('usage: main.ts [--out DIR] [--preset NAME] [--quick] [--steps N>=1] [--claims a,b,c,d] [--seeds N>=2]');
+  console.error('usage: main.ts [--out DIR] [--preset NAME] [--quick] [--steps N>=1] [--no-epoch] [--claims a,b,c,d] [--seeds N>=2]');
   process.exit(2);
 }
 mkdirSync(out, { recursive: true });
@@ -84,7 +86,7 @@ if (adapter) {
     const sampler = await presetRate(preset, 'f32', Math.max(2, Math.min(steps, 20)), 'sampler');
     return { unit: 'triples/s', f32OneCore: f32, webgpu, webgpuDeviceOnly: device, samplerOnly: sampler, speedupOverF32: webgpu / f32, deviceOnlyHostMsPerStep: parts };
   });
-  if (!quick) {
+  if (epoch) {
     await phase(`epoch ${preset}`, async () => {
       const r = await train({ preset, epochs: 1, engine: 'webgpu' });
       const e = r.epochs[r.epochs.length - 1]!;

@@ -20,7 +20,9 @@ mkdir -p "$out"
 [ -f "$out/.gitignore" ] || printf '*\n' > "$out/.gitignore"
 cache="$root/.cache/gpu-pack"
 mkdir -p "$cache"
-stage="$out/stage"
+# The staging folder lives in .cache: .gpu-pack/ holds the archive only, so a device run can carry it whole.
+stage="$cache/stage"
+rm -rf "$out/stage"
 rm -rf "$stage" && mkdir -p "$stage/node/bin" "$stage/app/bin" "$stage/node_modules/webgpu/dist/linux-x64" "$stage/lib"
 log() { printf '[gpu-pack] %s\n' "$*"; }
 

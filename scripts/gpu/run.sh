@@ -23,7 +23,12 @@ if [ -x "$here/node/bin/node" ] && [ -f "$here/app/bin/main.js" ]; then
   work="$here" # already unpacked (run.sh inside the pack)
 else
   [ -f "$pack" ] || { log "no pack at $pack (scripts/gpu/pack.sh makes it)"; exit 3; }
-  work="${COVCHECK_GPU_WORK:-$(mktemp -d)}"
+  if [ -n "${COVCHECK_GPU_WORK:-}" ]; then
+    work="$COVCHECK_GPU_WORK"
+  else
+    work="$(mktemp -d)"
+    trap 'rm -rf "$work"' EXIT # our own temporary folder only
+  fi
   mkdir -p "$work"
   log "unpacking $pack into $work"
   tar -xzf "$pack" -C "$work" || { log "cannot unpack $pack"; exit 3; }

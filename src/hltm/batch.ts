@@ -28,7 +28,8 @@ export interface Batch {
 
 const TWO32 = 4294967296;
 
-interface Plan {
+/** A tree's sampling plan (parents, thresholds, leaf and latent indices), cached per tree; bitslicedBatch.ts reads it too. */
+export interface Plan {
   readonly n: number;
   readonly parent: Int32Array;
   /** thr[0] = round(p_0·2^32) (z_0 = 1 iff u < thr[0]); thr[ν] = round((1+ρ)/2·2^32) (copy iff u < thr). */
@@ -42,7 +43,7 @@ interface Plan {
 
 const plans = new WeakMap<Tree, Plan>();
 
-function planOf(tree: Tree): Plan {
+export function planOf(tree: Tree): Plan {
   let p = plans.get(tree);
   if (p) return p;
   const n = tree.nodes.length;
@@ -99,15 +100,21 @@ function emit(plan: Plan, rng: Rng, nodes: Uint8Array, flipThr: number, out: Flo
   }
 }
 
-/** Samples B tuples (x, x_+, x_1−..x_H−) into `out` (allocated when absent) and returns it. */
-export function sampleBatch(tree: Tree, a: Augmentation, H: number, B: number, rng: Rng, out?: Batch): Batch {
+/** `out` checked against H, B and the tree (allocated when absent): the batch a sampler `who` fills. */
+export function batchFor(tree: Tree, H: number, B: number, out: Batch | undefined, who: string): Batch {
   requireInt('H', H, 0);
   requireInt('B', B, 1);
-  const plan = planOf(tree);
   const batch = out ?? allocBatch(tree, H, B);
-  if (batch.B !== B || batch.H !== H || batch.anchor.length !== B * plan.leaves.length) {
-    throw new RangeError(`sampleBatch: out was allocated for B=${batch.B}, H=${batch.H} and another tree`);
+  if (batch.B !== B || batch.H !== H || batch.anchor.length !== B * tree.leaves.length) {
+    throw new RangeError(`${who}: out was allocated for B=${batch.B}, H=${batch.H} and another tree`);
   }
+  return batch;
+}
+
+/** Samples B tuples (x, x_+, x_1−..x_H−) into `out` (allocated when absent) and returns it. */
+export function sampleBatch(tree: Tree, a: Augmentation, H: number, B: number, rng: Rng, out?: Batch): Batch {
+  const plan = planOf(tree);
+  const batch = batchFor(tree, H, B, out, 'sampleBatch');
   const n = plan.n;
   const L = plan.leaves.length;
   const nI = plan.internal.length;

@@ -4,7 +4,7 @@
  * report.json holds no timestamps or durations, so the same seed gives byte-identical files;
  * durations go to timing.json.
  */
-import type { Check, CheckResult, Scale, Verdict } from '../runner/check.js';
+import { checkScale, type Check, type CheckResult, type Scale, type Verdict } from '../runner/check.js';
 import { jsonSafe, reportJson } from './json.js';
 import { junitXml } from './junit.js';
 import { verifyMarkdown } from './markdown.js';
@@ -53,12 +53,12 @@ export function buildVerifyReport(
               check: r.check,
               seed: cx.seed,
               path: cx.path,
-              scale: info.scale,
+              scale: checkScale(info.scale),
               ...(check?.lossSpec !== undefined ? { loss: check.lossSpec } : {}),
               value: jsonSafe(cx.value),
               measurement: cx.measurement,
               shrinks: cx.shrinks,
-              replay: replayCommand(r.check, cx.seed, cx.path, info.scale, check?.lossSpec),
+              replay: replayCommand(r.check, cx.seed, cx.path, checkScale(info.scale), check?.lossSpec),
             },
           }
         : {}),

@@ -2,7 +2,7 @@
  * The shape of report.json of `covcheck verify` (one data object; report.md, junit.xml and the
  * replay files are derived from it by report/verify.ts and report/markdown.ts).
  */
-import type { ClaimRecord, Measurement, Scale, Verdict } from '../runner/check.js';
+import type { ClaimRecord, Measurement, Scale, Verdict, VerifyScale } from '../runner/check.js';
 
 /** What a replay file holds: enough for `covcheck replay FILE`. */
 export interface ReplayData {
@@ -46,7 +46,7 @@ export interface VerifyReport {
   readonly node: string;
   readonly backend: string;
   readonly seed: number;
-  readonly scale: Scale;
+  readonly scale: VerifyScale;
   /** --runs override, null if each check used its own count. */
   readonly runs: number | null;
   readonly filters: { readonly claims: readonly string[] | null; readonly check: string | null };

@@ -9,6 +9,16 @@ export type ClaimId = `C${number}`;
 export type ClaimKind = 'exact' | 'expectation' | 'statistical';
 export type Scale = 'ci' | 'full';
 /**
+ * verify's `--scale`: a Scale of the checks, or `large`: C11 and C12 at the size of `--preset large`
+ * (properties/claims/largeScale.ts, docs/gpu.md), whose checks run with their `full` configuration.
+ */
+export type VerifyScale = Scale | 'large';
+
+/** The Scale the checks of a verify scale run at (`large` → `full`). */
+export function checkScale(s: VerifyScale): Scale {
+  return s === 'large' ? 'full' : s;
+}
+/**
  * `skipped`: the check cannot run at this scale (a stated reason in the message, e.g. decided only
  * at full scale); it is neither a pass nor a fail, and reports and vitest show it as skipped.
  */

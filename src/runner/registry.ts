@@ -7,6 +7,7 @@
  */
 import type { Check, ClaimRecord } from './check.js';
 import type { LossFamily } from '../losses/plugin/index.js';
+import type { EngineName } from '../engines/engine.js';
 
 export interface Registry {
   /** Claim records (docs/theory.md §2), ordered by id. */
@@ -19,6 +20,12 @@ export interface Registry {
    * large-τ limit and τ-trend checks. (`verify --loss`, `compare`.)
    */
   lossChecks(family: LossFamily, o?: { runs?: number; trends?: boolean }): Check[];
+  /**
+   * The checks of `verify --scale large` (C11, C12 at the size of `--preset large`, docs/gpu.md),
+   * trained on `engine` (null: webgpu). Where that engine has no adapter they answer `skipped`
+   * with the reason. Loaded only when asked for (it names the GPU engine).
+   */
+  largeChecks?(engine: EngineName | null): Promise<Check[]>;
 }
 
 /** Loads the registry (a dynamic import in the composition root). */

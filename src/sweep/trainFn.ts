@@ -34,7 +34,7 @@ export interface TrainSetting {
   /** Evaluation samples of the correlation metric (fresh, drawn once per seed). */
   readonly evalSamples: number;
   /** The engine's preset the rest is taken from (bias, normalisation, initialisation). */
-  readonly preset: 'official' | 'readme';
+  readonly preset: 'official' | 'readme' | 'large';
   /**
    * Evaluations during training (default 1: only at the end). With more, a run that blows up
    * keeps its last finite evaluation (L_simp). `steps` must be a multiple of it.

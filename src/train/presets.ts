@@ -7,6 +7,10 @@
  *  - readme: the official README's example: the same with δ_lower 0.8, τ 0.1, 50 epochs.
  *  - large (docs/gpu.md): depth 10 (1 024 leaves), hid 32, batch 1 024, 1 M triples per epoch, on the
  *    WebGPU engine; no operator estimate (its float64 Jacobians would take minutes per evaluation).
+ *    Initialisation `gaussian` (zero biases, W ~ N(0, 1/fan-in)): with PyTorch's default the biases
+ *    drown the input's signal after 10 levels (the signal shrinks ≈ √6 per level, the biases do
+ *    not), the loss sits at −σ(0) = −0.5 and nothing learns, at lr 0.1 or 1 (measured, docs/gpu.md).
+ *    Batches from the bit-sliced sampler (hltm/bitslicedBatch.ts, ≈ 3× faster at this size).
  *  - simclr: the official tree and protocol trained as SimCLR trains: NT-Xent (ntxent, on cosine
  *    similarities, τ 0.1) with in-batch negatives (H = 2B − 2 = 254), symmetric, output
  *    normalisation. NT-Xent rather than symmetric in-batch nce: it is what SimCLR code computes
@@ -49,7 +53,7 @@ export const OFFICIAL: TrainOptions = {
 export const PRESETS: Readonly<Record<string, TrainOptions>> = {
   official: OFFICIAL,
   readme: { ...OFFICIAL, deltaLower: 0.8, tau: 0.1, epochs: 50 },
-  large: { ...OFFICIAL, depth: 10, hid: 32, batch: 1024, samplesPerEpoch: 1_000_000, engine: 'webgpu', opSamples: 0 },
+  large: { ...OFFICIAL, depth: 10, hid: 32, batch: 1024, samplesPerEpoch: 1_000_000, init: 'gaussian', sampler: 'bitsliced', engine: 'webgpu', opSamples: 0 },
   simclr: { ...OFFICIAL, loss: 'ntxent', tau: 0.1, inBatch: true, symmetric: true },
 };
 

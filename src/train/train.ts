@@ -9,7 +9,8 @@
  * Same options (seed, engine, backend) → the same curve, bit for bit.
  */
 import { parseAugmentation } from '../hltm/augmentation.js';
-import { allocBatch, sampleBatch } from '../hltm/batch.js';
+import { allocBatch } from '../hltm/batch.js';
+import { batchSampler } from '../hltm/bitslicedBatch.js';
 import { deriveSeed, Rng } from '../numeric/random.js';
 import { diagnose, type Divergence } from './divergence.js';
 import { sampledNegatives, type TrainOptions } from './options.js';
@@ -112,6 +113,7 @@ function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: num
     wallSeconds: (performance.now() - t0) / 1000,
   });
   record(0, 0, null, 0);
+  const sampleBatch = batchSampler(o.sampler);
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const e0 = performance.now();

@@ -5,11 +5,12 @@
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { Check, CheckResult, ClaimRecord, Scale } from '../../runner/check.js';
+import { checkScale, type Check, type CheckResult, type ClaimRecord, type VerifyScale } from '../../runner/check.js';
 import { runCheck, thrownResult } from '../../runner/run.js';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 import { selectChecks, type Registry } from '../../runner/registry.js';
+import { ENGINE_NAMES, type EngineName } from '../../engines/engine.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { LINE_MAX, TABLE_MODES, verdictTable, type TableMode } from '../verdictTable.js';
@@ -46,7 +47,7 @@ export interface VerifyOptions {
   readonly check: string | null;
   readonly runs: number | null;
   readonly seed: number;
-  readonly scale: Scale;
+  readonly scale: VerifyScale;
   /** Absolute report directory, or null for --no-report. */
   readonly reportDir: string | null;
   readonly json: boolean;
@@ -87,7 +88,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--check <substring>', 'only checks whose id contains this text')
     .option('--runs <n>', "cases per property check (default: each check's own count for the scale)")
     .option('--seed <n>', 'base seed; each check gets deriveSeed(seed, check id)', '42')
-    .option('--scale <scale>', 'ci or full', 'ci')
+    .option('--scale <scale>', 'ci, full, or large (C11 and C12 at --preset large size, on a GPU: docs/gpu.md)', 'ci')
+    .option('--engine <name>', 'with --scale large: the training engine (default webgpu where an adapter is found; f32: hours per run)')
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/verify (a link to the newest run) are written', 'reports')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
@@ -103,18 +105,20 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(implFlags.timeout())
     .addOption(pluginFlags.timeout())
     .addOption(pluginFlags.memory())
-    .action(async (raw: RawOptions & ImplRaw & PluginRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string }) => {
+    .action(async (raw: RawOptions & ImplRaw & PluginRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string; engine?: string }) => {
       if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
       const jobs = parseJobs(raw.jobs);
       const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
       if (shard && !raw.report) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
+      const largeEngine = await largeScaleEngine(raw); // before the registry loads: flags and the adapter
       await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const limits = parsePluginLimits(raw);
       const corpus: IsolatedCorpus[] = [];
       if (raw.corpus) for (const dir of ctx.corpusDirs ?? []) corpus.push(isolateCorpus(corpusChecks(dir, ctx.cwd), dir, ctx.cwd, limits));
       const loss = raw.loss === undefined ? null : await commandLossChecks(raw.loss, ctx, registry.lossChecks, limits);
-      const plan: Plan = { claims: registry.claims, checks: [...corpus.flatMap((c) => c.checks), ...registry.checks, ...(loss?.checks ?? [])] };
+      const large = largeEngine === undefined ? null : await largeScalePlan(largeEngine, registry);
+      const plan: Plan = large ?? { claims: registry.claims, checks: [...corpus.flatMap((c) => c.checks), ...registry.checks, ...(loss?.checks ?? [])] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
       const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
       const options = parseVerifyOptions(raw, plan, ctx.cwd);
@@ -136,14 +140,40 @@ async function runPluginsFirst(o: VerifyOptions, plan: Plan, shard: Shard | unde
   for (const c of corpus) await c.prepare(selected, (check) => taskSeed(o.seed, check.id));
   if (loss === null) return;
   const mine = new Set(loss.checks.map((c) => c.id));
-  const run = { scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) };
+  const run = { scale: checkScale(o.scale), ...(o.runs !== null ? { numRuns: o.runs } : {}) };
   await loss.runAll(selected.filter((c) => mine.has(c.id)).map((c) => ({ id: c.id, options: { ...run, seed: taskSeed(o.seed, c.id), baseSeed: o.seed } })));
+}
+
+/**
+ * `--scale large` (docs/gpu.md): the engine of its checks (null: webgpu where an adapter is found,
+ * else each check says `skipped` with the reason), or undefined for another scale. An `--engine
+ * webgpu` named explicitly must work: without Dawn or an adapter, exit 2 with the install and
+ * driver instructions.
+ */
+async function largeScaleEngine(raw: { scale: string; engine?: string; shard?: string; loss?: string }): Promise<EngineName | null | undefined> {
+  if (raw.scale !== 'large') {
+    if (raw.engine !== undefined) throw new InputError('--engine', 'chooses the training engine of --scale large only');
+    return undefined;
+  }
+  if (raw.shard !== undefined) throw new InputError('--shard', '--scale large is not sharded (its checks share their training runs)');
+  if (raw.loss !== undefined) throw new InputError('--loss', '--scale large runs C11 and C12 only');
+  const engine = raw.engine === undefined ? null : parseChoice<EngineName>('--engine', raw.engine, [...ENGINE_NAMES]);
+  if (engine === 'webgpu') (await import('../../engines/webgpu/device.js')).webgpuAdapter(); // InputError naming --engine
+  return engine;
+}
+
+/** `--scale large`: only the registry's large-scale checks (C11, C12 at `--preset large` size) and their claims. */
+async function largeScalePlan(engine: EngineName | null, registry: Registry): Promise<Plan> {
+  if (!registry.largeChecks) throw new InputError('--scale', 'this registry has no large-scale checks');
+  const checks = await registry.largeChecks(engine);
+  const ids = new Set(checks.map((c) => c.claim));
+  return { claims: registry.claims.filter((c) => ids.has(c.id)), checks };
 }
 
 /** Validates raw option strings; throws InputError naming the flag. */
 export function parseVerifyOptions(raw: RawOptions, plan: Plan, cwd: string): VerifyOptions {
   const seed = parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX);
-  const scale = parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
+  const scale = parseChoice<VerifyScale>('--scale', raw.scale, ['ci', 'full', 'large']);
   const runs = raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000_000);
   let claims: string[] | null = null;
   if (raw.claims !== undefined) {
@@ -219,7 +249,7 @@ export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, p
     const results = await runChecks(selected, {
       ...pool,
       baseSeed: o.seed,
-      run: { scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}) },
+      run: { scale: checkScale(o.scale), ...(o.runs !== null ? { numRuns: o.runs } : {}) },
       runHere: runOne,
       failed: failedResult,
       onProgress: (done, id) => progress.update(done, id),

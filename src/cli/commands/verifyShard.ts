@@ -9,7 +9,7 @@
  * unsharded run does (a check's result depends only on its id, its seed and its runs).
  */
 import { join } from 'node:path';
-import type { Check, CheckResult, ClaimRecord, RunOptions } from '../../runner/check.js';
+import { checkScale, type Check, type CheckResult, type ClaimRecord, type RunOptions, type VerifyScale } from '../../runner/check.js';
 import { shardAssignment, type Shard } from '../../pool/shard.js';
 import { SHARD_FORMAT, SHARD_FORMAT_VERSION, writeShardFile, type ShardRun, type StoredOutcome } from '../../pool/shardFile.js';
 import { shardFileName } from '../../pool/merge.js';
@@ -20,7 +20,7 @@ import type { PlannedRun } from '../../sweep/trainingPlan.js';
 /** The options of verify that define a run (verify.ts VerifyOptions). */
 interface RunDefinition {
   readonly seed: number;
-  readonly scale: 'ci' | 'full';
+  readonly scale: VerifyScale;
   readonly runs: number | null;
   readonly claims: readonly string[] | null;
   readonly check: string | null;
@@ -34,7 +34,7 @@ const STATISTICAL_COST = 50;
 
 /** The RunOptions a check of this run gets (as runChecks gives them). */
 export function checkRunOptions(o: Pick<RunDefinition, 'seed' | 'scale' | 'runs'>, check: Check): RunOptions {
-  return { scale: o.scale, ...(o.runs !== null ? { numRuns: o.runs } : {}), seed: taskSeed(o.seed, check.id), baseSeed: o.seed };
+  return { scale: checkScale(o.scale), ...(o.runs !== null ? { numRuns: o.runs } : {}), seed: taskSeed(o.seed, check.id), baseSeed: o.seed };
 }
 
 /** The whole run's tasks and this slice's share of them. */
