@@ -24,11 +24,11 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('verify --impl', { timeout: 120_000 }, () => {
-  it('the TF.js example passes agreement, C2, C3 (exact enumeration) and C6 (distances)', async () => {
+  it('the TF.js example passes agreement, C2, C3 and C7 (exact enumeration) and C6 (distances)', async () => {
     const r = await cli('verify', '--impl', tfjs(), '--runs', '1');
     expect(r.err).toBe('');
     expect(r.code, r.out).toBe(0);
-    for (const id of ['impl/agreement', 'impl/C2-derivative', 'impl/C2-connection', 'impl/C3-expectation', 'impl/C6-weights', 'impl/C6-balance']) expect(r.out).toMatch(new RegExp(`pass +${id}`));
+    for (const id of ['impl/agreement', 'impl/C2-derivative', 'impl/C2-connection', 'impl/C3-expectation', 'impl/C7-pairwise', 'impl/C6-weights', 'impl/C6-balance']) expect(r.out).toMatch(new RegExp(`pass +${id}`));
   });
 
   for (const bug of ['detach-negative', 'half-grad']) {
@@ -38,6 +38,7 @@ describe('verify --impl', { timeout: 120_000 }, () => {
       expect(r.out).toMatch(/fail +impl\/C2-derivative/);
       expect(r.out).toMatch(/fail +impl\/C2-connection/);
       expect(r.out).toMatch(/fail +impl\/C3-expectation/);
+      expect(r.out).toMatch(/fail +impl\/C7-pairwise/);
       expect(r.out).toContain(`FAIL impl/C2-derivative (C2) on tfjs-example (bug: ${bug})`);
       const saved = readdirSync(join(r.dir, 'reports', 'impl'));
       expect(saved).toContain(`tfjs-example-bug-${bug}--impl-C2-derivative.case.json`);

@@ -10,6 +10,8 @@
  *   impl/C6-balance     β_+ + Σβ_k = 0 per anchor for the balanced losses;
  *   impl/C3-expectation the exact expected gradient of L_simp on a depth-2 binary tree, every tuple
  *                       a grad request, against the covariance-operator forms (expectation.ts);
+ *   impl/C7-pairwise    every announced loss's exact expected gradient against −2·OP^ξ·w + θ, ξ from
+ *                       the β it answers (pairwiseExpectation.ts);
  * then closes it. A check fails when any case fails (the first failing case is kept); `skipped`
  * cases (a gate flips on the stencil) count neither way; no passing case at all is `inconclusive`.
  * Any ImplError (a fault) propagates: exit 2 with its message.
@@ -25,6 +27,7 @@ import { connectionFormOfOwnOutputs } from './connectionForm.js';
 import { caseActivation, generateImplCase, generateInBatchCase } from './generateCase.js';
 import { expectedGradientThroughImpl } from './expectation.js';
 import { lossWeightsThroughDistances } from './lossWeights.js';
+import { pairwiseBetaSource, pairwiseFormThroughImpl } from './pairwiseExpectation.js';
 import type { ImplMeasurement } from './measurement.js';
 
 export type ImplVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
@@ -116,6 +119,22 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
       c3.add(e.case, e.measurement);
       c3Note = `exact enumeration of a depth-2 binary tree: ${e.requests} grad requests in ${(e.ms / 1000).toFixed(2)} s`;
     }
+    const c7 = new Tally();
+    const c7Notes: string[] = [];
+    const homogeneous = ['relu', 'leaky_relu', 'linear'].includes(caseActivation(h).split(':')[0]!);
+    if (!o.cases && homogeneous) {
+      for (const loss of h.supports.losses) {
+        if (loss === 'ntxent') continue; // in-batch only; its C7 form does not apply (docs/theory.md §4)
+        if (pairwiseBetaSource(impl, loss) === null) {
+          c7Notes.push(`${loss}: no β (no distances, not a loss of docs/case-format.md)`);
+          continue;
+        }
+        const e = await pairwiseFormThroughImpl(impl, loss, deriveSeed(o.seed, 'impl-C7', loss));
+        c7.add(e.case, e.measurement);
+        c7Notes.push(`${loss} ${e.requests} requests ${(e.ms / 1000).toFixed(2)} s`);
+      }
+    }
+    const c7Note = homogeneous ? `exact enumeration, identity augmentation, depth-2 binary: ${c7Notes.join('; ')}` : 'needs a homogeneous activation (relu, leaky_relu, linear)';
     const c6w = new Tally();
     const c6b = new Tally();
     const unbalanced: string[] = [];
@@ -135,7 +154,7 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
       agree.result('impl/agreement', 'agreement', ownNote),
       deriv.result('impl/C2-derivative', 'C2'),
       conn.result('impl/C2-connection', 'C2'),
-      ...(o.cases ? [] : [c3.result('impl/C3-expectation', 'C3', c3Note)]),
+      ...(o.cases ? [] : [c3.result('impl/C3-expectation', 'C3', c3Note), c7.result('impl/C7-pairwise', 'C7', c7Note)]),
       c6w.result('impl/C6-weights', 'C6', h.supports.distances ? 'β of distances = derivative of its loss (official_* need the output width: not through distances)' : 'the handshake announces distances: false'),
       c6b.result('impl/C6-balance', 'C6', c6Note),
     ];
