@@ -8,6 +8,7 @@
 // Flags (or environment variables), for covcheck's own tests:
 //   --bug detach-negative | half-grad    (IMPL_BUG)    a broken loss that covcheck must catch
 //   --fault no-handshake | garbage | wrong-id | nan | timeout | crash-midway   (IMPL_FAULT)
+//   --negatives explicit | in-batch      (IMPL_NEGATIVES) announce only these negatives (default both)
 //   --fault-at N                         (IMPL_FAULT_AT) the request the fault hits (default 1;
 //                                                        crash-midway: 2)
 import { createInterface } from 'node:readline';
@@ -17,11 +18,13 @@ import { parseArgs } from 'node:util';
 console.log = console.error;
 console.info = console.error;
 
-const { values: flags } = parseArgs({ options: { bug: { type: 'string' }, fault: { type: 'string' }, 'fault-at': { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { bug: { type: 'string' }, fault: { type: 'string' }, 'fault-at': { type: 'string' }, negatives: { type: 'string' } } });
 const bug = flags.bug ?? process.env.IMPL_BUG ?? '';
 const fault = flags.fault ?? process.env.IMPL_FAULT ?? '';
 const faultAt = Number(flags['fault-at'] ?? process.env.IMPL_FAULT_AT ?? (fault === 'crash-midway' ? 2 : 1));
 if (!['', 'detach-negative', 'half-grad'].includes(bug)) throw new Error(`--bug: unknown bug ${JSON.stringify(bug)}`);
+const negatives = flags.negatives ?? process.env.IMPL_NEGATIVES ?? '';
+if (!['', 'explicit', 'in-batch'].includes(negatives)) throw new Error(`--negatives: expected explicit or in-batch, got ${JSON.stringify(negatives)}`);
 if (!['', 'no-handshake', 'garbage', 'wrong-id', 'nan', 'timeout', 'crash-midway'].includes(fault)) throw new Error(`--fault: unknown fault ${JSON.stringify(fault)}`);
 
 const tf = await import('@tensorflow/tfjs');
@@ -45,7 +48,7 @@ send({
     bias: true,
     normalize: [{ form: 'plus' }, { form: 'max' }],
     losses: ['simp', 'tri', 'nce', 'official_nce', 'official_subtract', 'ntxent'],
-    negatives: ['explicit', 'in-batch'],
+    negatives: negatives === '' ? ['explicit', 'in-batch'] : [negatives],
     distances: true,
   },
 });

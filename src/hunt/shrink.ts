@@ -43,7 +43,7 @@ export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefi
   return { result: best, steps };
 }
 
-function* structuralCandidates(c: NestedCaseJson): Generator<NestedCaseJson> {
+export function* structuralCandidates(c: NestedCaseJson): Generator<NestedCaseJson> {
   const s = shapeOf(c);
   const project = (to: Partial<typeof s>, opt: Parameters<typeof projectCase>[2] = {}) => {
     try {
@@ -79,7 +79,7 @@ function* structuralCandidates(c: NestedCaseJson): Generator<NestedCaseJson> {
 }
 
 /** Simpler values for a number, simplest first, all simpler than v. */
-function simplerValues(v: number, kind: string): number[] {
+export function simplerValues(v: number, kind: string): number[] {
   const lim = kind === 'polarity' ? 1 : Number.POSITIVE_INFINITY;
   const out: number[] = [0];
   if (kind !== 'input') out.push(Math.sign(v) || 1, -(Math.sign(v) || 1));
