@@ -94,3 +94,36 @@ describe('verify --impl, in-batch negatives', { timeout: 120_000 }, () => {
     expect(r.out).toContain('in-batch negatives');
   });
 });
+
+describe('hunt --impl', { timeout: 120_000 }, () => {
+  it('finds a failing case of a gradient scaled by ½, shrinks it through the implementation, saves it named with the implementation; replay --impl replays it', async () => {
+    const r = await cli('hunt', '--impl', tfjs('--bug', 'half-grad'), '--runs', '20', '--no-progress');
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/FAIL impl\/(agreement|C2-derivative) on tfjs-example \(bug: half-grad\): shrunk in \d+ steps/);
+    expect(r.out).toContain('depth 1, children 1, hid 1, out 1');
+    const saved = readdirSync(join(r.dir, 'reports', 'impl')).filter((f) => f.includes('--hunt-'));
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatch(/^tfjs-example-bug-half-grad--hunt-impl-/);
+    const file = join('reports', 'impl', saved[0]!);
+    let out = '';
+    const again = await main(['replay', '--impl', tfjs('--bug', 'half-grad'), file], { cwd: r.dir, checks: [], claims: [], stdout: { write: (s: string) => void (out += s) }, stderr: { write: () => {} } });
+    expect(again, out).toBe(1);
+    const fixed = await main(['replay', '--impl', tfjs(), file], { cwd: r.dir, checks: [], claims: [], stdout: { write: () => {} }, stderr: { write: () => {} } });
+    expect(fixed).toBe(0);
+  });
+
+  it('--claim C2 hunts only C2; a correct implementation: no failing case, exit 0', async () => {
+    const r = await cli('hunt', '--impl', tfjs('--bug', 'detach-negative'), '--claim', 'C2', '--runs', '20', '--no-save', '--no-progress');
+    expect(r.code, r.out).toBe(1);
+    expect(r.out).toMatch(/FAIL impl\/C2-(derivative|connection)/);
+    const ok = await cli('hunt', '--impl', tfjs(), '--runs', '8', '--no-progress');
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toContain('no failing case found');
+  });
+
+  it('--claim outside agreement / C2 exits 2 naming the flag', async () => {
+    const r = await cli('hunt', '--impl', tfjs(), '--claim', 'C9');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--claim');
+  });
+});

@@ -7,6 +7,8 @@ import { Option } from 'commander';
 import { InputError } from '../errors.js';
 import { DEFAULT_IMPL_TIMEOUT_MS } from '../impl/index.js';
 import { implVerify } from '../impl/checks/implVerify.js';
+import { implHunt } from '../impl/hunt/huntCli.js';
+import { parseDuration } from '../hunt/search.js';
 import type { CliContext } from './context.js';
 import { parseIntOption, SEED_MAX, SEED_MIN } from './options.js';
 
@@ -17,21 +19,57 @@ export interface ImplRaw {
   runs?: string;
 }
 
+/** hunt's own flags that --impl reads. */
+export interface ImplHuntRaw extends ImplRaw {
+  claim?: string;
+  time?: string;
+  save?: boolean;
+  progress?: boolean;
+}
+
 export const implFlags = {
   impl: () => new Option('--impl <command>', 'check your own implementation instead: COMMAND speaks the implementation protocol (docs/impl-protocol.md)'),
   timeout: () => new Option('--impl-timeout <ms>', `per-request timeout of --impl, ms (default ${DEFAULT_IMPL_TIMEOUT_MS})`),
 };
 
-/** Runs the implementation checks for a command's raw options; returns the exit code. */
-export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: string | null, caseFile?: string): Promise<number> {
+/** `hunt --impl`: search and shrink through the implementation (src/impl/hunt); returns the exit code. */
+export async function runImplHunt(raw: ImplHuntRaw, ctx: CliContext): Promise<number> {
+  const command = implCommand(raw);
+  if (raw.runs !== undefined && raw.time !== undefined) throw new InputError('--time', 'give either --runs or --time, not both');
+  return implHunt(
+    {
+      command,
+      seed: raw.seed === undefined ? 42 : parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX),
+      runs: raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 1_000_000),
+      timeMs: raw.time === undefined ? null : parseDuration('--time', raw.time),
+      implTimeoutMs: implTimeout(raw),
+      claim: raw.claim ?? null,
+      cwd: ctx.cwd,
+      saveDir: raw.save === false ? null : resolve(ctx.cwd, 'reports', 'impl'),
+      progress: raw.progress !== false,
+    },
+    ctx.stdout,
+    ctx.stderr,
+  );
+}
+
+function implCommand(raw: ImplRaw): string {
   const command = raw.impl ?? '';
   if (command.trim() === '') throw new InputError('--impl', 'expected a command line, e.g. --impl "python3 adapter.py"');
+  return command;
+}
+
+const implTimeout = (raw: ImplRaw) => (raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, 86_400_000));
+
+/** Runs the implementation checks for a command's raw options; returns the exit code. */
+export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: string | null, caseFile?: string): Promise<number> {
+  const command = implCommand(raw);
   return implVerify(
     {
       command,
       seed: raw.seed === undefined ? 42 : parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX),
       runs: raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000),
-      implTimeoutMs: raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, 86_400_000),
+      implTimeoutMs: implTimeout(raw),
       cwd: ctx.cwd,
       saveDir: reportDir === null ? null : resolve(ctx.cwd, reportDir, 'impl'),
       ...(caseFile === undefined ? {} : { caseFile }),

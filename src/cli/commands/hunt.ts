@@ -22,7 +22,7 @@ import { HUNT_TARGETS, targetsFor, type HuntTarget } from '../../hunt/targets.js
 import { hunt, parseDuration, type HuntProgress, type HuntResult } from '../../hunt/search.js';
 import { CORPUS_DIR } from '../../hunt/corpus.js';
 import { counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/counterexampleFile.js';
-import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
+import { implFlags, runImplHunt, type ImplRaw } from '../implOption.js';
 import { sizeText } from '../../hunt/caseMoves.js';
 import type { NestedCaseJson } from '../../case/schema.js';
 
@@ -83,7 +83,7 @@ export function register(program: Command, ctx: CliContext): void {
         'variant, as the theory says), 1 a claim failed, 2 bad input.',
     )
     .action(async (raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
-      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, 'reports'));
+      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplHunt(raw, ctx));
       const o = parseHuntOptions(raw, ctx);
       ctx.exitCode = await runHunt(o, ctx);
     });

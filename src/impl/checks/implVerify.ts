@@ -41,6 +41,19 @@ function readCaseFile(path: string, shown: string): ImplCase {
   return json as ImplCase;
 }
 
+/**
+ * Saves a case as `<saveDir>/<implementation>--<label>.case.json` (temp file, then rename) and
+ * returns the lines telling the user where it is and how to replay it.
+ */
+export function saveImplCase(o: Pick<ImplCliOptions, 'saveDir' | 'cwd' | 'command'>, implName: string, label: string, c: ImplCase, what: string): string {
+  mkdirSync(o.saveDir!, { recursive: true });
+  const file = join(o.saveDir!, `${slug(implName)}--${slug(label)}.case.json`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(c, null, 1)}\n`);
+  renameSync(`${file}.tmp`, file);
+  const shown = relative(o.cwd, file) || file;
+  return `saved ${what}: ${shown}\n  feed it to your code, or replay it: covcheck replay --impl ${quoteArg(o.command)} ${quoteArg(shown)}`;
+}
+
 export async function implVerify(o: ImplCliOptions, stdout: Out): Promise<number> {
   const cases = o.caseFile === undefined ? undefined : [readCaseFile(join(o.cwd, o.caseFile), o.caseFile)];
   const run = await runImplChecks(o.command, {
@@ -53,14 +66,7 @@ export async function implVerify(o: ImplCliOptions, stdout: Out): Promise<number
   stdout.write(`${formatImplRun(run)}\n`);
   const failed = run.results.filter((r) => r.verdict === 'fail');
   if (o.saveDir !== null && o.caseFile === undefined) {
-    for (const r of failed) {
-      mkdirSync(o.saveDir, { recursive: true });
-      const file = join(o.saveDir, `${slug(run.name)}--${slug(r.id)}.case.json`);
-      writeFileSync(`${file}.tmp`, `${JSON.stringify(r.failure!.case, null, 1)}\n`);
-      renameSync(`${file}.tmp`, file);
-      const shown = relative(o.cwd, file) || file;
-      stdout.write(`\nsaved the failing case of ${r.id}: ${shown}\n  feed it to your code, or replay it: covcheck replay --impl ${quoteArg(o.command)} ${quoteArg(shown)}\n`);
-    }
+    for (const r of failed) stdout.write(`\n${saveImplCase(o, run.name, r.id, r.failure!.case, `the failing case of ${r.id}`)}\n`);
   }
   return failed.length > 0 ? 1 : 0;
 }
