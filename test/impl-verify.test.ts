@@ -6,7 +6,7 @@
  * replays (`replay --impl`); protocol faults exit 2 with the implementation, request, fault and
  * standard error's tail. Few, small cases (--runs 1) to stay fast.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -125,5 +125,34 @@ describe('hunt --impl', { timeout: 120_000 }, () => {
     const r = await cli('hunt', '--impl', tfjs(), '--claim', 'C9');
     expect(r.code).toBe(2);
     expect(r.err).toContain('--claim');
+  });
+});
+
+describe('verify --impl report folder', { timeout: 120_000 }, () => {
+  it('writes report.json, report.md, junit.xml and the failing cases; the same seed gives the same report.json bytes', async () => {
+    const r = await cli('verify', '--impl', tfjs('--negatives', 'in-batch', '--bug', 'half-grad'), '--runs', '1', '--report-dir', 'reports');
+    expect(r.code, r.out).toBe(1);
+    const runs = readdirSync(join(r.dir, 'reports', 'runs'));
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatch(/^verify-impl-tfjs-example-bug-half-grad-seed42-/);
+    const run = join(r.dir, 'reports', 'runs', runs[0]!);
+    expect(readdirSync(run).sort()).toEqual(['cases', 'junit.xml', 'report.json', 'report.md']);
+    const report = JSON.parse(readFileSync(join(run, 'report.json'), 'utf8'));
+    expect(report.exitCode).toBe(1);
+    expect(report.implementation.name).toBe('tfjs-example (bug: half-grad)');
+    expect(report.checks.find((c: { id: string }) => c.id === 'impl/agreement').verdict).toBe('fail');
+    expect(readFileSync(join(run, 'junit.xml'), 'utf8')).toContain('<failure');
+    expect(readdirSync(join(run, 'cases'))).toContain('impl-agreement.case.json');
+    const again = await main(['verify', '--impl', tfjs('--negatives', 'in-batch', '--bug', 'half-grad'), '--runs', '1', '--report-dir', 'again'], { cwd: r.dir, checks: [], claims: [], stdout: { write: () => {} }, stderr: { write: () => {} } });
+    expect(again).toBe(1);
+    const second = join(r.dir, 'again', 'runs', runs[0]!, 'report.json');
+    expect(readFileSync(second, 'utf8')).toBe(readFileSync(join(run, 'report.json'), 'utf8'));
+  });
+
+  it('a --report-dir that cannot be written exits 2 before the implementation starts', async () => {
+    const r = await cli('verify', '--impl', tfjs(), '--report-dir', '/proc/covcheck-no');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--report-dir');
+    expect(r.out).toBe('');
   });
 });

@@ -2,7 +2,8 @@
  * The `--impl "COMMAND"` and `--impl-timeout MS` flags (docs/impl.md), shared by verify, hunt,
  * compare and replay: validates them and runs the implementation checks (src/impl/checks).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { reportDirProblem } from '../report/write.js';
 import { Option } from 'commander';
 import { InputError } from '../errors.js';
 import { DEFAULT_IMPL_TIMEOUT_MS } from '../impl/index.js';
@@ -62,8 +63,14 @@ function implCommand(raw: ImplRaw): string {
 const implTimeout = (raw: ImplRaw) => (raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, 86_400_000));
 
 /** Runs the implementation checks for a command's raw options; returns the exit code. */
-export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: string | null, caseFile?: string): Promise<number> {
+export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: string | null, caseFile?: string, from: 'verify' | 'compare' = 'verify'): Promise<number> {
   const command = implCommand(raw);
+  const root = reportDir === null ? null : resolve(ctx.cwd, reportDir);
+  if (root !== null && caseFile === undefined) {
+    if (reportDir!.trim() === '') throw new InputError('--report-dir', 'expected a directory');
+    const problem = reportDirProblem(root);
+    if (problem !== null) throw new InputError('--report-dir', problem);
+  }
   return implVerify(
     {
       command,
@@ -71,8 +78,9 @@ export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: stri
       runs: raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000),
       implTimeoutMs: implTimeout(raw),
       cwd: ctx.cwd,
-      saveDir: reportDir === null ? null : resolve(ctx.cwd, reportDir, 'impl'),
+      saveDir: root === null ? null : join(root, 'impl'),
       ...(caseFile === undefined ? {} : { caseFile }),
+      ...(root === null ? {} : { report: { dir: root, command: from, version: ctx.version } }),
     },
     ctx.stdout,
   );

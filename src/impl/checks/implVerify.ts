@@ -2,7 +2,7 @@
  * `--impl "COMMAND"` on verify / hunt / compare and `replay --impl "COMMAND" FILE` (docs/impl.md):
  * runs the implementation checks (runImplChecks.ts), prints the verdict table, saves the failing
  * case of every failing check as a case file named with the implementation's name (written to a
- * temp file, then renamed), and returns the exit code: 1 on any fail, else 0. Faults (ImplError,
+ * temp file, then renamed), writes the run's report folder (implReport.ts) when asked, and returns the exit code: 1 on any fail, else 0. Faults (ImplError,
  * an InputError) propagate to the CLI: exit 2 with the message.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { InputError } from '../../errors.js';
 import { slug } from '../../report/write.js';
 import type { ImplCase } from '../implCase.js';
 import { formatImplRun, runImplChecks } from './runImplChecks.js';
+import { writeImplReport } from './implReport.js';
 
 export interface ImplCliOptions {
   readonly command: string;
@@ -22,6 +23,8 @@ export interface ImplCliOptions {
   readonly saveDir: string | null;
   /** Replay: judge only this case file. */
   readonly caseFile?: string;
+  /** Write a report folder under this --report-dir (implReport.ts); absent: none. */
+  readonly report?: { readonly dir: string; readonly command: 'verify' | 'compare'; readonly version: string };
 }
 
 interface Out {
@@ -67,6 +70,18 @@ export async function implVerify(o: ImplCliOptions, stdout: Out): Promise<number
   const failed = run.results.filter((r) => r.verdict === 'fail');
   if (o.saveDir !== null && o.caseFile === undefined) {
     for (const r of failed) stdout.write(`\n${saveImplCase(o, run.name, r.id, r.failure!.case, `the failing case of ${r.id}`)}\n`);
+  }
+  if (o.report && o.caseFile === undefined) {
+    let where: string;
+    try {
+      where = await writeImplReport(o.report.dir, run, { command: o.report.command, implCommand: o.command, seed: o.seed, runs: o.runs, version: o.report.version });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === undefined) throw e;
+      // all or nothing (writeRunFolder): exit 2, the verdicts above stand
+      throw new InputError('--report-dir', `cannot write the report under ${o.report.dir} (${code}); the verdicts above stand, no report was kept`);
+    }
+    stdout.write(`\nreport: ${relative(o.cwd, where) || where}\n`);
   }
   return failed.length > 0 ? 1 : 0;
 }
