@@ -96,7 +96,7 @@ export function gradDistances(tf, req) {
   return tf.tidy(() => {
     const rPos = tf.tensor1d(req.r_pos);
     const rNeg = tf.tensor2d(req.r_neg);
-    const { value, grads } = tf.valueAndGrads((rp, rn) => distanceLoss(tf, req.loss, rp, rn, req.reduction ?? 'mean', req.dim))([rPos, rNeg]);
+    const { value, grads } = tf.valueAndGrads((rp, rn) => distanceLoss(tf, req.loss, rp, rn, req.reduction ?? 'mean'))([rPos, rNeg]);
     return { loss: value.dataSync()[0], beta_pos: grads[0].arraySync(), beta_neg: grads[1].arraySync() };
   });
 }

@@ -16,7 +16,10 @@ export function lossParams(loss) {
   return { tau, r0: loss.r0 ?? 0 };
 }
 
-/** The loss of the distances; `dim` is the output width d (the official losses average over it). */
+/**
+ * The loss of the distances; `dim` is the output width d (the official losses average over it): known
+ * for a grad request (the case's weights), absent for a distances request, whose contract carries no d.
+ */
 export function distanceLoss(tf, loss, rPos, rNeg, reduction, dim) {
   const { tau, r0 } = lossParams(loss);
   const [A, H] = rNeg.shape;
@@ -37,7 +40,7 @@ export function distanceLoss(tf, loss, rPos, rNeg, reduction, dim) {
     }
     case 'official_nce':
     case 'official_subtract': {
-      if (dim === undefined) throw new Error(`${loss.name} needs the output width d, which a distances request does not carry`);
+      if (dim === undefined) throw new Error(`${loss.name} needs the output width d, which a distances request does not carry (covcheck does not ask)`);
       const Bf = reduction === 'sum' ? 1 : A;
       const p = tf.mul(2 / (Bf * dim), tf.sum(rPos));
       const n = tf.mul(2 / (Bf * H * dim), tf.sum(rNeg));
