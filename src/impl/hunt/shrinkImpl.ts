@@ -1,14 +1,14 @@
 /**
  * Shrinking through the implementation (fast-check style, greedy, restarted after every success):
- * the candidates of src/hunt/shrink.ts — fewer nodes, smaller hid and output, a smaller batch, no
+ * the candidates of src/hunt/shrinkPlan.ts (the plan `covcheck hunt` shrinks by) — fewer nodes, smaller hid and output, a smaller batch, no
  * biases or normalisation, then whole matrices to 0 and each number to 0, ±1 and short dyadics —
  * each judged by asking the implementation again (huntImpl.ts evaluateThroughImpl). A candidate is
  * kept only when the implementation still fails the same check on it (score > 1) and the candidate
  * lies inside what its handshake announces, so the result is a small case the user can feed to
  * their own code. An in-batch case keeps B ≥ 2 (H = 2B − 2 ≥ 2).
  */
-import { numberSlots, cloneCase, shapeOf } from '../../hunt/caseMoves.js';
-import { simplerValues, structuralCandidates } from '../../hunt/shrink.js';
+import { shapeOf } from '../../hunt/caseMoves.js';
+import { shrinkPlan } from '../../hunt/shrinkPlan.js';
 import type { NestedCaseJson } from '../../case/schema.js';
 import type { ImplClient } from '../client.js';
 import { supportsCase } from '../supports.js';
@@ -34,48 +34,9 @@ export async function shrinkThroughImpl(impl: ImplClient, start: ImplEvaluated, 
     }
     return false;
   };
-  let progressMade = true;
-  while (progressMade && performance.now() < deadline) {
-    progressMade = false;
-    for (const cand of structuralCandidates(asMovable(best.case))) {
-      if (performance.now() >= deadline) break;
-      if (await tryCandidate(cand)) {
-        progressMade = true;
-        break;
-      }
-    }
-    if (progressMade) continue;
-    progressMade = await numericPass(() => asMovable(best.case), tryCandidate, deadline);
-  }
+  const plan = shrinkPlan(() => asMovable(best.case), deadline);
+  for (let next = plan.next(); !next.done; ) next = plan.next(await tryCandidate(next.value));
   return { result: best, steps };
-}
-
-/** Whole matrices to zero, then each number to a simpler value; true when anything was kept. */
-async function numericPass(current: () => NestedCaseJson, tryCandidate: (c: NestedCaseJson) => Promise<boolean>, deadline: number): Promise<boolean> {
-  let changed = false;
-  for (const name of Object.keys(current().weights)) {
-    if (performance.now() >= deadline) return changed;
-    const cur = current();
-    if (cur.weights[name]!.every((row) => row.every((v) => v === 0))) continue;
-    const n = cloneCase(cur);
-    n.weights[name] = n.weights[name]!.map((row) => row.map(() => 0));
-    if (await tryCandidate(n)) changed = true;
-  }
-  const count = numberSlots(current()).length;
-  for (let i = 0; i < count; i++) {
-    if (performance.now() >= deadline) return changed;
-    const slot = numberSlots(current())[i];
-    if (!slot) break;
-    for (const v of simplerValues(slot.get(), slot.kind)) {
-      const n = cloneCase(current());
-      numberSlots(n)[i]!.set(v);
-      if (await tryCandidate(n)) {
-        changed = true;
-        break;
-      }
-    }
-  }
-  return changed;
 }
 
 /** The shrunk case's size, for the report line. */
