@@ -77,20 +77,22 @@ describe('verify --impl', { timeout: 120_000 }, () => {
 });
 
 describe('verify --impl, in-batch negatives', { timeout: 120_000 }, () => {
-  it('an implementation announcing only in-batch negatives is checked (agreement, C2), not refused', async () => {
+  it('an implementation announcing only in-batch negatives is checked (agreement, C2 both ways), not refused', async () => {
     const r = await cli('verify', '--impl', tfjs('--negatives', 'in-batch'), '--runs', '1', '--no-report');
     expect(r.err).toBe('');
     expect(r.code, r.out).toBe(0);
     expect(r.out).toMatch(/pass +impl\/agreement +agreement 5 cases/);
     expect(r.out).toMatch(/pass +impl\/C2-derivative/);
+    expect(r.out).toMatch(/pass +impl\/C2-connection +C2 +\d+ cases, \d+ skipped/); // ntxent (normalised): skipped
     expect(r.out).toMatch(/not-run +impl\/C3-expectation/);
     expect(r.out).toMatch(/not-run +impl\/C7-pairwise/);
   });
 
-  it('a detached negative in the in-batch loss fails agreement on in-batch cases (exit 1)', async () => {
+  it('a detached negative in the in-batch loss fails agreement and the in-batch connection form (exit 1)', async () => {
     const r = await cli('verify', '--impl', tfjs('--negatives', 'in-batch', '--bug', 'detach-negative'), '--runs', '1', '--no-report');
     expect(r.code, r.out).toBe(1);
     expect(r.out).toMatch(/fail +impl\/agreement/);
+    expect(r.out).toMatch(/fail +impl\/C2-connection/);
     expect(r.out).toContain('in-batch negatives');
   });
 });

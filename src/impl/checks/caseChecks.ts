@@ -3,7 +3,7 @@
  *   impl/agreement      against covcheck's float64 reference (losses of docs/case-format.md);
  *   impl/C2-derivative  ⟨grads, v⟩ against differences of its own loss, along a random direction v
  *                       (seeded) and along v = grads/‖grads‖;
- *   impl/C2-connection  grads against Σ_s K(s)·δ_s from its own outputs and β (explicit negatives).
+ *   impl/C2-connection  grads against Σ_s K(s)·δ_s from its own outputs and β (in-batch: summed over pairs).
  * Shared by `verify --impl` (runImplChecks.ts) and `hunt --impl` (huntImpl.ts); each entry is one
  * measurement of one check on this case.
  */
@@ -35,7 +35,6 @@ export async function caseChecks(impl: ImplClient, c: ImplCase, directionSeed: n
   const a: GradAnswer = await impl.grad(c);
   const out: CaseMeasurement[] = [];
   const loss = String(c.loss.name);
-  const explicit = (c.negatives ?? 'explicit') === 'explicit';
   if (want('impl/agreement') && hasReference(loss)) out.push({ id: 'impl/agreement', measurement: agreement(c, a, impl.handshake.dtype) });
   if (want('impl/C2-derivative')) {
     const rng = new Rng(directionSeed);
@@ -44,6 +43,6 @@ export async function caseChecks(impl: ImplClient, c: ImplCase, directionSeed: n
     const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
     if (gradDir.some((x) => x !== 0)) out.push({ id: 'impl/C2-derivative', measurement: await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖') });
   }
-  if (want('impl/C2-connection') && explicit) out.push({ id: 'impl/C2-connection', measurement: await connectionFormOfOwnOutputs(impl, c, a) });
+  if (want('impl/C2-connection')) out.push({ id: 'impl/C2-connection', measurement: await connectionFormOfOwnOutputs(impl, c, a) });
   return out;
 }
