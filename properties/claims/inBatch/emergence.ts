@@ -24,6 +24,7 @@ import type { TrainSetting } from '../../../src/sweep/trainFn.js';
 import { C11_CI } from '../C11.js';
 
 export const NTXENT_ALPHA = 2.5e-4;
+export const NTXENT_GAIN_ID = 'C11/statistical/ntxent-in-batch-gain';
 
 export interface NtXentEmergenceConfig {
   readonly setting: TrainSetting;
@@ -68,7 +69,7 @@ export function makeNtXentEmergenceChecks(source: CacheSource = engineCache, con
   return statisticalChecks({
     claim: 'C11',
     parts: ['ntxent-a'] as const,
-    ids: { 'ntxent-a': 'C11/statistical/ntxent-in-batch-gain' },
+    ids: { 'ntxent-a': NTXENT_GAIN_ID },
     titles: { 'ntxent-a': 'C11(a) for SimCLR-style training: symmetric NT-Xent with in-batch negatives raises the pooled gain G' },
     alpha: () => NTXENT_ALPHA,
     configs,
