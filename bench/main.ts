@@ -11,6 +11,7 @@ import { benchSampler } from './hltm.js';
 import { benchStartup } from './startup.js';
 import { benchImpl } from './impl.js';
 import { benchPool, benchWorkerMemory } from './pool.js';
+import { benchScale } from './scale.js';
 import { hunt } from '../src/hunt/search.js';
 import { HUNT_TARGETS } from '../src/hunt/targets.js';
 
@@ -92,6 +93,10 @@ rows.push({ what: '`covcheck verify --jobs 1` (CI scale)', value: startOne, unit
 
 // Issue 10: the pool at --jobs 2 against in-process (ratio > 1 is the speed-up), memory per worker.
 for (const r of await benchPool([2], 8)) rows.push({ what: `pool --jobs ${r.jobs}: ${r.what}${r.same ? '' : ' (RESULTS DIFFER!)'}`, value: r.seconds, unit: 's', target: '<= 0.56 × --jobs 1', baseline: { name: '--jobs 1', ratio: 1 / r.ratio } });
+// Issue 10: sweep and C11 + C12 at --jobs 2 against --jobs 1, same run, report bytes compared.
+for (const r of benchScale()) {
+  rows.push({ what: `${r.what} --jobs 2${r.same ? '' : ' (REPORTS DIFFER!)'} [load ${r.load[0].toFixed(1)}]`, value: r.jobs2, unit: 's', target: '<= 0.56 × --jobs 1', baseline: { name: '--jobs 1', ratio: r.jobs2 / r.jobs1 } });
+}
 const mem = await benchWorkerMemory(2);
 rows.push({ what: 'pool worker RSS (training engine loaded)', value: mem.rssPerWorkerMb, unit: 'MB' });
 

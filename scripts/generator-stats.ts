@@ -9,8 +9,12 @@ import { arbPolarity, arbRootPrior } from '../properties/generators/tree.js';
 import { CHECKS } from '../properties/registry.js';
 import type { PropertyCheck } from '../src/runner/check.js';
 import { deriveSeed } from '../src/numeric/random.js';
+import type { Model } from '../properties/generators/model.js';
+import { sigmoidArgument, type EngineCase } from '../properties/claims/C2/engines/cases.js';
+import { expectedGradientNonzero } from '../test/support/expectedGradient.js';
 
 const seed = Number(process.argv[2] ?? 42);
+const SIGMA_SATURATES = 17.3; // float32 σ(u) rounds to 1: e^{−u} < 2^{−25}
 const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}%`;
 
 const w = fc.sample(arbValue('float'), { seed, numRuns: 10000 });
@@ -33,6 +37,19 @@ try {
 } catch {
   const taus = fc.sample(fc.double({ min: -2, max: 2, noNaN: true }).map((e) => 10 ** e), { seed, numRuns: 5000 });
   console.log(`τ (old C6 logTau): within 1% of 1: ${pct(taus.filter((t) => Math.abs(t - 1) < 0.01).length, taus.length)}`);
+}
+
+// C3 float cases: how often E[∇L_simp] is nonzero (the theorem has something to say).
+for (const id of ['C3/float64/op-form', 'C3/float64/cross-cov-form']) {
+  const check = CHECKS.find((c) => c.id === id) as PropertyCheck<Model>;
+  const cases = fc.sample(check.arbitrary('ci'), { seed: deriveSeed(seed, id), numRuns: check.runs.ci });
+  console.log(`${id}: E[∇L_simp] nonzero in ${cases.filter(expectedGradientNonzero).length}/${cases.length}`);
+}
+// C2 float32 engine cases: how often σ of official InfoNCE is saturated in float32 (u ≥ 17.3).
+for (const id of ['C2/float32/tfjs-autograd', 'C2/float32/tfjs-level-autograd', 'C2/float32/f32-kernels']) {
+  const check = CHECKS.find((c) => c.id === id) as PropertyCheck<EngineCase>;
+  const cases = fc.sample(check.arbitrary('ci'), { seed: deriveSeed(seed, id), numRuns: check.runs.ci });
+  console.log(`${id}: σ saturated in float32 (u = (n − p)/τ ≥ 17.3) in ${cases.filter((c) => (sigmoidArgument(c) ?? 0) >= SIGMA_SATURATES).length}/${cases.length}`);
 }
 
 // Every float property check's own arbitrary at CI scale: how often its error is exactly 0.

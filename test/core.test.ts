@@ -60,7 +60,7 @@ describe('the finite-difference checker', () => {
     if (!d.smooth) return;
     expect(compareDerivative(3, d, { source: 'gradient', scale: 3, scaleText: 's' }).ok).toBe(true);
     expect(compareDerivative(3 * (1 + 1e-6), d, { source: 'gradient', scale: 3, scaleText: 's' }).ok).toBe(false);
-    expect(compareDerivative(3, d, { source: 'loss-weight', scale: 4, scaleText: '(1+|β|)' }).derivation).toBe('tol = |R₁ − R₂|/4 (truncation) + 128·ε·(1+|L|)/(h/4) (rounding) + 1e-9·(1+|β|)');
+    expect(compareDerivative(3, d, { source: 'loss-weight', scale: 4, scaleText: '(1+|β|)' }).derivation).toBe('tol = |R₁ − R₂|/4 (truncation) + 128·ε·(1+|L|)/(h/4) (rounding) + 9.09e-13·(1+|β|) (the compared side: 4·1024·ε)');
     expect(richardsonDerivative((t) => Math.abs(t - 2 ** -10), { h: 2 ** -8, value: 0 }).smooth).toBe(false);
     expect(centralDifference((t) => t * t + 5 * t, 0.5)).toBe(5);
   });

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { EPS32, EPS64, EXACT, F64 } from '../src/numeric/arith.js';
 import { leastSquaresSlope, logLogSlope } from '../src/numeric/leastSquares.js';
 import { positiveSemidefinite, rank } from '../src/numeric/linalg.js';
-import { FINITE_DIFFERENCE, MACHINE_EPSILON, TOLERANCE_CONSTANT, tolerance, UNDERFLOW_UNIT } from '../src/numeric/tolerance.js';
+import { FINITE_DIFFERENCE, FINITE_DIFFERENCE_CHAIN, MACHINE_EPSILON, TOLERANCE_CONSTANT, tolerance, UNDERFLOW_UNIT } from '../src/numeric/tolerance.js';
 import { centralDifference, compareDerivative, richardsonDerivative } from '../src/numeric/finiteDifference.js';
 
 describe('tolerance table', () => {
@@ -37,7 +37,9 @@ describe('tolerance table', () => {
   it('finite-difference constants', () => {
     expect(FINITE_DIFFERENCE.truncationFactor).toBe(0.25);
     expect(FINITE_DIFFERENCE.smoothness).toBe(0.01);
-    expect(FINITE_DIFFERENCE.compared).toEqual({ 'loss-weight': 1e-9, gradient: 1e-8 });
+    // The compared side's rounding c·n·ε₆₄ (c = 4, n = its longest chain: 4·(255 + 1) and 2·2000 + 64 + 32).
+    expect(FINITE_DIFFERENCE_CHAIN).toEqual({ 'loss-weight': 1024, gradient: 4096 });
+    expect(FINITE_DIFFERENCE.compared).toEqual({ 'loss-weight': 4 * 1024 * EPS64, gradient: 4 * 4096 * EPS64 });
   });
 });
 
@@ -79,13 +81,13 @@ describe('finite-difference checker', () => {
 
   it('compareDerivative: error |R₂ − claimed| against truncation + rounding + the compared allowance', () => {
     const d = { smooth: true as const, estimate: 2, truncation: 0.25, rounding: 0.125, derivation: 'D' };
-    const ok = compareDerivative(2.5, d, { source: 'gradient', scale: 1e8, scaleText: 'S' });
+    const ok = compareDerivative(2.5, d, { source: 'gradient', scale: 1e11, scaleText: 'S' });
     expect(ok.error).toBe(0.5);
-    expect(ok.tolerance).toBe(0.25 + 0.125 + 1e-8 * 1e8);
+    expect(ok.tolerance).toBe(0.25 + 0.125 + 4 * 4096 * EPS64 * 1e11);
     expect(ok.ok).toBe(true);
-    expect(ok.derivation).toBe('D + 1e-8·S');
+    expect(ok.derivation).toBe('D + 3.64e-12·S (the compared side: 4·4096·ε)');
     const bad = compareDerivative(2.5, d, { source: 'loss-weight', scale: 1, scaleText: 'S' });
-    expect(bad.tolerance).toBe(0.25 + 0.125 + 1e-9);
+    expect(bad.tolerance).toBe(0.25 + 0.125 + 4 * 1024 * EPS64);
     expect(bad.ok).toBe(false);
     expect(compareDerivative(1.62, d, { source: 'loss-weight', scale: 0, scaleText: 'S' }).ok).toBe(false);
     expect(compareDerivative(1.625, d, { source: 'loss-weight', scale: 0, scaleText: 'S' }).ok).toBe(true);

@@ -1,6 +1,7 @@
 /**
  * `verify --shard i/n` + `covcheck merge` (issue 10): the three slices of a small run with a
- * statistical claim, merged, write the unsharded report.json byte for byte; a missing, duplicated
+ * statistical claim (its training runs split over the slices, its verdicts recomputed at the merge
+ * from the pooled per-seed runs), merged, write the unsharded report.json byte for byte; a missing, duplicated
  * or foreign shard is exit 2 naming it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,10 @@ describe('verify --shard and covcheck merge', () => {
       const r = await runCli([...ARGS, '--shard', `${i}/3`, '--report-dir', join(dir, `s${i}`)], real);
       expect([0, 1], r.err).toContain(r.code);
       expect(r.out).toContain(`shard ${i}/3`);
+      // C11's training runs (not its checks) are spread over the slices; the merge decides C11.
+      const file = JSON.parse(readFileSync(join(dir, `s${i}`, 'shards', NAME, `shard-${i}-of-3.covcheck-shard.json`), 'utf8')) as { results: { key: string }[] };
+      expect(file.results.some((t) => t.key.startsWith('train:')), `shard ${i}`).toBe(true);
+      expect(file.results.some((t) => t.key.startsWith('C11/')), `shard ${i}`).toBe(false);
     }
     const m = await runCli(['merge', join(dir, 's1'), join(dir, 's2'), join(dir, 's3'), '--report-dir', join(dir, 'merged')], real);
     expect(m.code, m.err).toBe(whole.code);

@@ -172,7 +172,7 @@ describe('a sharded run merged', () => {
       await expectRefused([good(1), truncated, good(3)], truncated, /is not valid JSON .*damaged or truncated/);
       const other = join(dir, 'bad', 'other.json');
       writeFileSync(other, JSON.stringify({ version: 1, tool: 'covcheck sweep', cells: {} }));
-      await expectRefused([other], other, /is not a covcheck shard file \(format covcheck-shard 1\): format is undefined/);
+      await expectRefused([other], other, /is not a covcheck shard file \(format covcheck-shard 2\): format is undefined/);
       await expectRefused([join(dir, 'nope.json')], join(dir, 'nope.json'), /cannot read the shard file \(ENOENT\)/);
       await expect(findShardFiles([join(dir, 'nope')])).rejects.toThrow(/no such file or folder/);
     });

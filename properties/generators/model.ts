@@ -17,12 +17,21 @@ export interface AugmentationConstraints {
   readonly maxLevel?: number;
   /** Flip probabilities to draw from (default 0, 1/8, 1/4; dyadic, so exact). */
   readonly flips?: readonly number[];
+  /**
+   * Share of 'none-shared' draws when it is among the bases (default: as each other base). Its
+   * expected gradient is 0 by construction (x and x_+ share no ancestry), so a check that means to
+   * exercise a nonzero E[∇L] keeps it a deliberate minority.
+   */
+  readonly noneSharedShare?: number;
 }
 
 /** An augmentation; shrinks towards `root` without flips. */
 export function arbAugmentation(c: AugmentationConstraints = {}): fc.Arbitrary<Augmentation> {
   const bases = c.bases ?? ['root', 'level', 'identity', 'none-shared'];
-  const base = fc.constantFrom(...bases).chain((kind): fc.Arbitrary<Augmentation['base']> =>
+  const others = bases.filter((b) => b !== 'none-shared');
+  const w = Math.round(100 * (c.noneSharedShare ?? 0));
+  const kinds = c.noneSharedShare === undefined || others.length === bases.length || others.length === 0 ? fc.constantFrom(...bases) : fc.oneof({ arbitrary: fc.constantFrom(...others), weight: 100 - w }, { arbitrary: fc.constant('none-shared' as const), weight: w });
+  const base = kinds.chain((kind): fc.Arbitrary<Augmentation['base']> =>
     kind === 'level' ? fc.integer({ min: 0, max: c.maxLevel ?? 2 }).map((k) => ({ kind: 'level', k })) : fc.constant({ kind } as Augmentation['base']),
   );
   return fc.record({ base, flip: fc.constantFrom(...(c.flips ?? [0, 0.125, 0.25])) });

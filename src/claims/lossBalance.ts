@@ -77,7 +77,8 @@ export function lossBalance<T>(A: Arith<T>, loss: Loss, d: Distances): Measureme
   const rSum = d.rPos.reduce((p, q) => p + q, 0) + d.rNeg.flat().reduce((p, q) => p + q, 0);
   const tS = tolerance('float64', 'identity', 4 * (n + 1), Math.abs(L0) + Math.abs(L1) + rSum + n * d.shift);
   const ok = err <= tB.tol && dShift <= tS.tol;
-  const first = err / tB.tol >= dShift / tS.tol;
+  // The part that fails is reported; a non-finite β sum is that part even where the shift part is 0 vs ~0.
+  const first = Number.isNaN(err) || err / tB.tol >= dShift / tS.tol;
   return {
     ok,
     error: first ? err : dShift,

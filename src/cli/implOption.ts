@@ -28,9 +28,17 @@ export interface ImplHuntRaw extends ImplRaw {
   progress?: boolean;
 }
 
+/** The longest --impl-timeout: one day. */
+const IMPL_TIMEOUT_MAX_MS = 86_400_000;
+
 export const implFlags = {
   impl: () => new Option('--impl <command>', 'check your own implementation instead: COMMAND speaks the implementation protocol (docs/impl-protocol.md)'),
-  timeout: () => new Option('--impl-timeout <ms>', `per-request timeout of --impl, ms (default ${DEFAULT_IMPL_TIMEOUT_MS})`),
+  // Validated when parsed, so a bad value is exit 2 naming the flag even without --impl (issue 8 §5).
+  timeout: () =>
+    new Option('--impl-timeout <ms>', `per-request timeout of --impl, ms (default ${DEFAULT_IMPL_TIMEOUT_MS})`).argParser((v: string) => {
+      parseIntOption('--impl-timeout', v, 1, IMPL_TIMEOUT_MAX_MS);
+      return v;
+    }),
 };
 
 /** `hunt --impl`: search and shrink through the implementation (src/impl/hunt); returns the exit code. */
@@ -60,7 +68,7 @@ function implCommand(raw: ImplRaw): string {
   return command;
 }
 
-const implTimeout = (raw: ImplRaw) => (raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, 86_400_000));
+const implTimeout = (raw: ImplRaw) => (raw.implTimeout === undefined ? null : parseIntOption('--impl-timeout', raw.implTimeout, 1, IMPL_TIMEOUT_MAX_MS));
 
 /** Runs the implementation checks for a command's raw options; returns the exit code. */
 export async function runImplFlag(raw: ImplRaw, ctx: CliContext, reportDir: string | null, caseFile?: string, from: 'verify' | 'compare' = 'verify'): Promise<number> {

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../errors.js';
+import { InputError, escapeControls } from '../errors.js';
 import { registryOf, type CliContext, type CliOverrides, type TextOut } from './context.js';
 import { packageRoot, packageVersion } from './packageRoot.js';
 
@@ -50,7 +50,7 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-      outputError: (s, write) => write(`${PROGRAM}: ${s.replace(/^error: /, '')}`),
+      outputError: (s, write) => write(`${PROGRAM}: ${usageLine(s)}\n`),
     })
     .showSuggestionAfterError(true)
     .addHelpText(
@@ -65,8 +65,8 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
 function makeContext(o: CliOverrides, debug: boolean): CliContext {
   return {
     registry: registryOf(o),
-    stdout: o.stdout ?? process.stdout,
-    stderr: o.stderr ?? process.stderr,
+    stdout: escapingControls(o.stdout ?? process.stdout),
+    stderr: escapingControls(o.stderr ?? process.stderr),
     stderrIsTTY: o.stderrIsTTY ?? (o.stderr === undefined && process.stderr.isTTY === true),
     env: o.env ?? process.env,
     cwd: o.cwd ?? process.cwd(),
@@ -77,6 +77,16 @@ function makeContext(o: CliOverrides, debug: boolean): CliContext {
     debug,
     exitCode: 0,
   };
+}
+
+/**
+ * Writes through `out` with every control character but line breaks escaped (\u001b): names echoed
+ * from the input (a plugin file's path in a check id, a corpus file name) cannot move the cursor or
+ * recolour the terminal, whichever command prints them (issue 8 §5). JSON output is unchanged
+ * (JSON.stringify escapes them already); the progress bar writes to the terminal itself.
+ */
+function escapingControls(out: TextOut): TextOut {
+  return { write: (chunk: string) => out.write(chunk.split(/([\r\n])/).map((part, i) => (i % 2 === 1 ? part : escapeControls(part))).join('')) };
 }
 
 /** covcheck's own corpus and, when different, the working directory's (where `covcheck hunt` saves). */
@@ -93,6 +103,15 @@ function extractDebug(argv: readonly string[]): { args: string[]; debug: boolean
   const tail = end < 0 ? [] : argv.slice(end);
   const debug = head.includes('--debug');
   return { args: [...head.filter((a) => a !== '--debug'), ...tail], debug };
+}
+
+/**
+ * commander's usage message as one line (issue 8 §5): its "(Did you mean …?)" hint joined on, and
+ * control characters of an echoed flag escaped (\u001b), like every InputError.
+ */
+export function usageLine(message: string): string {
+  const text = message.replace(/^error: /, '').trim().split(/\s*\n\s*/).join(' ');
+  return escapeControls(text);
 }
 
 function handleError(e: unknown, stderr: TextOut, debug: boolean): number {

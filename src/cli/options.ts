@@ -2,7 +2,9 @@
  * Option parsers shared by the commands. Each throws InputError naming the flag, so a bad value
  * is one line on stderr and exit 2.
  */
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { reportDirProblem } from '../report/write.js';
 import type { CliContext } from './context.js';
 
 /** Parses an integer option value in [min, max]; throws InputError(flag) otherwise. */
@@ -29,4 +31,17 @@ export const SEED_MAX = 4294967295;
 /** Whether progress bars may be drawn: stderr is a terminal and env CI is unset. */
 export function progressAllowed(ctx: Pick<CliContext, 'stderrIsTTY' | 'env'>): boolean {
   return ctx.stderrIsTTY && !ctx.env.CI;
+}
+
+/**
+ * `--report-dir` resolved against `cwd`, or null with `--no-report` (`report` false); an empty
+ * value or a folder that cannot hold report folders is InputError('--report-dir').
+ */
+export function reportDirOption(raw: string, report: boolean, cwd: string): string | null {
+  if (!report) return null;
+  if (raw.trim() === '') throw new InputError('--report-dir', 'expected a directory');
+  const dir = resolve(cwd, raw);
+  const problem = reportDirProblem(dir);
+  if (problem !== null) throw new InputError('--report-dir', problem);
+  return dir;
 }

@@ -5,7 +5,9 @@
  * (`fc.sample` with the seed, in chunks, so a run is reproducible); once a case with a positive
  * violation score (error/tolerance) is known, half of the further evaluations mutate the worst case
  * so far (a few numbers moved, see caseMoves.mutateCase) and keep the mutant when it is worse. The
- * budget is a number of evaluations (--runs) or a wall-clock time (--time).
+ * search goes in rounds of HUNT_ROUND cases proposed from the worst case before the round, so a
+ * round can be evaluated on `--jobs N` workers with the same result for every N. The budget is a
+ * number of evaluations (--runs) or a wall-clock time (--time, checked between rounds).
  *
  * A violation found is then shrunk (./shrink.ts) to a minimal case of the same kind.
  */
@@ -83,86 +85,155 @@ function domainFor(target: HuntTarget, scale: 'ci' | 'full', loss: Loss | undefi
   return { ...d, minH, maxH };
 }
 
-/** Runs the search and the shrink. */
-export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly [number, number] }): HuntResult {
-  const t0 = performance.now();
-  const d = domainFor(target, o.scale, o.loss, o.negatives);
-  const arb = arbCaseJson(d);
-  const rng = new Rng(o.seed);
-  const runs = o.timeMs !== undefined ? Number.POSITIVE_INFINITY : (o.runs ?? (o.scale === 'full' ? 4000 : 400));
-  const deadline = o.timeMs !== undefined ? t0 + o.timeMs : Number.POSITIVE_INFINITY;
-  let evaluations = 0;
-  let mutationsKept = 0;
-  let worst: Evaluated | null = null;
-  let worstPath = '';
-  let errors = 0;
-  let firstError: string | undefined;
-  let chunk: NestedCaseJson[] = [];
-  let chunkIndex = 0;
-  let sampleIndex = 0;
-  let lastReport = 0;
-  const report = (phase: 'search' | 'shrink') => {
-    const now = performance.now();
-    if (!o.onProgress || now - lastReport < 250) return;
-    lastReport = now;
-    o.onProgress({ phase, evaluations, mutationsKept, worstRatio: worst?.ratio ?? 0, worstError: worst?.measurement.error ?? 0, elapsedMs: now - t0 });
-  };
-  while (evaluations < runs && performance.now() < deadline) {
-    let json: NestedCaseJson;
-    let from: string;
-    const mutate = worst !== null && worst.ratio > 0 && rng.uniform() < 0.5;
-    if (mutate) {
-      json = mutateCase(worst!.json, rng);
-      from = 'mutation';
-    } else {
-      if (chunk.length === 0) {
-        chunk = fc.sample(arb, { seed: o.seed + 7919 * chunkIndex++, numRuns: 50 });
-      }
-      json = chunk.shift()!;
-      from = `sample ${sampleIndex++}`;
-    }
-    evaluations++;
-    const r = evaluate(target, json, o.loss);
-    if (!isEval(r)) {
-      errors++;
-      firstError ??= r.error;
-      continue;
-    }
-    if (worseThan(r, worst)) {
-      if (from === 'mutation') {
-        mutationsKept++;
-        worstPath = `${worstPath.replace(/ \(\+\d+ mutations\)$/, '')} (+${mutationsKept} mutations)`;
-      } else {
-        worstPath = from;
-        mutationsKept = 0;
-      }
-      worst = r;
-      if (o.stopAtFirst && violates(r)) break;
-    }
-    report('search');
+/**
+ * Candidates proposed per round of the search. The search proposes a round from what it knew
+ * before the round (the worst case so far, the random stream), evaluates the round's cases in any
+ * order and place (`--jobs N` workers: src/pool/huntTask.ts), then takes the results in proposal
+ * order. A constant, never --jobs: the counterexample and every report byte are the same for any N.
+ */
+export const HUNT_ROUND = 16;
+
+/** Evaluates cases anywhere (a pool); answers one result per case, in the order given. */
+export type CaseEvaluator = (cases: readonly NestedCaseJson[]) => Promise<readonly (Evaluated | { error: string })[]>;
+
+interface Candidate {
+  readonly json: NestedCaseJson;
+  /** "sample 37", or null for a mutation of `base`. */
+  readonly sample: string | null;
+  /** The worst case's path and mutation count when the round was proposed (a mutant's lineage). */
+  readonly basePath: string;
+  readonly baseKept: number;
+}
+
+/** The search's state between rounds. */
+class Search {
+  evaluations = 0;
+  mutationsKept = 0;
+  worst: Evaluated | null = null;
+  worstPath = '';
+  errors = 0;
+  firstError: string | undefined;
+  stopped = false;
+  private chunk: NestedCaseJson[] = [];
+  private chunkIndex = 0;
+  private sampleIndex = 0;
+  private lastReport = 0;
+  readonly t0 = performance.now();
+  private readonly arb: fc.Arbitrary<NestedCaseJson>;
+  private readonly rng: Rng;
+  private readonly runs: number;
+  private readonly deadline: number;
+
+  constructor(
+    target: HuntTarget,
+    private readonly o: HuntOptions & { negatives?: readonly [number, number] },
+  ) {
+    this.arb = arbCaseJson(domainFor(target, o.scale, o.loss, o.negatives));
+    this.rng = new Rng(o.seed);
+    this.runs = o.timeMs !== undefined ? Number.POSITIVE_INFINITY : (o.runs ?? (o.scale === 'full' ? 4000 : 400));
+    this.deadline = o.timeMs !== undefined ? this.t0 + o.timeMs : Number.POSITIVE_INFINITY;
   }
-  const searchMs = performance.now() - t0;
+
+  more(): boolean {
+    return !this.stopped && this.evaluations < this.runs && performance.now() < this.deadline;
+  }
+
+  /** The next round: each case a mutation of the worst so far (half the time, once one is known) or the next sample. */
+  propose(): Candidate[] {
+    const n = Math.min(HUNT_ROUND, this.runs - this.evaluations);
+    const base = this.worst;
+    const out: Candidate[] = [];
+    for (let i = 0; i < n; i++) {
+      if (base !== null && base.ratio > 0 && this.rng.uniform() < 0.5) {
+        out.push({ json: mutateCase(base.json, this.rng), sample: null, basePath: this.worstPath, baseKept: this.mutationsKept });
+        continue;
+      }
+      if (this.chunk.length === 0) this.chunk = fc.sample(this.arb, { seed: this.o.seed + 7919 * this.chunkIndex++, numRuns: 50 });
+      out.push({ json: this.chunk.shift()!, sample: `sample ${this.sampleIndex++}`, basePath: '', baseKept: 0 });
+    }
+    return out;
+  }
+
+  /** Takes a round's results in proposal order (the worst so far, errors, the first violation when asked to stop there). */
+  accept(round: readonly Candidate[], results: readonly (Evaluated | { error: string })[]): void {
+    for (const [i, c] of round.entries()) {
+      const r = results[i]!;
+      this.evaluations++;
+      if (!isEval(r)) {
+        this.errors++;
+        this.firstError ??= r.error;
+        continue;
+      }
+      if (!worseThan(r, this.worst)) continue;
+      if (c.sample === null) {
+        this.mutationsKept = c.baseKept + 1;
+        this.worstPath = `${c.basePath.replace(/ \(\+\d+ mutations\)$/, '')} (+${this.mutationsKept} mutations)`;
+      } else {
+        this.worstPath = c.sample;
+        this.mutationsKept = 0;
+      }
+      this.worst = r;
+      if (this.o.stopAtFirst && violates(r)) {
+        this.stopped = true;
+        return;
+      }
+    }
+  }
+
+  report(phase: 'search' | 'shrink', always = false): void {
+    const now = performance.now();
+    if (!this.o.onProgress || (!always && now - this.lastReport < 250)) return;
+    this.lastReport = now;
+    this.o.onProgress({ phase, evaluations: this.evaluations, mutationsKept: this.mutationsKept, worstRatio: this.worst?.ratio ?? 0, worstError: this.worst?.measurement.error ?? 0, elapsedMs: now - this.t0 });
+  }
+}
+
+/** Runs the search and the shrink, every case evaluated here. */
+export function hunt(target: HuntTarget, o: HuntOptions & { negatives?: readonly [number, number] }): HuntResult {
+  const s = new Search(target, o);
+  while (s.more()) {
+    const round = s.propose();
+    s.accept(round, round.map((c) => evaluate(target, c.json, o.loss)));
+    s.report('search');
+  }
+  return finish(target, o, s);
+}
+
+/** The same search with each round's cases evaluated by `evaluateAll` (a pool); the same result as `hunt`. */
+export async function huntWith(target: HuntTarget, o: HuntOptions & { negatives?: readonly [number, number] }, evaluateAll: CaseEvaluator): Promise<HuntResult> {
+  const s = new Search(target, o);
+  while (s.more()) {
+    const round = s.propose();
+    s.accept(round, await evaluateAll(round.map((c) => c.json)));
+    s.report('search');
+  }
+  return finish(target, o, s);
+}
+
+/** The shrink of the worst violation (here: shrinking is a sequence of dependent steps) and the result. */
+function finish(target: HuntTarget, o: HuntOptions, s: Search): HuntResult {
+  const searchMs = performance.now() - s.t0;
   let shrunk: Evaluated | null = null;
   let shrinkSteps = 0;
   const t1 = performance.now();
-  if (worst && violates(worst)) {
-    const s = shrink(target, worst, o.loss, t1 + (o.shrinkMs ?? 60_000), () => report('shrink'));
-    shrunk = s.result;
-    shrinkSteps = s.steps;
+  if (s.worst && violates(s.worst)) {
+    const r = shrink(target, s.worst, o.loss, t1 + (o.shrinkMs ?? 60_000), () => s.report('shrink'));
+    shrunk = r.result;
+    shrinkSteps = r.steps;
   }
-  o.onProgress?.({ phase: 'shrink', evaluations, mutationsKept, worstRatio: worst?.ratio ?? 0, worstError: worst?.measurement.error ?? 0, elapsedMs: performance.now() - t0 });
+  s.report('shrink', true);
   return {
     target,
-    evaluations,
-    mutationsKept,
-    worst,
+    evaluations: s.evaluations,
+    mutationsKept: s.mutationsKept,
+    worst: s.worst,
     shrunk,
     shrinkSteps,
-    path: worstPath,
+    path: s.worstPath,
     searchMs: Math.round(searchMs),
     shrinkMs: Math.round(performance.now() - t1),
-    errors,
-    ...(firstError !== undefined ? { firstError } : {}),
+    errors: s.errors,
+    ...(s.firstError !== undefined ? { firstError: s.firstError } : {}),
   };
 }
 

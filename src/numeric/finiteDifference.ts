@@ -12,7 +12,7 @@
  * FINITE_DIFFERENCE). Where D(h), D(h/2), D(h/4) disagree at first order f is not smooth on the
  * stencil (a max, a hinge, a gate that flips) and there is nothing to compare: `smooth` is false.
  */
-import { FINITE_DIFFERENCE, TOLERANCE_CONSTANT, tolerance, type DerivativeSource, type Precision } from './tolerance.js';
+import { FINITE_DIFFERENCE, FINITE_DIFFERENCE_CHAIN, TOLERANCE_CONSTANT, tolerance, type DerivativeSource, type Precision } from './tolerance.js';
 
 /** D(h) = (f(h) − f(−h))/(2h). */
 export function centralDifference(f: (t: number) => number, h: number): number {
@@ -74,5 +74,5 @@ export function compareDerivative(
   const rel = FINITE_DIFFERENCE.compared[o.source];
   const error = Math.abs(d.estimate - claimed);
   const tol = d.truncation + d.rounding + rel * o.scale;
-  return { ok: error <= tol, error, tolerance: tol, derivation: `${d.derivation} + ${rel}·${o.scaleText}` };
+  return { ok: error <= tol, error, tolerance: tol, derivation: `${d.derivation} + ${rel.toExponential(2)}·${o.scaleText} (the compared side: ${TOLERANCE_CONSTANT.float64.identity}·${FINITE_DIFFERENCE_CHAIN[o.source]}·ε)` };
 }

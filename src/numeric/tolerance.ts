@@ -44,15 +44,28 @@ export const TOLERANCE_CONSTANT: Readonly<Record<Precision, Readonly<Record<Chec
  *    margin for the next order);
  *  - smoothness: where D(h), D(h/2), D(h/4) differ by more than this fraction of (1 + |D|) the function
  *    is not smooth on the stencil (a max, a hinge, a gate flips) and the comparison is skipped;
- *  - compared: the relative rounding allowed to the derivative the differences are checked against,
- *    by what computed it: a loss weight β (a softmax or sigmoid, a few operations) or a backward-pass
- *    gradient ⟨∇L, v⟩ (a network's chain). These two are stated allowances, not operation counts: each
- *    is many orders above c·n·ε for the networks drawn (n < 10³), so that side never decides a case.
+ *  - compared: the rounding of the derivative the differences are checked against, by what computed
+ *    it, as the table's own bound c·n·ε (float64 'identity', c = 4) relative to the scale the caller
+ *    passes (the sum of the magnitudes of its terms) with n the longest chain it can have:
+ *      loss weight β (a softmax or sigmoid over a tuple or batch of ≤ 255 distances): n = 4·(255 + 1)
+ *        = 1024 (an exp, an add to the sum, a divide and a product per distance, as lossBalance counts);
+ *      gradient ⟨∇L, v⟩ (a network's backward pass): n = 2·ops + S + 8 ≤ 4096 (forward and backward
+ *        chains of ≤ 2000 operations for the networks drawn, the sum over ≤ 64 samples, the loss stage,
+ *        as the engine tolerance counts).
+ *    So 'loss-weight' = 4·1024·ε₆₄ ≈ 9.1e-13 and 'gradient' = 4·4096·ε₆₄ ≈ 3.6e-12 (issue 12: before,
+ *    the stated allowances 1e-9 and 1e-8). The finite differences' own error (truncation + rounding)
+ *    is the rest of the bound; a compared side computed in float32 has its rounding covered by the
+ *    float32 rounding term of its differences (c·2·ε₃₂·(1 + |L|)/(h/4), far larger).
  */
+export const FINITE_DIFFERENCE_CHAIN = { 'loss-weight': 4 * (255 + 1), gradient: 2 * 2000 + 64 + 32 } as const;
+
 export const FINITE_DIFFERENCE = {
   truncationFactor: 1 / 4,
   smoothness: 1e-2,
-  compared: { 'loss-weight': 1e-9, gradient: 1e-8 },
+  compared: {
+    'loss-weight': TOLERANCE_CONSTANT.float64.identity * FINITE_DIFFERENCE_CHAIN['loss-weight'] * EPS64,
+    gradient: TOLERANCE_CONSTANT.float64.identity * FINITE_DIFFERENCE_CHAIN.gradient * EPS64,
+  },
 } as const;
 
 export type DerivativeSource = keyof typeof FINITE_DIFFERENCE.compared;

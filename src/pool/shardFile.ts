@@ -15,7 +15,8 @@ import type { Shard } from './shard.js';
 import type { TaskFailure } from './task.js';
 
 export const SHARD_FORMAT = 'covcheck-shard';
-export const SHARD_FORMAT_VERSION = 1;
+/** 2: verify shards hold training runs (`train:` tasks) and the run's check list. */
+export const SHARD_FORMAT_VERSION = 2;
 
 /** Everything that must be equal across the shards of one run. */
 export interface ShardRun {

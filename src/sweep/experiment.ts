@@ -9,6 +9,7 @@ import type { ErrorBarPoint } from '../report/errorBarPlot.js';
 import { summarize, tHalfWidth } from '../stats/index.js';
 import type { RunCache } from './runCache.js';
 import type { TrainRun, TrainSetting } from './trainFn.js';
+import { isPlanning } from './trainingPlan.js';
 
 /** Base seed of the training experiments when the runner gives none. */
 export const DEFAULT_EXPERIMENT_SEED = 20_101;
@@ -42,9 +43,13 @@ export function seedsFromRuns(numRuns: number): number {
   return Math.min(MAX_SEEDS_FROM_RUNS, Math.max(2, numRuns));
 }
 
-/** The seeds at each look: the configured looks, or one look of `--runs` seeds. */
+/**
+ * The seeds at each look: the configured looks, or one look of `--runs` seeds. A planning pass
+ * (trainingPlan.ts) gets the last look only: every run the design could ask for, whatever the data.
+ */
 export function looksOf(options: RunOptions, configured: readonly number[]): readonly number[] {
-  return options.numRuns !== undefined ? [seedsFromRuns(options.numRuns)] : configured;
+  const looks = options.numRuns !== undefined ? [seedsFromRuns(options.numRuns)] : configured;
+  return isPlanning(options) ? looks.slice(-1) : looks;
 }
 
 /** Counts training runs for RunOptions.onProgress. */

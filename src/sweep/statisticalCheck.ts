@@ -8,7 +8,8 @@
 import type { CheckResult, ClaimId, CustomCheck, RunOptions, Scale } from '../runner/check.js';
 import { combineAll, describe as describeTest, flatten, worstOf, type Decision, type TestResult } from '../stats/index.js';
 import type { CacheSource } from './provider.js';
-import type { RunCache } from './runCache.js';
+import { RunCache } from './runCache.js';
+import { placeholderRun, planningOptions, registerPlanner, type PlannedRun } from './trainingPlan.js';
 
 export interface NamedTest {
   readonly label: string;
@@ -72,7 +73,7 @@ export function statisticalChecks<P extends string, C>(spec: StatisticalClaimSpe
 function partCheck<P extends string, C>(spec: StatisticalClaimSpec<P, C>, part: P): CustomCheck {
   const id = spec.ids[part];
   const alpha = spec.alpha(part);
-  return {
+  const check: CustomCheck = {
     type: 'custom',
     id,
     claim: spec.claim,
@@ -92,4 +93,14 @@ function partCheck<P extends string, C>(spec: StatisticalClaimSpec<P, C>, part: 
       return { ...base, ...resultParts(o.tests, o.header, o.extra), cases: o.cases, plots: o.plots };
     },
   };
+  // Its training plan (trainingPlan.ts): the decision run once at the last look on placeholder runs.
+  registerPlanner(check, async (options) => {
+    const cfg = spec.configs[options.scale];
+    if (spec.notRunAt?.(part, cfg, options)) return [];
+    const asked: PlannedRun[] = [];
+    const cache = new RunCache(async (setting, seed) => (asked.push({ setting, seed }), placeholderRun(setting, seed)), true);
+    await spec.decide(part, { cfg, cache, options: planningOptions(options), id });
+    return asked;
+  });
+  return check;
 }

@@ -4,6 +4,7 @@
  * the CLI flag ("--lr", "--delta-lower", ...).
  */
 import { InputError, describe } from '../errors.js';
+import { trainSizeProblem } from './limits.js';
 import { parseAugmentation } from '../hltm/augmentation.js';
 import { parseActivation } from '../network/activation.js';
 import type { InitScheme } from '../network/init.js';
@@ -119,6 +120,8 @@ export function validateOptions(o: TrainOptions): void {
   if (!(BACKEND_NAMES as readonly string[]).includes(o.backend)) throw new InputError('--backend', `unknown backend ${describe(o.backend)} (${BACKEND_NAMES.join(', ')})`);
   int('--eval-samples', o.evalSamples, 2);
   int('--op-samples', o.opSamples, 0);
+  const size = trainSizeProblem(o);
+  if (size !== null) throw new InputError(...size);
 }
 
 /** The Loss object of the options. */

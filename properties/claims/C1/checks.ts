@@ -18,6 +18,7 @@ interface Variant {
   readonly exact: boolean;
   readonly constraints: NetworkConstraints;
   readonly cut: CutChoice;
+  readonly bias?: 'below-cut';
 }
 
 const HOMOGENEOUS: Activation[] = [{ kind: 'relu' }, { kind: 'leaky_relu', slope: 0.25 }, { kind: 'linear' }];
@@ -25,8 +26,9 @@ const TREE_LAYERS = { kind: 'tree', tree: { irregular: false } } as const;
 
 const VARIANTS: Variant[] = [
   { id: 'C1/rational/cut', variant: 'bias-free relu|leaky|linear, tree cuts and MLP layers', expect: 'hold', exact: true, constraints: { activation: HOMOGENEOUS }, cut: 'layer' },
-  { id: 'C1/float64/cut', variant: 'bias-free relu|leaky|linear, float weights', expect: 'hold', exact: false, constraints: { activation: HOMOGENEOUS, values: 'float' }, cut: 'layer' },
-  { id: 'C1/rational/bias-below-output', variant: 'bias and relu anywhere, checked at the output layer', expect: 'hold', exact: true, constraints: { bias: 'below-output', activation: HOMOGENEOUS }, cut: 'top' },
+  { id: 'C1/float64/cut', variant: 'bias-free relu|leaky|linear, float weights, a cut below the output layer', expect: 'hold', exact: false, constraints: { activation: HOMOGENEOUS, values: 'float' }, cut: 'below-top' },
+  { id: 'C1/rational/bias-below-cut', variant: 'bias and relu|leaky|linear strictly below any cut, checked at that cut', expect: 'hold', exact: true, constraints: { bias: true, activation: HOMOGENEOUS }, cut: 'layer', bias: 'below-cut' },
+  { id: 'C1/float64/bias-below-cut', variant: 'bias strictly below a cut below the output layer, float weights', expect: 'hold', exact: false, constraints: { bias: true, activation: HOMOGENEOUS, values: 'float' }, cut: 'below-top', bias: 'below-cut' },
   { id: 'C1/float64/tanh-output-layer', variant: 'tanh below the output layer, checked at the output layer', expect: 'hold', exact: false, constraints: { activation: { kind: 'tanh' }, values: 'float' }, cut: 'top' },
   { id: 'C1/rational/bias', variant: 'bias', expect: 'fail', exact: true, constraints: { bias: true }, cut: 'layer' },
   { id: 'C1/float64/normalize', variant: 'output normalisation', expect: 'fail', exact: false, constraints: { normalize: true }, cut: 'layer' },
@@ -45,7 +47,7 @@ function makeCheck(v: Variant): PropertyCheck<EulerCase> {
     expect: v.expect,
     arithmetic: v.exact ? 'rational' : 'float64',
     runs: { ci: v.exact ? 60 : 150, full: 1000 },
-    arbitrary: () => arbEulerCase({ network: v.constraints, cut: v.cut }),
+    arbitrary: () => arbEulerCase({ network: v.constraints, cut: v.cut, ...(v.bias ? { bias: v.bias } : {}), inputs: v.exact ? 'binary' : 'real' }),
     measure: (c) => (v.exact ? eulerIdentity(EXACT, c.net.spec, c.net.params, c.x, c.cut) : eulerIdentity(F64, c.net.spec, c.net.params, c.x, c.cut)).measurement,
     describe: (c) => ({ network: describeNetwork(c.net), x: c.x, cut: c.cut.map((b) => c.net.spec.arch.blocks[b]!.name) }),
   };

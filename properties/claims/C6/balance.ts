@@ -1,6 +1,7 @@
 /**
  * C6 balance for a loss under test: β_+ + Σβ_k = 0 and L(r + c) = L(r), rational when the loss runs
- * exactly, else float64 (the predicate is src/claims/lossBalance.ts).
+ * exactly, else float64 (the predicate is src/claims/lossBalance.ts); in float64 also d/dt L(r + t·1)
+ * = 0 by central differences of the loss value (./balanceByDifferences.ts, independent of β).
  */
 import { EXACT, F64 } from '../../../src/numeric/arith.js';
 import type { PropertyCheck } from '../../../src/runner/check.js';
@@ -8,6 +9,8 @@ import { lossBalance } from '../../../src/claims/lossBalance.js';
 import { idSuffix, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
 import { arbDistanceCase, distancesOf, type DistanceCase } from './generators.js';
 import { record } from './record.js';
+import { balanceByDifferences } from './balanceByDifferences.js';
+import { bothHold } from '../C2/differenceOracle.js';
 
 /** C6 balance for a loss family: rational when the loss runs exactly, else float64. */
 export function balanceCheck(u: LossUnderTest, o: { id?: string; expect?: 'hold' | 'fail'; runs?: number; exact?: boolean } = {}): PropertyCheck<DistanceCase> {
@@ -26,7 +29,7 @@ export function balanceCheck(u: LossUnderTest, o: { id?: string; expect?: 'hold'
     measure: (c) => {
       const loss = pipelineLoss(u, c.params);
       if (!loss) return NOT_APPLICABLE;
-      return exact ? lossBalance(EXACT, loss, distancesOf(c)) : lossBalance(F64, loss, distancesOf(c));
+      return exact ? lossBalance(EXACT, loss, distancesOf(c)) : bothHold(lossBalance(F64, loss, distancesOf(c)), balanceByDifferences(loss, c));
     },
     describe: (c) => c,
   };

@@ -1,7 +1,7 @@
 /**
  * C6 weights for a loss under test: every β = ∂L/∂r against Richardson-extrapolated central
  * differences of the loss value (numeric/finiteDifference.ts), float64; distances where the loss is
- * not smooth (a max, a hinge) are skipped.
+ * not smooth (a max, a hinge) are undecided (noted; a case with none decided is counted undecided).
  */
 import { F64 } from '../../../src/numeric/arith.js';
 import { compareDerivative, richardsonDerivative } from '../../../src/numeric/finiteDifference.js';
@@ -11,6 +11,7 @@ import type { Loss } from '../../../src/losses/loss.js';
 import { lossAt } from '../../../src/claims/lossBalance.js';
 import { idSuffix, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
 import { arbDistanceCase, distancesOf, type DistanceCase } from './generators.js';
+import { differenceStep, lossMoved } from './balanceByDifferences.js';
 import { record } from './record.js';
 
 /** The worst |β_i − ∂L/∂r_i| over the distances, h = 2^-10·max(1, |r_i|)·min(1, τ). */
@@ -19,20 +20,12 @@ function measureWeights(loss: Loss, c: DistanceCase): Measurement {
   const betas = [...v.betaPos, ...v.betaNeg.flat()];
   const flat = [...c.rPos, ...c.rNeg.flat()];
   const H = c.rNeg[0]!.length;
-  const tau = c.params.tau !== undefined && c.params.tau > 0 ? c.params.tau : 1;
-  const valueAt = (i: number, dr: number): number => {
-    const r = flat.slice();
-    r[i]! += dr;
-    const rPos = r.slice(0, c.rPos.length);
-    const rNeg = c.rPos.map((_, b) => r.slice(c.rPos.length + b * H, c.rPos.length + (b + 1) * H));
-    return loss.evaluate(F64, { rPos, rNeg, dim: 2, reduction: 'mean' }).value;
-  };
   let worst: Measurement = { ok: true, error: 0, tolerance: Number.POSITIVE_INFINITY };
   let worstRatio = -1;
   let skipped = 0;
   for (let i = 0; i < flat.length; i++) {
-    const h = 2 ** -10 * Math.max(1, Math.abs(flat[i]!)) * Math.min(1, tau);
-    const d = richardsonDerivative((t) => valueAt(i, t), { h, value: v.value });
+    const h = differenceStep(c, [i]);
+    const d = richardsonDerivative((t) => lossMoved(loss, c, [i], t), { h, value: v.value });
     // Not smooth here (a max, a hinge): the three estimates disagree at first order. Skip.
     if (!d.smooth) {
       skipped++;
@@ -52,7 +45,7 @@ function measureWeights(loss: Loss, c: DistanceCase): Measurement {
     }
   }
   if (skipped > 0 && worstRatio < 0) return { ok: true, error: 0, tolerance: 0, undecided: true, note: `all ${skipped} distances at a kink: undecided` };
-  return worst;
+  return skipped > 0 ? { ...worst, note: `${worst.note ?? ''}; ${skipped} distance(s) at a kink: undecided there` } : worst;
 }
 
 /** C6 weights: β are the derivatives of the value (float64, any loss). */

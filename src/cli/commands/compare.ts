@@ -5,7 +5,6 @@
  * folder (compare.md, compare.json, plots/).
  * Exit codes: 0 nothing failed, 1 a claim check failed for some loss, 2 bad input.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { CheckResult, Scale } from '../../runner/check.js';
@@ -14,10 +13,10 @@ import { deriveSeed } from '../../numeric/random.js';
 import { BUILTIN_SPEC_HELP, familyOf, lossLabel, resolveLossSpec } from '../../losses/plugin/index.js';
 import type { Loss } from '../../losses/loss.js';
 import type { CliContext } from '../context.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
+import { parseChoice, parseIntOption, progressAllowed, reportDirOption, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { renderTable } from '../table.js';
-import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
+import { runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { reportJson } from '../../report/json.js';
 
@@ -102,15 +101,13 @@ export function parseCompareOptions(raw: RawOptions, ctx: CliContext): CompareOp
   const seed = parseIntOption('--seed', raw.seed, SEED_MIN, SEED_MAX);
   const scale = parseChoice<Scale>('--scale', raw.scale, ['ci', 'full']);
   const runs = raw.runs === undefined ? null : parseIntOption('--runs', raw.runs, 1, 10_000_000);
-  if (raw.report && raw.reportDir.trim() === '') throw new InputError('--report-dir', 'expected a directory');
-  const dirProblem = raw.report ? reportDirProblem(resolve(ctx.cwd, raw.reportDir)) : null;
-  if (dirProblem !== null) throw new InputError('--report-dir', dirProblem);
+  const reportDir = reportDirOption(raw.reportDir, raw.report, ctx.cwd);
   return {
     losses,
     runs,
     seed,
     scale,
-    reportDir: raw.report ? resolve(ctx.cwd, raw.reportDir) : null,
+    reportDir,
     json: raw.json === true,
     progress: raw.progress,
     trends: raw.trends,

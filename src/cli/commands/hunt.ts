@@ -19,7 +19,9 @@ import { fmt } from '../../runner/run.js';
 import type { CliContext } from '../context.js';
 import { parseIntOption, SEED_MAX, SEED_MIN, parseChoice } from '../options.js';
 import { HUNT_TARGETS, targetsFor, type HuntTarget } from '../../hunt/targets.js';
-import { hunt, parseDuration, type HuntProgress, type HuntResult } from '../../hunt/search.js';
+import { parseDuration, type HuntProgress, type HuntResult } from '../../hunt/search.js';
+import { huntOnJobs } from '../../pool/huntTask.js';
+import { parseJobs } from '../../pool/jobs.js';
 import { CORPUS_DIR } from '../../hunt/corpus.js';
 import { counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/counterexampleFile.js';
 import { implFlags, runImplHunt, type ImplRaw } from '../implOption.js';
@@ -38,6 +40,7 @@ interface RawOptions {
   save: boolean;
   json?: boolean;
   progress: boolean;
+  jobs?: string;
 }
 
 export interface HuntCliOptions {
@@ -50,6 +53,8 @@ export interface HuntCliOptions {
   readonly out: string | null;
   readonly json: boolean;
   readonly progress: boolean;
+  /** --jobs: workers evaluating each search round (default 1; the result is the same for any N). */
+  readonly jobs?: number;
 }
 
 function targetList(): string {
@@ -72,6 +77,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-save', 'print the counterexample but do not save it')
     .option('--json', 'print the result as JSON on stdout')
     .option('--no-progress', 'no progress line on stderr')
+    .option('--jobs <n>', 'workers evaluating the cases of each search round (default 1; same counterexample for any n)')
     .addOption(implFlags.impl())
     .addOption(implFlags.timeout())
     .addHelpText(
@@ -126,6 +132,7 @@ export function parseHuntOptions(raw: RawOptions, ctx: CliContext): HuntCliOptio
     out: raw.save ? resolve(ctx.cwd, raw.out) : null,
     json: raw.json === true,
     progress: raw.progress,
+    jobs: raw.jobs === undefined ? 1 : parseJobs(raw.jobs),
   };
 }
 
@@ -164,14 +171,14 @@ export async function runHunt(o: HuntCliOptions, ctx: CliContext): Promise<numbe
       lastLine = now;
     }
   };
-  const result = hunt(o.target, {
+  const result = await huntOnJobs(o.target, {
     seed: o.seed,
     scale: o.scale,
     ...(o.runs !== null ? { runs: o.runs } : {}),
     ...(o.timeMs !== null ? { timeMs: o.timeMs } : {}),
     ...(loss ? { loss, negatives: familyOf(loss).negatives } : {}),
     onProgress: progress,
-  });
+  }, { jobs: o.jobs ?? 1, lossSpec: o.lossSpec, cwd: ctx.cwd });
   if (o.progress && tty) ctx.stderr.write('\r'.padEnd(120) + '\r');
   const found = result.shrunk !== null;
   const exit = o.target.expect === 'hold' ? (found ? 1 : 0) : found ? 0 : 1;

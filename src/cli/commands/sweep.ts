@@ -15,16 +15,22 @@ import { renderTable } from '../table.js';
 import { reportDirProblem, writeRunFolder } from '../../report/write.js';
 import { loadBackend } from '../../engines/backend.js';
 import { ENGINE_NAMES } from '../../engines/engine.js';
+import { TRAIN_LIMITS } from '../../train/limits.js';
 import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
 import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
-import { runSweep } from '../../sweep/run.js';
+import { runSweep, type SweepOutcome } from '../../sweep/run.js';
 import { parseJobs } from '../../pool/jobs.js';
 import { WorkerPool } from '../../pool/workerPool.js';
 import { poolTrainFn } from '../../pool/trainTask.js';
 import { STATE_FILE } from '../../sweep/state.js';
 import { sweepReportFiles } from '../../sweep/report.js';
 import { summarizeGroups } from '../../sweep/summary.js';
+import { shardCells, sweepShardRun, trainCells } from '../../pool/sweepShard.js';
+import { parseShard, type Shard } from '../../pool/shard.js';
+import { writeShardFile } from '../../pool/shardFile.js';
+import { shardFileOf } from '../../pool/runShard.js';
+import { shardFileName } from '../../pool/merge.js';
 import type { TrainFn } from '../../sweep/trainFn.js';
 
 export interface SweepRawOptions {
@@ -52,6 +58,7 @@ export interface SweepRawOptions {
   progress: boolean;
   json?: boolean;
   jobs?: string;
+  shard?: string;
 }
 
 export interface ParsedSweep {
@@ -99,9 +106,12 @@ export function parseSweepOptions(raw: SweepRawOptions, ctx: Pick<CliContext, 'c
     steps,
     batch: int('--batch', raw.batch, 1, 1 << 20) ?? p.batch,
     lr: parseNumber('--lr', raw.lr) ?? p.lr,
-    evalSamples: int('--eval-samples', raw.evalSamples, 2, 100_000_000) ?? p.evalSamples,
+    evalSamples: int('--eval-samples', raw.evalSamples, 2, TRAIN_LIMITS.evalSamples) ?? p.evalSamples,
     ...(evalEpochs !== 1 ? { evalEpochs } : {}),
   };
+  // Sizes by the flags of sweep (the engine's own check below would name train's --samples-per-epoch).
+  if (steps * training.batch > TRAIN_LIMITS.samplesPerRun) throw new InputError('--steps', `${steps} steps × batch ${training.batch} is more than the limit of ${TRAIN_LIMITS.samplesPerRun} tuples per run (docs/cli.md, Size limits)`);
+  if ((steps / evalEpochs) * training.batch > TRAIN_LIMITS.samplesPerEpoch) throw new InputError('--eval-epochs', `${steps / evalEpochs} steps × batch ${training.batch} between evaluations is more than the limit of ${TRAIN_LIMITS.samplesPerEpoch} tuples (docs/cli.md, Size limits)`);
   const engine = raw.engine !== undefined ? parseChoice('--engine', raw.engine, ENGINE_NAMES) : raw.backend !== undefined ? 'tfjs' : undefined;
   const extras: EngineExtras = { ...(engine ? { engine } : {}), ...(raw.backend !== undefined ? { backend: raw.backend } : {}) };
   const cells = cellsOf(grid);
@@ -178,6 +188,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--jobs <n>', 'cells trained at once in worker threads (default: the number of cores; 1: one after the other here)')
+    .option('--shard <i/n>', 'train only slice i of n of the cells and write a shard file under <report-dir>/shards/ (then: covcheck merge)')
     .action(async (raw: SweepRawOptions) => {
       ctx.exitCode = await runSweepCommand(raw, ctx);
     });
@@ -188,6 +199,8 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   const o = parseSweepOptions(raw, ctx);
   if (o.extras.engine === 'tfjs') await loadBackend(o.extras.backend ?? 'wasm');
   const jobs = parseJobs(raw.jobs);
+  const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
+  if (shard && o.reportDir === null) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
   let train = trainFn;
   if (!train) {
     const loaded = await loadEngineTrainFn(o.extras);
@@ -197,7 +210,13 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   // --jobs N > 1: the cells train in pool workers, all at once (the engine's own train() here otherwise).
   const pool = jobs > 1 && !trainFn ? new WorkerPool({ jobs }) : null;
   if (pool) train = poolTrainFn(pool, o.extras);
-  const human = raw.json ? ctx.stderr : ctx.stdout;
+  if (shard) {
+    try {
+      return await runSweepShard(o, shard, train, pool !== null, raw.progress && progressAllowed(ctx), ctx);
+    } finally {
+      await pool?.close();
+    }
+  }
   const statePath = o.reportDir ? join(o.reportDir, 'runs', o.name, STATE_FILE) : null;
   const total = cellsOf(o.grid).length;
   const progress = createProgress(raw.progress && progressAllowed(ctx), total, 'cells');
@@ -214,6 +233,35 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
     progress.stop();
     await pool?.close();
   }
+  return reportSweep(o, outcome, raw.json === true, ctx);
+}
+
+/** --shard i/n: trains this slice's cells and writes its shard file; answers 0, or 1 when a cell failed. */
+async function runSweepShard(o: ParsedSweep, shard: Shard, train: TrainFn, parallel: boolean, showProgress: boolean, ctx: CliContext): Promise<number> {
+  const cells = shardCells(o, shard);
+  const progress = createProgress(showProgress, cells.length, 'cells');
+  let outcomes;
+  try {
+    outcomes = await trainCells(cells, o.training, train, parallel, (done, c) => progress.update(done, `depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`));
+  } finally {
+    progress.stop();
+  }
+  const run = sweepShardRun(o, ctx.version);
+  const path = join(o.reportDir!, 'shards', o.name, shardFileName(shard));
+  await writeShardFile(path, shardFileOf(run, shard, outcomes));
+  const failed = outcomes.flatMap((x) => (x.ok ? [] : [x.failure.message]));
+  for (const m of failed) ctx.stderr.write(`${m}\n`);
+  ctx.stdout.write(`${o.command} --shard ${shard.index}/${shard.count}\nshard ${shard.index}/${shard.count}: ${cells.length} of ${run.tasks.length} cells, ${failed.length} failed; shard file: ${path}\n`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+/**
+ * Prints the table and writes the report folder of a finished sweep (also of merged shards:
+ * covcheck merge); answers the exit code.
+ */
+export async function reportSweep(o: Pick<ParsedSweep, 'grid' | 'training' | 'extras' | 'name' | 'reportDir' | 'command'>, outcome: Pick<SweepOutcome, 'records' | 'state' | 'trained' | 'resumed'>, json: boolean, ctx: CliContext): Promise<number> {
+  const human = json ? ctx.stderr : ctx.stdout;
+  const total = outcome.records.length;
   const groups = summarizeGroups(outcome.records);
   const maxL = Math.max(...groups.map((g) => g.final.length));
   human.write(`${o.command}\n${total} cells: ${outcome.trained} trained, ${outcome.resumed} resumed from ${STATE_FILE}\n`);
@@ -233,8 +281,8 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
       if (code === undefined) throw e;
       throw new InputError('--report-dir', `cannot write the report under ${o.reportDir} (${code}); the results above stand, no report was kept`);
     }
-    if (raw.json) ctx.stdout.write(files['report.json']!);
-  } else if (raw.json) {
+    if (json) ctx.stdout.write(files['report.json']!);
+  } else if (json) {
     const files = await sweepReportFiles({ version: ctx.version, command: o.command, grid: o.grid, training: o.training, engine: { engine: o.extras.engine ?? 'f32' }, records: outcome.records, state: outcome.state });
     ctx.stdout.write(files['report.json']!);
   }

@@ -4,14 +4,13 @@
  * prints the per-height curve, writes a report (JSON, Markdown, SVG). Exit 0 when the run
  * finishes, 1 when it diverges (NaN/Inf, with a diagnosis), 2 on bad options.
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../errors.js';
 import type { CliContext } from '../context.js';
-import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
+import { parseChoice, parseIntOption, progressAllowed, reportDirOption, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
 import { compactJson } from '../../report/json.js';
-import { reportDirProblem, writeRunFolder } from '../../report/write.js';
+import { writeRunFolder } from '../../report/write.js';
 import { PRESET_NAMES, resolveOptions } from '../../train/presets.js';
 import type { TrainOptions } from '../../train/options.js';
 import { LOSS_NAMES } from '../../losses/index.js';
@@ -21,6 +20,7 @@ import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';
 import { loadBackend } from '../../engines/backend.js';
 import { ENGINE_NAMES } from '../../engines/engine.js';
+import { TRAIN_LIMITS } from '../../train/limits.js';
 
 interface RawOptions {
   preset: string;
@@ -77,7 +77,7 @@ export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
     hid: int('--hid', raw.hid, 1, 1024),
     batch: int('--batch', raw.batch, 1, 1 << 20),
     epochs: int('--epochs', raw.epochs, 0, 1_000_000),
-    samplesPerEpoch: int('--samples-per-epoch', raw.samplesPerEpoch, 1),
+    samplesPerEpoch: int('--samples-per-epoch', raw.samplesPerEpoch, 1, TRAIN_LIMITS.samplesPerEpoch),
     lr: num('--lr', raw.lr),
     optimizer: raw.optimizer === undefined ? undefined : parseChoice('--optimizer', raw.optimizer, ['sgd', 'adam'] as const),
     loss: raw.loss,
@@ -96,7 +96,7 @@ export function parseTrainOverrides(raw: RawOptions): Partial<TrainOptions> {
     seed: int('--seed', raw.seed, SEED_MIN, SEED_MAX),
     backend: raw.backend,
     engine,
-    evalSamples: int('--eval-samples', raw.evalSamples, 2),
+    evalSamples: int('--eval-samples', raw.evalSamples, 2, TRAIN_LIMITS.evalSamples),
     opSamples: int('--op-samples', raw.opSamples, 0),
   };
 }
@@ -152,10 +152,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
     overrides = { ...overrides, loss: lossObject.name, lossObject };
   }
   const options = resolveOptions(raw.preset, overrides);
-  if (raw.report && raw.reportDir.trim() === '') throw new InputError('--report-dir', 'expected a directory');
-  const reportDir = raw.report ? resolve(ctx.cwd, raw.reportDir) : null;
-  const problem = reportDir ? reportDirProblem(reportDir) : null;
-  if (problem !== null) throw new InputError('--report-dir', problem);
+  const reportDir = reportDirOption(raw.reportDir, raw.report, ctx.cwd);
 
   // An unavailable backend is a usage error: fail before printing anything.
   if (options.engine === 'tfjs') await loadBackend(options.backend);

@@ -12,7 +12,7 @@ import type { CliContext } from '../context.js';
 import { selectChecks, type Registry } from '../../runner/registry.js';
 import { parseChoice, parseIntOption, progressAllowed, SEED_MAX, SEED_MIN } from '../options.js';
 import { createProgress } from '../progress.js';
-import { formatMs, renderTable } from '../table.js';
+import { LINE_MAX, TABLE_MODES, verdictTable, type TableMode } from '../verdictTable.js';
 import { buildVerifyReport, counterexamplePath, verifyReportFiles } from '../../report/verify.js';
 import type { VerifyReport } from '../../report/verifyReport.js';
 import { replayFileCommand } from '../../runner/replayCommand.js';
@@ -22,7 +22,7 @@ import { loadBackend } from '../../engines/backend.js';
 import { BUILTIN_SPEC_HELP } from '../../losses/plugin/index.js';
 import { specLossChecks } from '../lossSpecChecks.js';
 import { VERDICTS } from '../../report/verdicts.js';
-import { clipOneLine, errorText } from '../../report/markdown.js';
+import { clipOneLine } from '../../report/markdown.js';
 import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
@@ -30,7 +30,8 @@ import { parseJobs } from '../../pool/jobs.js';
 import { runChecks } from '../../pool/runChecks.js';
 import type { CheckSource } from '../../pool/checkTask.js';
 import { parseShard, type Shard } from '../../pool/shard.js';
-import { shardChecks, verifyShardRun, writeVerifyShard } from './verifyShard.js';
+import { splitVerify, verifyShardRun, writeVerifyShard } from './verifyShard.js';
+import { trainPlanned } from '../../pool/claimRuns.js';
 
 /** What a verify run may select from: the registry's claims, and its checks with the corpus and loss checks added. */
 export type Plan = Pick<Registry, 'claims' | 'checks'>;
@@ -48,6 +49,8 @@ export interface VerifyOptions {
   readonly progress: boolean;
   /** Print the details of expected-fail, known-fail and inconclusive checks too (default: report only). */
   readonly verbose?: boolean;
+  /** The verdict table: one row per check, folded per claim, or by size (src/cli/verdictTable.ts). */
+  readonly table?: TableMode;
   /** Options that change the checks run, for the run folder name: --loss, --backend, --no-corpus. */
   readonly loss?: string | null;
   readonly backend?: string;
@@ -65,6 +68,7 @@ interface RawOptions {
   progress: boolean;
   report: boolean;
   verbose?: boolean;
+  table?: string;
   loss?: string;
   backend?: string;
   corpus?: boolean;
@@ -84,7 +88,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
     .option('--no-report', 'write no report files')
-    .option('--verbose', 'also print the details of expected-fail, known-fail and inconclusive checks (always in report.md)')
+    .option('--verbose', 'print every check\'s row and the details of expected-fail, known-fail and inconclusive checks (always in report.md)')
+    .option('--table <mode>', 'the verdict table: full (a row per check), compact (pass and expected-fail folded per claim) or auto (full up to 60 checks)', 'auto')
     .option('--loss <spec>', `also run the loss-dependent claims (C2, C6, C7) for this loss: ${BUILTIN_SPEC_HELP}`)
     .option('--no-corpus', 'do not replay the failure corpus (fixtures/counterexamples) first')
     .option('--jobs <n>', 'workers that run property checks at once (default: the number of cores; 1: all in this process)')
@@ -143,6 +148,7 @@ export function parseVerifyOptions(raw: RawOptions, plan: Plan, cwd: string): Ve
     json: raw.json === true,
     progress: raw.progress,
     verbose: raw.verbose === true,
+    table: parseChoice('--table', raw.table ?? 'auto', TABLE_MODES),
     loss: raw.loss ?? null,
     backend: raw.backend ?? 'wasm',
     corpus: raw.corpus !== false,
@@ -178,9 +184,12 @@ export function runName(o: Pick<VerifyOptions, 'seed' | 'scale' | 'claims' | 'ch
 /** Runs the selected checks, prints, writes reports; returns the exit code (0 or 1). */
 export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, pool: VerifyPool = IN_PROCESS): Promise<number> {
   const all = selectChecks(plan.checks, o);
-  const selected = pool.shard ? shardChecks(all, pool.shard) : all;
-  const progress = createProgress(o.progress && progressAllowed(ctx), selected.length);
+  // --shard: this slice's checks and training runs (the training claims decide at the merge).
+  const split = pool.shard ? await splitVerify(all, o, pool.shard) : null;
+  const selected = split ? split.checks : all;
+  const progress = createProgress(o.progress && progressAllowed(ctx), selected.length + (split?.runs.length ?? 0));
   let runs: { check: Check; result: CheckResult }[];
+  let trained: Awaited<ReturnType<typeof trainPlanned>>;
   try {
     const results = await runChecks(selected, {
       ...pool,
@@ -191,15 +200,17 @@ export async function runVerify(o: VerifyOptions, plan: Plan, ctx: CliContext, p
       onProgress: (done, id) => progress.update(done, id),
     });
     runs = selected.map((check, i) => ({ check, result: results[i]! }));
+    trained = split ? await trainPlanned(split.runs, pool.jobs, (done, key) => progress.update(selected.length + done, key)) : [];
   } finally {
     progress.stop();
   }
 
-  if (pool.shard && o.reportDir !== null) {
-    const run = verifyShardRun(o, ctx.version, ctx.backend, all, plan.claims);
-    const path = await writeVerifyShard(join(o.reportDir, 'shards', runName(o)), run, pool.shard, runs.map((r) => r.result));
+  if (split && pool.shard && o.reportDir !== null) {
+    const run = verifyShardRun(o, ctx.version, ctx.backend, all, plan.claims, split.tasks);
+    const path = await writeVerifyShard(join(o.reportDir, 'shards', runName(o)), run, pool.shard, runs.map((r) => r.result), trained);
     const failed = runs.filter((r) => r.result.verdict === 'fail').length;
-    ctx.stdout.write(`shard ${pool.shard.index}/${pool.shard.count}: ${runs.length} of ${all.length} checks, ${failed} fail; shard file: ${path}\n`);
+    const broken = trained.filter((t) => !t.ok).length;
+    ctx.stdout.write(`shard ${pool.shard.index}/${pool.shard.count}: ${runs.length} checks and ${split.runs.length} training runs${broken > 0 ? ` (${broken} failed)` : ''} of the run's ${split.tasks.length} tasks, ${failed} fail; shard file: ${path}\n`);
     return failed > 0 ? 1 : 0;
   }
   const claimIds = new Set(selected.map((c) => c.claim));
@@ -224,7 +235,7 @@ export async function reportVerify(o: VerifyOptions, claims: readonly ClaimRecor
   const results = runs.map((r) => r.result);
   // The verdicts first: a report that cannot be written must not hide them (issue 8 §4).
   const human = o.json ? ctx.stderr : ctx.stdout;
-  human.write(formatResults(report, results, { verbose: o.verbose === true }));
+  human.write(formatResults(report, results, { verbose: o.verbose === true, table: o.table ?? 'auto' }));
   const runDir = o.reportDir === null ? null : join(o.reportDir, 'runs', runName(o));
   let where: string | null = null;
   if (o.reportDir !== null) {
@@ -261,7 +272,7 @@ export interface VerifyPool {
 const IN_PROCESS: VerifyPool = { jobs: 1, source: null, sourceIds: new Set() };
 
 /** Runs one check; a check that throws is a `fail` of that check, not a crash of the run. */
-async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Promise<CheckResult> {
+export async function runOne(check: Check, options: Parameters<typeof runCheck>[1]): Promise<CheckResult> {
   const t0 = performance.now();
   try {
     return await runCheck(check, options);
@@ -293,29 +304,10 @@ function failedResult(check: Check, message: string, seed: number, ms: number): 
  * failing run a closing "Failures" section (each failure, its message, one replay command). Details
  * of expected-fail and known-fail checks go to report.md, and here only with `verbose`.
  */
-export function formatResults(report: VerifyReport, results: readonly CheckResult[], options: { verbose?: boolean } = {}): string {
+export function formatResults(report: VerifyReport, results: readonly CheckResult[], options: { verbose?: boolean; table?: TableMode } = {}): string {
   if (results.length === 0) return 'No checks selected (the registry is empty or the filter matched nothing).\n';
   const ms = new Map(results.map((r) => [r.check, r.ms]));
-  let out = renderTable(
-    [
-      { header: 'claim' },
-      { header: 'check', maxWidth: 48 },
-      { header: 'verdict' },
-      { header: 'cases', align: 'right' },
-      { header: 'error / tol', maxWidth: 24 },
-      { header: 'seed', align: 'right' },
-      { header: 'time', align: 'right' },
-    ],
-    report.checks.map((c) => [
-      c.claim,
-      c.check,
-      c.verdict === 'fail' ? 'FAIL' : c.verdict,
-      String(c.cases),
-      errorText(c),
-      String(c.seed),
-      formatMs(ms.get(c.check) ?? 0),
-    ]),
-  );
+  let out = verdictTable(report.checks, ms, options.verbose === true ? 'full' : (options.table ?? 'auto'));
   const detailed = report.checks.filter((c) => c.verdict === 'inconclusive' || (options.verbose === true && c.verdict !== 'pass' && c.verdict !== 'fail'));
   if (detailed.length > 0) {
     out += '\n';
@@ -356,8 +348,7 @@ function shortReplay(c: VerifyReport['checks'][number], runDir: string | null, c
   return replayFileCommand(rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file);
 }
 
-/** A line of the CI log is at most this long (issue 8 §6). */
-export const LINE_MAX = 200;
+export { LINE_MAX };
 
 /** The --verbose detail of one check: message and, if any, its counterexample (cut at 400 characters). */
 function detailText(c: VerifyReport['checks'][number]): string {

@@ -56,5 +56,11 @@ export async function resolveLossSpec(raw: string, cwd: string, flag = '--loss')
   for (const k of Object.keys(overrides)) {
     if (k !== 'tau' && k !== 'r0') throw new InputError(flag, `the built-in loss ${spec} has no parameter '${k}' (tau, r0)`);
   }
-  return parseLoss({ name: spec, ...overrides }, flag);
+  try {
+    return parseLoss({ name: spec, ...overrides }, flag);
+  } catch (e) {
+    // A loss's own check names its parameter ("loss.tau: must be > 0"): say which flag gave it.
+    if (e instanceof InputError && !e.field.startsWith(flag)) throw new InputError(flag, `${JSON.stringify(raw)}: ${e.message}`);
+    throw e;
+  }
 }

@@ -2,8 +2,18 @@
  * The cases of C2's float32 engine checks: a network with float32-rounded parameters (what a float32
  * engine holds, so the float64 reference sees exactly the engine's weights), a batch and a built-in
  * loss by name.
+ *
+ * One case in SATURATING_SHARE is saturating by construction (issue 12: the shipped float32
+ * tf.sigmoid cancellation): a batch of H = 1 and the official InfoNCE −σ(u), u = (n − p)/τ, with τ
+ * chosen from the case's own float64 batch means so that u = u* (uniform over SATURATION_U, beyond
+ * u ≈ 17.3 where float32 σ(u) rounds to 1 and y(1 − y) is 0); pos and neg are swapped when n < p.
+ * Where n − p is not a usable fraction of n + p (dead outputs, n = p) the case keeps τ = 0.01.
  */
 import * as fc from 'fast-check';
+import { F64 } from '../../../../src/numeric/arith.js';
+import { batchLoss } from '../../../../src/network/batchGradient.js';
+import { parseLoss } from '../../../../src/losses/index.js';
+import { arbUniform } from '../../../generators/reals.js';
 import type { Activation } from '../../../../src/network/activation.js';
 import type { Params } from '../../../../src/network/architecture.js';
 import type { Batch } from '../../../../src/network/batchGradient.js';
@@ -18,6 +28,24 @@ export const ANY: Activation[] = [{ kind: 'relu' }, { kind: 'leaky_relu', slope:
 // catches the shipped tf.sigmoid cancellation; measured by scripts/sigmoid-mutant.sh).
 export const LOSSES: Record<string, Loss> = builtinLosses({ officialNceTau: 0.5, saturatingNceTaus: [0.02, 0.01, 0.005, 0.002, 0.001] });
 
+/** The share of engine cases saturating by construction (module comment). */
+export const SATURATING_SHARE = 1 / 4;
+/** The range of u* = (n − p)/τ of a saturating case: float32 σ(u) = 1 from u ≈ 17.3; e^{−60} ≈ 1e-26 stays a normal float32. */
+export const SATURATION_U = { min: 10, max: 60 } as const;
+/** n − p must be at least this fraction of n + p: float32 rounding of the distances moves u by ≤ ε₃₂·(n + p)/(n − p)·u ≈ 1.2e-5·u. */
+const USABLE_GAP = 1e-2;
+const SATURATE = 'official_nce(τ from u*)';
+const OFFICIAL_NCE = /^official_nce\(τ=([^)]+)\)$/;
+
+/** The loss of a case by its name: a key of LOSSES, or official_nce(τ=…) at the τ a saturating case chose. */
+export function engineLoss(name: string): Loss {
+  const known = LOSSES[name];
+  if (known) return known;
+  const m = OFFICIAL_NCE.exec(name);
+  if (!m || !(Number(m[1]) > 0)) throw new Error(`engine case: unknown loss ${JSON.stringify(name)} (a key of LOSSES or official_nce(τ=<positive number>))`);
+  return parseLoss({ name: 'official_nce', tau: Number(m[1]) });
+}
+
 export interface EngineCase {
   readonly net: GeneratedNetwork;
   readonly batch: Batch<number>;
@@ -30,15 +58,51 @@ export function roundParams(p: Params<number>): Params<number> {
   return { W: p.W.map((w) => w.map(Math.fround)), b: p.b ? p.b.map((b) => b.map(Math.fround)) : null };
 }
 
-/** A network (rounded to float32; constraints: the network generator's), a loss of LOSSES and a batch of B ≤ 4 tuples (H = 1 for tri, else ≤ 2). */
-export const arbEngineCase = (nc: NetworkConstraints = {}): fc.Arbitrary<EngineCase> =>
-  fc.record({ net: arbNetwork(nc), loss: fc.constantFrom(...Object.keys(LOSSES)) }).chain(({ net, loss }) =>
-    fc.record({
-      net: fc.constant({ ...net, params: roundParams(net.params) }),
-      batch: arbBatch(net.spec.arch.nInputs, { maxH: loss.startsWith('tri') ? 1 : 2, maxB: 4 }),
-      loss: fc.constant(loss),
-    }),
-  );
+/**
+ * A network (rounded to float32; constraints: the network generator's), a loss and a batch of B ≤ 4
+ * tuples (H = 1 for tri and saturating cases, else ≤ 2): a loss of LOSSES in 1 − SATURATING_SHARE of
+ * cases, else a saturating official InfoNCE (module comment).
+ */
+export const arbEngineCase = (nc: NetworkConstraints = {}): fc.Arbitrary<EngineCase> => {
+  const w = Math.round(SATURATING_SHARE * 100);
+  const loss = fc.oneof({ arbitrary: fc.constantFrom(...Object.keys(LOSSES)), weight: 100 - w }, { arbitrary: fc.constant(SATURATE), weight: w });
+  return fc
+    .record({ net: arbNetwork(nc), loss, u: arbUniform({ ...SATURATION_U, shrinkTo: 20 }) })
+    .chain(({ net, loss, u }) =>
+      fc.record({
+        net: fc.constant({ ...net, params: roundParams(net.params) }),
+        batch: arbBatch(net.spec.arch.nInputs, { maxH: loss.startsWith('tri') || loss === SATURATE ? 1 : 2, maxB: 4 }),
+        loss: fc.constant(loss),
+        u: fc.constant(u),
+      }),
+    )
+    .map(({ net, batch, loss, u }) => (loss === SATURATE ? saturating(net, batch, u) : { net, batch, loss }));
+};
+
+/** p and n, the batch-mean MSEs of the official losses, in float64. */
+function batchMeansOf(net: GeneratedNetwork, batch: Batch<number>): { p: number; n: number } {
+  // official_subtract is p − n (losses/builtin/batchMeans.ts); with the anchors as negatives (r_− = 0) it is p.
+  const subtract = (b: Batch<number>) => batchLoss(F64, net.spec, net.params, b, LOSSES.official_subtract!).value;
+  const p = subtract({ ...batch, neg: batch.x.map((x) => [x]) });
+  return { p, n: p - subtract(batch) };
+}
+
+/** The saturating case of a network and an H = 1 batch: τ = (n − p)/u*, pos and neg swapped if n < p. */
+function saturating(net: GeneratedNetwork, batch: Batch<number>, u: number): EngineCase {
+  const { p, n } = batchMeansOf(net, batch);
+  const b = n >= p ? batch : { x: batch.x, pos: batch.neg.map((row) => row[0]!), neg: batch.pos.map((x) => [x]) };
+  const gap = Math.abs(n - p);
+  if (!(gap > 0) || gap < USABLE_GAP * (n + p)) return { net, batch, loss: 'official_nce(τ=0.01)' };
+  return { net, batch: b, loss: `official_nce(τ=${gap / u})` };
+}
+
+/** u = (n − p)/τ of an official InfoNCE case in float64 (σ(u) rounds to 1 in float32 from u ≈ 17.3), else null. */
+export function sigmoidArgument(c: EngineCase): number | null {
+  const loss = engineLoss(c.loss);
+  if (loss.name !== 'official_nce') return null;
+  const { p, n } = batchMeansOf(c.net, c.batch);
+  return (n - p) / loss.params.tau!;
+}
 
 export const samplesOf = (b: Batch<number>) => [...b.x, ...b.pos, ...b.neg.flat()];
 

@@ -16,7 +16,7 @@ import { syncBackend } from '../../../../src/engines/backend.js';
 import { tfNetwork, type TfLayout } from '../../../../src/engines/tfjs/treeNetwork.js';
 import { tfLoss } from '../../../../src/engines/tfjs/losses.js';
 import { withinTolerance } from '../../../../src/claims/compare.js';
-import { LOSSES, samplesOf, toMatrix, type EngineCase } from './cases.js';
+import { engineLoss, samplesOf, toMatrix, type EngineCase } from './cases.js';
 import { forwardTolerance, gradientTolerance, nearKink } from './tolerance.js';
 
 /** TF.js autograd gradient (row-major per block, flat) of the case's loss. */
@@ -27,7 +27,7 @@ function tfGradient(tf: typeof tfType, c: EngineCase, layout: TfLayout): { value
     const { x, S, B, H } = toMatrix(c.batch, spec.arch.nInputs);
     const { value, grads } = tf.tidy(() => {
       const xt = tf.tensor2d(x, [S, spec.arch.nInputs]);
-      return tf.variableGrads(() => tfLoss(tf, LOSSES[c.loss]!, net.forward(xt).out, B, H), net.variables);
+      return tf.variableGrads(() => tfLoss(tf, engineLoss(c.loss), net.forward(xt).out, B, H), net.variables);
     });
     const g = net.paramsOf(net.variables.map((v) => grads[v.name]!));
     const out = { value: value.dataSync()[0]!, W: g.W.flat(), b: g.b ? g.b.flat() : [] };
@@ -42,7 +42,7 @@ export function measureTfGradient(c: EngineCase, layout: TfLayout): Measurement 
   const tf = syncBackend();
   const { spec, params } = c.net;
   if (nearKink(spec, params, samplesOf(c.batch))) return { ok: true, error: 0, tolerance: 0, note: 'a pre-activation lies within rounding of a kink: skipped (C2 holds a.e.)' };
-  const ref = batchLoss(F64, spec, params, c.batch, LOSSES[c.loss]!);
+  const ref = batchLoss(F64, spec, params, c.batch, engineLoss(c.loss));
   const got = tfGradient(tf, c, layout);
   const t = gradientTolerance(spec, params, c, ref);
   const want = [...ref.grads.W.flat(), ...(ref.grads.b ? ref.grads.b.flat() : [])];

@@ -20,7 +20,7 @@ import type { NetworkSpec, Params } from '../../../../src/network/architecture.j
 import type { BatchResult } from '../../../../src/network/batchGradient.js';
 import { forward } from '../../../../src/network/forward.js';
 import { connectionBound, jacobianBounds, magnitude } from '../../../../src/network/magnitude.js';
-import { LOSSES, samplesOf, type EngineCase } from './cases.js';
+import { engineLoss, samplesOf, type EngineCase } from './cases.js';
 
 /** Forward tolerance of one input and the chain length (see the module comment). */
 export function forwardTolerance(spec: NetworkSpec, params: Params<number>, x: readonly number[]): Tolerance & { ops: number; scale: number } {
@@ -50,7 +50,7 @@ export function gradientTolerance(spec: NetworkSpec, params: Params<number>, c: 
     const H = ref.betaNeg[0]!.length;
     return Math.abs(ref.betaNeg[Math.floor(q / H)]![q % H]!);
   };
-  const loss = LOSSES[c.loss]!;
+  const loss = engineLoss(c.loss);
   const tau = loss.params.tau;
   const rmax = Math.max(...ref.f.x.map((fx, b) => Math.max(...[ref.f.pos[b]!, ...ref.f.neg[b]!].map((o) => o.reduce((a, v, i) => a + (v - fx[i]!) ** 2, 0) / 2))));
   const kappa = tau === undefined ? 1 : 1 + (2 * rmax) / tau;
