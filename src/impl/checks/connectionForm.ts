@@ -13,7 +13,8 @@
  * in-batch negatives: inBatchConnectionForm below.
  */
 import { F64 } from '../../numeric/arith.js';
-import { parseCase } from '../../case/parseCase.js';
+import { parseCase, type ParsedCase } from '../../case/parseCase.js';
+import type { Tolerance } from '../../numeric/tolerance.js';
 import { batchLoss, connectionGradient, type BatchResult } from '../../network/batchGradient.js';
 import { agreementTolerance, inBatchAgreementTolerance } from '../agreementTolerance.js';
 import { inBatchLoss, pairwiseConnectionGradient } from '../../network/inBatchGradient.js';
@@ -63,15 +64,14 @@ export async function connectionFormOfOwnOutputs(impl: ImplClient, c: ImplCase, 
   const own: BatchResult<number> = { ...ref, value: answer.loss, f: { x: fx, pos: fp, neg: fn }, betaPos, betaNeg, dOut: { x: dx, pos: dp, neg: dn } };
   const viaK = connectionGradient(F64, p.spec, p.params, own);
   const tol = agreementTolerance(impl.handshake.dtype, p.spec, p.params, p.batch, p.loss, own).grads;
+  return againstConnectionForm(p.spec, answer, viaK, tol, `max |grads − Σ_s K(s)·δ_s| over every weight, δ from the implementation's own f and ${source}`);
+}
+
+/** max |grads − viaK| over every weight, against the gradient tolerance. */
+function againstConnectionForm(spec: ParsedCase['spec'], answer: GradAnswer, viaK: readonly (readonly number[])[], tol: Tolerance, note: string): ImplMeasurement {
   let error = 0;
-  p.spec.arch.blocks.forEach((b) => answer.grads[b.name]!.flat().forEach((g, i) => (error = Math.max(error, Math.abs(g - viaK[b.index]![i]!)))));
-  return {
-    ok: error <= tol.tol,
-    error,
-    tolerance: tol.tol,
-    derivation: tol.derivation,
-    note: `max |grads − Σ_s K(s)·δ_s| over every weight, δ from the implementation's own f and ${source}`,
-  };
+  spec.arch.blocks.forEach((b) => answer.grads[b.name]!.flat().forEach((g, i) => (error = Math.max(error, Math.abs(g - viaK[b.index]![i]!)))));
+  return { ok: error <= tol.tol, error, tolerance: tol.tol, derivation: tol.derivation, note };
 }
 
 /**
@@ -101,13 +101,5 @@ async function inBatchConnectionForm(impl: ImplClient, c: ImplCase, answer: Grad
   const mine = { ...ref, views, betaPos: own.pos, betaNeg: own.neg };
   const viaK = pairwiseConnectionGradient(F64, p.spec, p.params, mine, false);
   const tol = inBatchAgreementTolerance(impl.handshake.dtype, p.spec, p.params, interleaveViews(p.batch.x, p.batch.pos), p.loss, { ...ref, betaPos: own.pos, betaNeg: own.neg, stats: { pos: rPos, neg: rNeg } }).grads;
-  let error = 0;
-  p.spec.arch.blocks.forEach((b) => answer.grads[b.name]!.flat().forEach((g, i) => (error = Math.max(error, Math.abs(g - viaK[b.index]![i]!)))));
-  return {
-    ok: error <= tol.tol,
-    error,
-    tolerance: tol.tol,
-    derivation: tol.derivation,
-    note: `in-batch: max |grads − Σ_anchors Σ_pairs β·ΔK·Δu| over every weight, u the implementation's own views and ${beta ? 'β from its distances answer' : "β of covcheck's loss at its distances"}`,
-  };
+  return againstConnectionForm(p.spec, answer, viaK, tol, `in-batch: max |grads − Σ_anchors Σ_pairs β·ΔK·Δu| over every weight, u the implementation's own views and ${beta ? 'β from its distances answer' : "β of covcheck's loss at its distances"}`);
 }
