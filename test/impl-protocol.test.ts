@@ -139,10 +139,16 @@ describe('the TF.js example through the real protocol', () => {
   });
 
   it('an {"error": ...} answer rejects that request only; the next one is answered', async () => {
-    const err = await implFault(impl.distances({ loss: { name: 'official_subtract' }, r_pos: [1], r_neg: [[2]] }), 'error-answer');
-    expect(err.message).toMatch(/implementation "tfjs-example", request distances #\d+: error-answer: .*output width d/);
+    const err = await implFault(impl.distances({ loss: { name: 'tri' }, r_pos: [1], r_neg: [[2, 3]] }), 'error-answer');
+    expect(err.message).toMatch(/implementation "tfjs-example", request distances #\d+: error-answer: .*tri takes H = 1/);
     const ok = await impl.distances({ loss: { name: 'simp' }, r_pos: [1], r_neg: [[2]] });
     expect(ok.loss).toBe(-1);
+  });
+
+  it('official_* through distances (no output width d in the contract) is refused before it is sent', async () => {
+    const err = await implFault(impl.distances({ loss: { name: 'official_nce' }, r_pos: [1], r_neg: [[2]] }), 'unsupported');
+    expect(err.message).toMatch(/official_nce depends on the output width d/);
+    expect((await impl.distances({ loss: { name: 'simp' }, r_pos: [1], r_neg: [[2]] })).loss).toBe(-1);
   });
 
   it('a case outside supports is refused before it is sent (unsupported), the process stays up', async () => {

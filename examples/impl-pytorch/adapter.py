@@ -218,7 +218,7 @@ def grad(case):
 def distances(req):
     r_pos = torch.tensor(req["r_pos"], dtype=DTYPE, requires_grad=True)
     r_neg = torch.tensor(req["r_neg"], dtype=DTYPE, requires_grad=True)
-    loss = distance_loss(req["loss"], r_pos, r_neg, req.get("reduction", "mean"), req.get("dim"))
+    loss = distance_loss(req["loss"], r_pos, r_neg, req.get("reduction", "mean"))  # no output width d: official_* raise
     loss.backward()
     return {"loss": loss.item(), "beta_pos": r_pos.grad.tolist(), "beta_neg": r_neg.grad.tolist()}
 

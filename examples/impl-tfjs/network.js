@@ -40,7 +40,7 @@ export function activationFn(tf, name = 'relu') {
 let rowNormOp = null;
 function rowNorm(tf, f) {
   rowNormOp ??= tf.customGrad((x, save) => {
-    const n = tf.sqrt(tf.sum(tf.square(x), 1, true));
+    const n = tf.sqrt(tf.sum(tf.square(x), -1, true));
     save([x, n]);
     return { value: n, gradFunc: (dy, [xs, ns]) => tf.mul(dy, tf.divNoNan(xs, ns)) };
   });
@@ -54,25 +54,27 @@ export function normalizeRows(tf, f, form = 'plus', eps = 1e-4) {
 }
 
 /**
- * f for every sample, one level of the tree at a time. XT is [leaves, N] (one column per sample).
- * params.W[d] stacks the weights of level d's nodes (in the order of levels()): [nodes, out, in];
- * params.b[d] their biases [nodes, out, 1], or params.b is null.
+ * f for every sample of R cases, one level of the tree at a time. XT is [R, leaves, N] (one column
+ * per sample). params.W[d] stacks the weights of level d's nodes (in the order of levels()) for every
+ * case: [R, nodes, out, in]; params.b[d] their biases [R, nodes, out, 1], or params.b is null.
  *
  * The children of the k-th node of a level are nodes k·C … k·C + C − 1 of the level below, so a
- * level's outputs [nodes, out, N] reshaped to [nodes / C, C·out, N] are exactly the inputs of the
- * level above (children's activations concatenated in child order), and the leaves [leaves, N]
- * reshaped to [nodes, C, N] are the inputs of the last level. One batched matMul per level.
- * Returns f as [N, n_out] rows (before normalisation).
+ * level's outputs [R·nodes, out, N] reshaped to [R·nodes / C, C·out, N] are exactly the inputs of the
+ * level above (children's activations concatenated in child order; C divides every level, so no
+ * group crosses two cases), and the leaves reshaped to [R·nodes, C, N] are the inputs of the last
+ * level. One batched matMul per level for all cases. Returns f as [R, N, n_out] (before normalisation).
  */
 export function forward(tf, c, params, XT) {
   const psi = activationFn(tf, c.activation);
   const C = c.children;
   const lv = levels(c.depth, C);
-  let h = tf.reshape(XT, [lv[lv.length - 1].length, C, -1]);
+  const [R, , N] = XT.shape;
+  const flat = (t) => tf.reshape(t, [-1, t.shape[2], t.shape[3]]);
+  let h = tf.reshape(XT, [R * lv[lv.length - 1].length, C, N]);
   for (let d = lv.length - 1; d >= 0; d--) {
-    let g = tf.matMul(params.W[d], h);
-    if (params.b) g = tf.add(g, params.b[d]);
-    h = d === 0 ? g : tf.reshape(psi(g), [lv[d - 1].length, -1, g.shape[2]]);
+    let g = tf.matMul(flat(params.W[d]), h);
+    if (params.b) g = tf.add(g, flat(params.b[d]));
+    h = d === 0 ? g : tf.reshape(psi(g), [R * lv[d - 1].length, -1, N]);
   }
-  return tf.transpose(tf.reshape(h, h.shape.slice(1)));
+  return tf.transpose(h, [0, 2, 1]);
 }

@@ -21,6 +21,7 @@ import { engineCache, type CacheSource } from '../../src/sweep/provider.js';
 import { statisticalChecks, type NamedTest, type PartContext, type PartOutcome } from '../../src/sweep/statisticalCheck.js';
 import type { TrainRun, TrainSetting } from '../../src/sweep/trainFn.js';
 import { C11_CI, C11_FULL } from './C11.js';
+import { NTXENT_GAIN_ID } from './inBatch/emergence.js';
 
 export const record: ClaimRecord = {
   id: 'C12',
@@ -219,5 +220,8 @@ export function makeC12Checks(source: CacheSource = engineCache, configs: Readon
 
 export const checks: CustomCheck[] = makeC12Checks();
 
-/** Checks that cannot run at CI scale (docs/theory.md: decided only at full scale): verdict `skipped` there. */
-export const FULL_SCALE_ONLY: readonly string[] = [IDS['b-trained']];
+/**
+ * Checks that cannot run at CI scale (docs/theory.md: decided only at full scale; NT-Xent's C11: its
+ * training cost): verdict `skipped` there.
+ */
+export const FULL_SCALE_ONLY: readonly string[] = [IDS['b-trained'], NTXENT_GAIN_ID];

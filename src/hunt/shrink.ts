@@ -11,38 +11,25 @@
  * turn non-finite), which the predicate may still call "not ok" but which shows nothing (issue 8 §5).
  */
 import type { Loss } from '../losses/loss.js';
-import type { NestedCaseJson } from '../case/schema.js';
-import { cloneCase, dyadic, numberComplexity, numberSlots, projectCase, shapeOf } from './caseMoves.js';
+import { shrinkPlan } from './shrinkPlan.js';
 import { evaluate, isEval, violates, type Evaluated } from './evaluate.js';
 import type { HuntTarget } from './targets.js';
 
-/** Structural then numeric shrinking; every accepted candidate still violates. */
+/** Structural then numeric shrinking (./shrinkPlan.ts); every accepted candidate still violates. */
 export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefined, deadline = Number.POSITIVE_INFINITY, tick: () => void = () => {}): { result: Evaluated; steps: number } {
   let best = start;
   let steps = 0;
   const keeps = realViolation(start) ? realViolation : violates;
-  const tryCandidate = (json: NestedCaseJson): boolean => {
-    const r = evaluate(target, json, loss);
+  const plan = shrinkPlan(() => best.json, deadline);
+  for (let next = plan.next(); !next.done; ) {
+    const r = evaluate(target, next.value, loss);
     tick();
-    if (isEval(r) && keeps(r)) {
+    const kept = isEval(r) && keeps(r);
+    if (kept) {
       best = r;
       steps++;
-      return true;
     }
-    return false;
-  };
-  let progress = true;
-  while (progress && performance.now() < deadline) {
-    progress = false;
-    for (const cand of structuralCandidates(best.json)) {
-      if (performance.now() >= deadline) break;
-      if (tryCandidate(cand)) {
-        progress = true;
-        break;
-      }
-    }
-    if (progress) continue;
-    progress = numericPass(best.json, tryCandidate, () => best.json, deadline);
+    next = plan.next(kept);
   }
   return { result: best, steps };
 }
@@ -51,81 +38,4 @@ export function shrink(target: HuntTarget, start: Evaluated, loss: Loss | undefi
 export function realViolation(e: Evaluated): boolean {
   const { ok, error, tolerance } = e.measurement;
   return !ok && Number.isFinite(error) && Number.isFinite(tolerance) && error > tolerance;
-}
-
-function* structuralCandidates(c: NestedCaseJson): Generator<NestedCaseJson> {
-  const s = shapeOf(c);
-  const project = (to: Partial<typeof s>, opt: Parameters<typeof projectCase>[2] = {}) => {
-    try {
-      return projectCase(c, { ...s, ...to }, opt);
-    } catch {
-      return null;
-    }
-  };
-  const cands: (NestedCaseJson | null)[] = [];
-  if (s.depth > 1) cands.push(project({ depth: s.depth - 1 }));
-  if (s.children > 1) cands.push(project({ children: s.children - 1 }));
-  if (s.hid > 1 && s.depth > 1) cands.push(project({ hid: s.hid - 1 }));
-  if (s.out > 1) cands.push(project({ out: s.out - 1 }));
-  if (s.B > 1) {
-    cands.push(project({ B: s.B - 1 }));
-    cands.push(project({ B: s.B - 1 }, { dropFirstTuple: true }));
-  }
-  if (s.H > 1) {
-    cands.push(project({ H: s.H - 1 }));
-    cands.push(project({ H: s.H - 1 }, { dropFirstNegative: true }));
-  }
-  if (c.biases) {
-    const n = cloneCase(c);
-    delete n.biases;
-    cands.push(n);
-  }
-  if (c.normalize) {
-    const n = cloneCase(c);
-    delete n.normalize;
-    cands.push(n);
-  }
-  for (const x of cands) if (x) yield x;
-}
-
-/** Simpler values for a number, simplest first, all simpler than v. */
-function simplerValues(v: number, kind: string): number[] {
-  const lim = kind === 'polarity' ? 1 : Number.POSITIVE_INFINITY;
-  const out: number[] = [0];
-  if (kind !== 'input') out.push(Math.sign(v) || 1, -(Math.sign(v) || 1));
-  for (let m = 0; m <= 6; m++) out.push(dyadic(v, m));
-  const cv = numberComplexity(v);
-  const seen = new Set<number>();
-  return out
-    .filter((x) => Math.abs(x) <= lim && x !== v && numberComplexity(x) < cv && !seen.has(x) && (seen.add(x), true))
-    .sort((a, b) => numberComplexity(a) - numberComplexity(b));
-}
-
-/** One numeric pass; returns whether anything changed. */
-function numericPass(start: NestedCaseJson, tryCandidate: (c: NestedCaseJson) => boolean, current: () => NestedCaseJson, deadline: number): boolean {
-  let changed = false;
-  // Whole matrices to zero first (fast when most of the network does not matter).
-  for (const name of Object.keys(start.weights)) {
-    if (performance.now() >= deadline) return changed;
-    const cur = current();
-    if (cur.weights[name]!.every((row) => row.every((v) => v === 0))) continue;
-    const n = cloneCase(cur);
-    n.weights[name] = n.weights[name]!.map((row) => row.map(() => 0));
-    if (tryCandidate(n)) changed = true;
-  }
-  const count = numberSlots(current()).length;
-  for (let i = 0; i < count; i++) {
-    if (performance.now() >= deadline) return changed;
-    const slot = numberSlots(current())[i];
-    if (!slot) break;
-    for (const v of simplerValues(slot.get(), slot.kind)) {
-      const n = cloneCase(current());
-      numberSlots(n)[i]!.set(v);
-      if (tryCandidate(n)) {
-        changed = true;
-        break;
-      }
-    }
-  }
-  return changed;
 }

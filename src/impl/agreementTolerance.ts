@@ -16,6 +16,8 @@
  *    |ΔL| ≤ Σ_s ‖δ_s‖₁·n·ε·ō_s + c·n·ε·(Σ_b |β_b+|·r_b+ + Σ_bk |β_bk|·r_bk + |L|), so
  *    n = ops + n_out + H + 8 (forward chain, the distance's sum over the output, the loss's sum over
  *    negatives, the reduction) and scale = Σ_s ‖δ_s‖₁·ō_s + Σ|β|·r + |L|.
+ * In-batch negatives: the same over the 2B views (inBatchAgreementTolerance), a view's Σ|β| over
+ * every pair it is in, H = 2B − 2, r replaced by |s| for a similarity loss (ntxent).
  */
 import { F64 } from '../numeric/arith.js';
 import { tolerance, type Precision, type Tolerance } from '../numeric/tolerance.js';
@@ -24,6 +26,7 @@ import { forward } from '../network/forward.js';
 import { connectionBound, jacobianBounds, magnitude } from '../network/magnitude.js';
 import type { Batch, BatchResult } from '../network/batchGradient.js';
 import type { Loss } from '../losses/loss.js';
+import type { InBatchOutputGradient } from '../network/inBatchGradient.js';
 
 export interface AgreementTolerances {
   readonly loss: Tolerance;
@@ -33,24 +36,66 @@ export interface AgreementTolerances {
 
 const l1 = (v: readonly number[]) => v.reduce((a, x) => a + Math.abs(x), 0);
 
+/**
+ * What the tolerances read of a loss stage: per sample (or in-batch view) its δ = ∂L/∂o and Σ|β| of
+ * the pairs it is in; the largest pair statistic (r, or |s| for a similarity), the H of an anchor,
+ * and Σ|β|·|statistic| + |L| (the loss stage's own terms).
+ */
+interface StageSummary {
+  readonly samples: readonly (readonly number[])[];
+  readonly deltas: readonly (readonly number[])[];
+  readonly betaAbs: readonly number[];
+  readonly statMax: number;
+  readonly H: number;
+  readonly lossStage: number;
+}
+
 export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, batch: Batch<number>, loss: Loss, ref: BatchResult<number>): AgreementTolerances {
   const H = batch.neg[0]?.length ?? 0;
-  const samples = [...batch.x, ...batch.pos, ...batch.neg.flat()];
-  const deltas = [...ref.dOut.x, ...ref.dOut.pos, ...ref.dOut.neg.flat()];
   // Σ|β| touching each sample: an anchor meets its positive and its negatives, the others one β.
   const betaAbs = [...ref.betaPos.map((p, b) => Math.abs(p) + l1(ref.betaNeg[b]!)), ...ref.betaPos.map(Math.abs), ...ref.betaNeg.flat().map(Math.abs)];
   const r = (o: readonly number[], a: readonly number[]) => o.reduce((s, v, i) => s + (v - a[i]!) ** 2, 0) / 2;
   const rPos = ref.f.x.map((a, b) => r(ref.f.pos[b]!, a));
   const rNeg = ref.f.x.map((a, b) => ref.f.neg[b]!.map((o) => r(o, a)));
-  const rMax = Math.max(0, ...rPos, ...rNeg.flat());
-  const tau = loss.params.tau;
-  const kappa = tau === undefined || tau === 0 ? 1 : 1 + (2 * rMax) / tau;
+  const lossStage = ref.betaPos.reduce((a, p, b) => a + Math.abs(p) * rPos[b]! + ref.betaNeg[b]!.reduce((q, v, k) => q + Math.abs(v) * rNeg[b]![k]!, 0), 0) + Math.abs(ref.value);
+  return stageTolerance(dtype, spec, params, loss, {
+    samples: [...batch.x, ...batch.pos, ...batch.neg.flat()],
+    deltas: [...ref.dOut.x, ...ref.dOut.pos, ...ref.dOut.neg.flat()],
+    betaAbs,
+    statMax: Math.max(0, ...rPos, ...rNeg.flat()),
+    H,
+    lossStage,
+  });
+}
 
+/**
+ * In-batch negatives (docs/case-format.md "In-batch negatives", network/inBatchGradient.ts): the
+ * same derivation over the 2B views, each view's Σ|β| over every pair it is in (anchor, positive,
+ * another anchor's negative), H = 2B − 2, the statistic r or |s| (ntxent: cosine similarity).
+ */
+export function inBatchAgreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, views: readonly (readonly number[])[], loss: Loss, ref: InBatchOutputGradient<number>): AgreementTolerances {
+  const betaAbs = views.map(() => 0);
+  let lossStage = Math.abs(ref.value);
+  ref.anchors.forEach((an, j) => {
+    const pairs: [number, number, number][] = [[an.positive, ref.betaPos[j]!, ref.stats.pos[j]!], ...an.negatives.map((o, k): [number, number, number] => [o, ref.betaNeg[j]![k]!, ref.stats.neg[j]![k]!])];
+    for (const [o, beta, stat] of pairs) {
+      betaAbs[an.anchor]! += Math.abs(beta);
+      betaAbs[o]! += Math.abs(beta);
+      lossStage += Math.abs(beta * stat);
+    }
+  });
+  const stats = [...ref.stats.pos, ...ref.stats.neg.flat()].map(Math.abs);
+  return stageTolerance(dtype, spec, params, loss, { samples: views, deltas: ref.dOut, betaAbs, statMax: Math.max(0, ...stats), H: ref.anchors[0]?.negatives.length ?? 0, lossStage });
+}
+
+function stageTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, loss: Loss, st: StageSummary): AgreementTolerances {
+  const tau = loss.params.tau;
+  const kappa = tau === undefined || tau === 0 ? 1 : 1 + (2 * st.statMax) / tau;
   let ops = 0;
   let fTol: Tolerance = tolerance(dtype, 'engine', 1, 0);
   let gradScale = 0;
   let outScale = 0;
-  samples.forEach((x, s) => {
+  st.samples.forEach((x, s) => {
     const t = forward(F64, spec, params, x);
     const m = magnitude(spec, params, x);
     ops = Math.max(ops, m.ops);
@@ -60,17 +105,16 @@ export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: 
     if (ft.tol > fTol.tol) fTol = { tol: ft.tol, derivation: ft.derivation + (spec.normalize ? ' (scale ×2/(‖g_L‖+ε): normalised outputs)' : '') };
     const kbar = connectionBound(spec, params, x, norm);
     const bound = spec.bias ? Math.max(kbar, ...jacobianBounds(spec, params, norm).flat()) : kbar;
-    gradScale += bound * (l1(deltas[s]!) + kappa * betaAbs[s]! * obar);
-    outScale += l1(deltas[s]!) * obar;
+    gradScale += bound * (l1(st.deltas[s]!) + kappa * st.betaAbs[s]! * obar);
+    outScale += l1(st.deltas[s]!) * obar;
   });
   if (!Number.isFinite(gradScale) || !Number.isFinite(outScale)) {
     // A normalised all-zero output with eps 0 (0/0): no finite tolerance, so no agreement verdict.
     throw new Error('agreement tolerance: an output is normalised with ‖g_L‖ + eps = 0; the case cannot be judged');
   }
-  const lossStage = ref.betaPos.reduce((a, p, b) => a + Math.abs(p) * rPos[b]! + ref.betaNeg[b]!.reduce((q, v, k) => q + Math.abs(v) * rNeg[b]![k]!, 0), 0) + Math.abs(ref.value);
   return {
-    loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + H + 8, outScale + lossStage),
+    loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + st.H + 8, outScale + st.lossStage),
     f: fTol,
-    grads: tolerance(dtype, 'engine', 2 * ops + samples.length + 8, gradScale),
+    grads: tolerance(dtype, 'engine', 2 * ops + st.samples.length + 8, gradScale),
   };
 }

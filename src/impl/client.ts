@@ -119,6 +119,9 @@ export class ImplClient {
   /** The loss of given squared distances and β = ∂loss/∂r (needs supports.distances). */
   distances(req: DistancesRequest): Promise<DistancesAnswer> {
     if (!this.handshake.supports.distances) return Promise.reject(this.error({ op: 'distances', id: this.lastId + 1 }, 'unsupported', 'the handshake announces distances: false'));
+    // The contract's distances request carries no output width d: official_* (which average over d)
+    // are not functions of the distances alone, so covcheck never asks for them (docs/impl-protocol.md §5).
+    if (String(req.loss.name).startsWith('official_')) return Promise.reject(this.error({ op: 'distances', id: this.lastId + 1 }, 'unsupported', `loss ${String(req.loss.name)} depends on the output width d, which a distances request does not carry`));
     const body = { loss: req.loss, r_pos: req.r_pos, r_neg: req.r_neg, reduction: req.reduction ?? 'mean' };
     return this.send('distances', body, (json) => readDistancesAnswer(req, json));
   }

@@ -40,6 +40,7 @@ export function engineOptions(s: TrainSetting, seed: number, extras: EngineExtra
     evalSamples: s.evalSamples,
     opSamples: 0,
     seed,
+    ...(s.inBatch ? { inBatch: true, symmetric: s.inBatch.symmetric } : {}),
     ...(extras.engine ? { engine: extras.engine } : {}),
     ...(extras.backend ? { backend: extras.backend } : {}),
   };

@@ -21,7 +21,8 @@ export interface TrainSetting {
   readonly hid: number;
   readonly deltaLower: number;
   readonly deltaUpper: number;
-  readonly loss: SweepLoss;
+  /** A sweep loss, or ntxent (in-batch only: `inBatch` must be set). */
+  readonly loss: SweepLoss | 'ntxent';
   readonly tau: number;
   /** Negatives per tuple. */
   readonly H: number;
@@ -40,6 +41,8 @@ export interface TrainSetting {
    * keeps its last finite evaluation (L_simp). `steps` must be a multiple of it.
    */
   readonly evalEpochs?: number;
+  /** In-batch negatives (`train --negatives in-batch [--symmetric]`); H is then unused. */
+  readonly inBatch?: { readonly symmetric: boolean };
 }
 
 /** One run, reduced to what the claims and the sweep use. */
@@ -77,5 +80,6 @@ export function settingKey(s: TrainSetting): string {
     `eval${s.evalSamples}`,
     s.preset,
     ...(s.evalEpochs !== undefined && s.evalEpochs !== 1 ? [`ee${s.evalEpochs}`] : []),
+    ...(s.inBatch ? [s.inBatch.symmetric ? 'in-batch-sym' : 'in-batch'] : []),
   ].join('|');
 }

@@ -94,7 +94,7 @@ export function register(program: Command, ctx: CliContext): void {
         'Exit codes: 0 nothing failed, 1 a claim check failed for some loss, 2 bad input.',
     )
     .action(async (raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
-      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
+      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null, undefined, 'compare'));
       const o = parseCompareOptions(raw, ctx);
       ctx.exitCode = await runCompare(o, ctx);
     });

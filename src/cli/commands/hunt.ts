@@ -27,7 +27,7 @@ import { huntOnJobs } from '../../pool/huntTask.js';
 import { parseJobs } from '../../pool/jobs.js';
 import { CORPUS_DIR } from '../../hunt/corpus.js';
 import { counterexampleFile, formatCounterexample, saveCounterexample } from '../../hunt/counterexampleFile.js';
-import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
+import { implFlags, runImplHunt, type ImplRaw } from '../implOption.js';
 import { sizeText } from '../../hunt/caseMoves.js';
 import type { NestedCaseJson } from '../../case/schema.js';
 
@@ -96,7 +96,7 @@ export function register(program: Command, ctx: CliContext): void {
         'variant, as the theory says), 1 a claim failed, 2 bad input.',
     )
     .action(async (raw: RawOptions & Pick<ImplRaw, 'impl' | 'implTimeout'>) => {
-      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, 'reports'));
+      if (raw.impl !== undefined) return void (ctx.exitCode = await runImplHunt(raw, ctx));
       const o = parseHuntOptions(raw, ctx);
       ctx.exitCode = await runHunt(o, ctx);
     });

@@ -24,13 +24,21 @@ export interface CaseConstraints {
 const LOSS_PARAMS: Readonly<Record<string, Record<string, number>>> = { nce: { tau: 1 }, official_nce: { tau: 1 }, tri: { r0: 0.5 }, ntxent: { tau: 1 } };
 
 /**
- * An in-batch NT-Xent case (docs/case-format.md, "In-batch negatives"): negatives "in-batch",
- * normalize with form max and eps 1e-12 (PyTorch's F.normalize), loss ntxent with tau 0.5, B = 3.
+ * An in-batch case (docs/case-format.md, "In-batch negatives"), B = 3 (H = 2B − 2 = 4):
+ *  - ntxent: normalize with form max and eps 1e-12 (PyTorch's F.normalize), tau 0.5, symmetric always;
+ *  - a distance loss (simp, nce, official_*; not tri, which takes one negative): no normalisation,
+ *    loss.symmetric as `symmetric` (default false).
  */
-export function generateInBatchCase(seed: number, h: ImplHandshake, c: CaseConstraints = {}): ImplCase {
-  const { batch, ...rest } = generateImplCase(seed, 'ntxent', h, { ...c, B: c.B ?? 3, H: 1 });
-  return { ...rest, negatives: 'in-batch', normalize: true, normalize_form: 'max', eps: 1e-12, batch: { x: batch.x, x_pos: batch.x_pos }, loss: { name: 'ntxent', tau: 0.5 } } as ImplCase;
+export function generateInBatchCase(seed: number, h: ImplHandshake, c: CaseConstraints & { loss?: string; symmetric?: boolean } = {}): ImplCase {
+  const loss = c.loss ?? 'ntxent';
+  const { batch, ...rest } = generateImplCase(seed, loss, h, { ...c, B: c.B ?? 3, H: 1 });
+  const inBatch = { ...rest, negatives: 'in-batch', batch: { x: batch.x, x_pos: batch.x_pos } };
+  if (loss === 'ntxent') return { ...inBatch, normalize: true, normalize_form: 'max', eps: 1e-12, loss: { name: 'ntxent', tau: 0.5 } } as ImplCase;
+  return { ...inBatch, loss: { ...rest.loss, ...(c.symmetric ? { symmetric: true } : {}) } } as ImplCase;
 }
+
+/** Losses that take in-batch negatives (H = 2B − 2): all but tri (one negative). */
+export const inBatchLoss = (loss: string) => loss !== 'tri';
 
 /** The activation covcheck generates for this implementation. */
 export function caseActivation(h: ImplHandshake): string {

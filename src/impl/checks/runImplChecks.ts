@@ -1,7 +1,8 @@
 /**
  * The implementation checks of `--impl` (docs/impl.md): starts the implementation once, runs on
- * generated cases inside what its handshake announces (explicit negatives, every announced loss; and
- * in-batch NT-Xent cases when ntxent is announced, for C2-derivative only so far):
+ * generated cases inside what its handshake announces (every announced loss, with explicit negatives
+ * and with in-batch negatives (symmetric every other case; ntxent in-batch only) as announced; an
+ * implementation announcing in-batch negatives alone gets the per-case checks and C6):
  *   impl/agreement      against covcheck's float64 reference (losses of docs/case-format.md only;
  *                       a user's own loss name gets no agreement check, and the result says so);
  *   impl/C2-derivative  its gradient is the derivative of its own loss (finite differences);
@@ -10,21 +11,23 @@
  *   impl/C6-balance     β_+ + Σβ_k = 0 per anchor for the balanced losses;
  *   impl/C3-expectation the exact expected gradient of L_simp on a depth-2 binary tree, every tuple
  *                       a grad request, against the covariance-operator forms (expectation.ts);
+ *   impl/C7-pairwise    every announced loss's exact expected gradient against −2·OP^ξ·w + θ, ξ from
+ *                       the β it answers (pairwiseExpectation.ts);
  * then closes it. A check fails when any case fails (the first failing case is kept); `skipped`
  * cases (a gate flips on the stencil) count neither way; no passing case at all is `inconclusive`.
  * Any ImplError (a fault) propagates: exit 2 with its message.
  */
-import { deriveSeed, Rng } from '../../numeric/random.js';
+import { deriveSeed } from '../../numeric/random.js';
 import { InputError } from '../../errors.js';
 import { ImplClient } from '../client.js';
-import { supportsCase } from '../supports.js';
+import { caseOutsideSupport, supportsCase } from '../supports.js';
 import type { ImplCase } from '../implCase.js';
-import { agreement, hasReference, roundCase } from './agreement.js';
-import { derivativeOfOwnLoss, quantisedDirection } from './derivative.js';
-import { connectionFormOfOwnOutputs } from './connectionForm.js';
-import { caseActivation, generateImplCase, generateInBatchCase } from './generateCase.js';
+import { hasReference, roundCase } from './agreement.js';
+import { caseChecks, type CaseCheckId } from './caseChecks.js';
+import { caseActivation, generateImplCase, generateInBatchCase, inBatchLoss } from './generateCase.js';
 import { expectedGradientThroughImpl } from './expectation.js';
 import { lossWeightsThroughDistances } from './lossWeights.js';
+import { pairwiseBetaSource, pairwiseFormThroughImpl } from './pairwiseExpectation.js';
 import type { ImplMeasurement } from './measurement.js';
 
 export type ImplVerdict = 'pass' | 'fail' | 'inconclusive' | 'not-run';
@@ -36,6 +39,8 @@ export interface ImplCheckResult {
   readonly cases: number;
   readonly skipped: number;
   readonly note?: string;
+  /** Wall-clock figures (printed, never in report.json: reports are byte-identical per seed). */
+  readonly timing?: string;
   readonly failure?: { readonly case: ImplCase; readonly measurement: ImplMeasurement };
 }
 
@@ -64,8 +69,9 @@ class Tally {
     else this.cases++;
     if (!m.ok && this.failure === undefined) this.failure = { case: c, measurement: m };
   }
-  result(id: string, claim: string, note?: string): ImplCheckResult {
-    const verdict: ImplVerdict = this.failure ? 'fail' : this.cases > 0 ? 'pass' : 'inconclusive';
+  /** `applicable` false: the handshake rules the check out (not-run, with the note saying why). */
+  result(id: string, claim: string, note?: string, applicable = true): ImplCheckResult {
+    const verdict: ImplVerdict = this.failure ? 'fail' : this.cases > 0 ? 'pass' : applicable ? 'inconclusive' : 'not-run';
     return { id, claim, verdict, cases: this.cases, skipped: this.skipped, ...(note ? { note } : {}), ...(this.failure ? { failure: this.failure } : {}) };
   }
 }
@@ -79,43 +85,62 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
     const deriv = new Tally();
     const conn = new Tally();
     const own: string[] = [];
-    if (!h.supports.negatives.includes('explicit')) throw new InputError('--impl', `${impl.name}: announces no explicit negatives; in-batch-only implementations are not checked yet`);
+    const explicitOk = h.supports.negatives.includes('explicit');
+    const inBatchOk = h.supports.negatives.includes('in-batch');
     const cases: ImplCase[] = [];
     if (o.cases) {
       for (const c of o.cases) {
-        if (!supportsCase(h, c)) throw new InputError('--impl', `${impl.name}: the case is outside what its handshake announces`);
+        const why = caseOutsideSupport(h, c);
+        if (why !== null) throw new InputError('--impl', `${impl.name}: the case is outside what its handshake announces: ${why}`);
         cases.push(roundCase(c, h.dtype));
       }
     } else {
       for (const loss of h.supports.losses) {
-        if (loss === 'ntxent') continue; // in-batch only (docs/case-format.md): below
-        for (let i = 0; i < runs; i++) cases.push(roundCase(generateImplCase(deriveSeed(o.seed, 'impl', loss, i), loss, h), h.dtype));
-      }
-      for (let i = 0; i < runs; i++) {
-        const c = generateInBatchCase(deriveSeed(o.seed, 'impl-in-batch', i), h);
-        if (h.supports.losses.includes('ntxent') && supportsCase(h, c)) cases.push(roundCase(c, h.dtype));
+        for (let i = 0; i < runs; i++) {
+          if (explicitOk && loss !== 'ntxent') cases.push(roundCase(generateImplCase(deriveSeed(o.seed, 'impl', loss, i), loss, h), h.dtype));
+          // In-batch (docs/case-format.md): ntxent only so; the distance losses, symmetric every other case.
+          if (inBatchOk && inBatchLoss(loss)) {
+            const c = generateInBatchCase(deriveSeed(o.seed, 'impl-in-batch', loss, i), h, { loss, symmetric: i % 2 === 0 });
+            if (supportsCase(h, c)) cases.push(roundCase(c, h.dtype));
+          }
+        }
       }
     }
+    const tallies: Record<CaseCheckId, Tally> = { 'impl/agreement': agree, 'impl/C2-derivative': deriv, 'impl/C2-connection': conn };
     for (const [i, c] of cases.entries()) {
       const loss = String(c.loss.name);
       if (!hasReference(loss) && !own.includes(loss)) own.push(loss);
-      const a = await impl.grad(c);
-      const explicit = (c.negatives ?? 'explicit') === 'explicit';
-      if (hasReference(loss) && explicit) agree.add(c, agreement(c, a, h.dtype)); // in-batch agreement: not yet
-      const rng = new Rng(deriveSeed(o.seed, 'impl-direction', i));
-      const nW = Object.values(c.weights).reduce((s, m) => s + m.length * (m[0]?.length ?? 0), 0);
-      deriv.add(c, await derivativeOfOwnLoss(impl, c, a, quantisedDirection(Array.from({ length: nW }, () => rng.normal())), 'a random direction v'));
-      const gradDir = quantisedDirection(Object.keys(c.weights).flatMap((n) => a.grads[n]!.flat()));
-      if (gradDir.some((x) => x !== 0)) deriv.add(c, await derivativeOfOwnLoss(impl, c, a, gradDir, 'v = grads/‖grads‖'));
-      if (explicit) conn.add(c, await connectionFormOfOwnOutputs(impl, c, a));
+      for (const m of await caseChecks(impl, c, deriveSeed(o.seed, 'impl-direction', i))) tallies[m.id].add(c, m.measurement);
     }
     const c3 = new Tally();
     let c3Note = 'needs simp, relu and explicit negatives in the handshake';
-    if (!o.cases && h.supports.losses.includes('simp') && caseActivation(h) === 'relu') {
+    let c3Timing: string | undefined;
+    const c3Ran = !o.cases && explicitOk && h.supports.losses.includes('simp') && caseActivation(h) === 'relu';
+    if (!o.cases && explicitOk && h.supports.losses.includes('simp') && caseActivation(h) === 'relu') {
       const e = await expectedGradientThroughImpl(impl, deriveSeed(o.seed, 'impl-C3'));
       c3.add(e.case, e.measurement);
-      c3Note = `exact enumeration of a depth-2 binary tree: ${e.requests} grad requests in ${(e.ms / 1000).toFixed(2)} s`;
+      c3Note = `exact enumeration of a depth-2 binary tree: ${e.requests} grad requests`;
+      c3Timing = `${(e.ms / 1000).toFixed(2)} s`;
     }
+    const c7 = new Tally();
+    const c7Notes: string[] = [];
+    const c7Timing: string[] = [];
+    const homogeneous = ['relu', 'leaky_relu', 'linear'].includes(caseActivation(h).split(':')[0]!);
+    if (!o.cases && explicitOk && homogeneous) {
+      for (const loss of h.supports.losses) {
+        if (loss === 'ntxent') continue; // in-batch only; its C7 form does not apply (docs/theory.md §4)
+        if (pairwiseBetaSource(impl, loss) === null) {
+          c7Notes.push(`${loss}: no β (no distances, not a loss of docs/case-format.md)`);
+          continue;
+        }
+        const e = await pairwiseFormThroughImpl(impl, loss, deriveSeed(o.seed, 'impl-C7', loss));
+        c7.add(e.case, e.measurement);
+        c7Notes.push(`${loss} ${e.requests} requests`);
+        c7Timing.push(`${loss} ${(e.ms / 1000).toFixed(2)} s`);
+      }
+    }
+    const c7Ran = !o.cases && explicitOk && homogeneous;
+    const c7Note = !explicitOk ? 'needs explicit negatives in the handshake' : homogeneous ? `exact enumeration, identity augmentation, depth-2 binary: ${c7Notes.join('; ')}` : 'needs a homogeneous activation (relu, leaky_relu, linear)';
     const c6w = new Tally();
     const c6b = new Tally();
     const unbalanced: string[] = [];
@@ -135,7 +160,7 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
       agree.result('impl/agreement', 'agreement', ownNote),
       deriv.result('impl/C2-derivative', 'C2'),
       conn.result('impl/C2-connection', 'C2'),
-      ...(o.cases ? [] : [c3.result('impl/C3-expectation', 'C3', c3Note)]),
+      ...(o.cases ? [] : [{ ...c3.result('impl/C3-expectation', 'C3', c3Note, c3Ran), ...(c3Timing ? { timing: c3Timing } : {}) }, { ...c7.result('impl/C7-pairwise', 'C7', c7Note, c7Ran), ...(c7Timing.length ? { timing: c7Timing.join(', ') } : {}) }]),
       c6w.result('impl/C6-weights', 'C6', h.supports.distances ? 'β of distances = derivative of its loss (official_* need the output width: not through distances)' : 'the handshake announces distances: false'),
       c6b.result('impl/C6-balance', 'C6', c6Note),
     ];
@@ -151,7 +176,7 @@ export async function runImplChecks(command: string, o: ImplRunOptions): Promise
 export function formatImplRun(run: ImplRun): string {
   const lines = [`implementation: ${run.name} (${run.dtype})`];
   for (const r of run.results) {
-    lines.push(`  ${r.verdict.padEnd(12)} ${r.id.padEnd(20)} ${r.claim.padEnd(9)} ${r.cases} cases${r.skipped ? `, ${r.skipped} skipped` : ''}${r.note ? `  — ${r.note}` : ''}`);
+    lines.push(`  ${r.verdict.padEnd(12)} ${r.id.padEnd(20)} ${r.claim.padEnd(9)} ${r.cases} cases${r.skipped ? `, ${r.skipped} skipped` : ''}${r.note ? `  — ${r.note}` : ''}${r.timing ? ` (${r.timing})` : ''}`);
   }
   for (const r of run.results) {
     if (!r.failure) continue;
