@@ -87,6 +87,7 @@ function simpExpectedLoss<T>(A: Arith<T>, spec: NetworkSpec, P: Params<T>, dist:
   return s;
 }
 
+// Fast checks first: Stryker stops a mutant's run at the first failing test.
 describe('conditional means and the covariance operator, against direct enumeration', () => {
   const A = EXACT;
   const dist = leafDistribution(A, tree, parseAugmentation('level(1)+flip(0.25)'));
@@ -185,197 +186,6 @@ describe('conditional means and the covariance operator, against direct enumerat
       );
       expect(eq(crossCovariance(A, BIAS, cm, b.index), want)).toBe(true);
     }
-  });
-});
-
-describe('the expected gradient of L_simp (C3), against differences of the enumerated E[L]', () => {
-  const A = EXACT;
-  const dist = leafDistribution(A, tree, parseAugmentation('root'));
-
-  const SEED = 3;
-  for (const spec of [NOBIAS, BIAS]) {
-    it(`−E[∇L] is minus the slope of E[L] in every weight and bias (bias ${spec.bias})`, () => {
-      const P = toArith(A, dyadic(spec, SEED));
-      const e = expectedSimpleGradientFrom(A, spec, P, dist);
-      expect(e.nConfigs).toBe(16);
-      expect(e.expectedLoss.equals(simpExpectedLoss(A, spec, P, dist))).toBe(true);
-      expect(e.expectedLoss.sign()).toBe(-1);
-      let nonzero = 0;
-      for (const b of spec.arch.blocks) {
-        for (let r = 0; r < b.out * b.in; r++) {
-          const slope = exactSlope((t) => simpExpectedLoss(A, spec, moved(A, P, 'W', b.index, r, t), dist));
-          expect(e.negExpectedGrad[b.index]![r]!.equals(slope.neg()), `W${b.index}[${r}]`).toBe(true);
-          if (slope.sign() !== 0) nonzero++;
-        }
-        if (spec.bias) {
-          for (let r = 0; r < b.out; r++) {
-            const slope = exactSlope((t) => simpExpectedLoss(A, spec, moved(A, P, 'b', b.index, r, t), dist));
-            expect(e.negExpectedGradBias![b.index]![r]!.equals(slope.neg()), `b${b.index}[${r}]`).toBe(true);
-            if (slope.sign() !== 0) nonzero++;
-          }
-        } else expect(e.negExpectedGradBias).toBeNull();
-      }
-      expect(nonzero).toBeGreaterThan(4);
-      // The cross-covariance form is −E[∇L] always; without bias C1 holds and the covariance form is too.
-      const flat = (x: Rational[][]) => x.flat();
-      expect(eq(flat(e.crossCovForm), flat(e.negExpectedGrad))).toBe(true);
-      if (!spec.bias) expect(eq(flat(e.covForm), flat(e.negExpectedGrad))).toBe(true);
-    });
-  }
-
-  it('sameDepthBlocks gives the layer of a block; the float64 entry point uses the root augmentation', () => {
-    for (const layer of NOBIAS.arch.layers) for (const nu of layer.blocks) expect(sameDepthBlocks(NOBIAS, nu)).toEqual([...layer.blocks]);
-    const q = p64(NOBIAS, 3);
-    const a = expectedSimpleGradient(tree, NOBIAS, q);
-    const b = expectedSimpleGradientFrom(F64, NOBIAS, q, leafDistribution(F64, tree, parseAugmentation('root')));
-    expect(a).toEqual(b);
-    expect(a.expectedLoss).toBeLessThan(0);
-  });
-});
-
-/** E[L] over a tuple law with H negatives, written as a plain enumeration (value only). */
-function tupleExpectedLoss(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): number {
-  const { p, cond, support, marginal } = M;
-  const half = (a: number, b: number) => M.f[a]!.reduce((s, v, k) => s + (v - M.f[b]![k]!) ** 2, 0) / 2;
-  let total = 0;
-  p.forEach((pi, i) => {
-    for (const c of support) {
-      for (const cp of law.positive === 'shares-anchor' ? [c] : support) {
-        const w = pi * cond[i]![c]! * (law.positive === 'shares-anchor' ? 1 : cond[i]![cp]!);
-        if (w === 0) continue;
-        const free = law.selfNegative ? H - 1 : H;
-        const rec = (negs: number[], prob: number) => {
-          if (negs.length === free) {
-            const all = law.selfNegative ? [cp, ...negs] : negs;
-            const lv = loss.evaluate(F64, { rPos: [half(c, cp)], rNeg: [all.map((n) => half(c, n))], dim: M.nOut, reduction: 'sum' });
-            total += prob * lv.value;
-            return;
-          }
-          for (const n of support) rec([...negs, n], prob * marginal[n]!);
-        };
-        rec([], w);
-      }
-    }
-  });
-  return total;
-}
-
-/** ξ(i, j) = (H/|indep|)·Σ_k E[−β_k | x_0 = i, x_0'_k = j] by plain enumeration (float64). */
-function bruteXi(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): number[][] {
-  const { p, cond, support, marginal } = M;
-  const half = (a: number, b: number) => M.f[a]!.reduce((s, v, k) => s + (v - M.f[b]![k]!) ** 2, 0) / 2;
-  const indep = Array.from({ length: H }, (_, k) => k).filter((k) => !(law.selfNegative && k === 0));
-  return p.map((_, i) =>
-    p.map((__, j) => {
-      let s = 0;
-      for (const k of indep) {
-        for (const c of support) {
-          for (const cp of law.positive === 'shares-anchor' ? [c] : support) {
-            const w = cond[i]![c]! * (law.positive === 'shares-anchor' ? 1 : cond[i]![cp]!);
-            if (w === 0) continue;
-            const rec = (negs: number[], prob: number) => {
-              if (negs.length === H) {
-                const lv = loss.evaluate(F64, { rPos: [half(c, cp)], rNeg: [negs.map((n) => half(c, n))], dim: M.nOut, reduction: 'sum' });
-                s -= prob * lv.betaNeg[0]![k]!;
-                return;
-              }
-              const t = negs.length;
-              if (law.selfNegative && t === 0) return rec([cp], prob);
-              for (const n of support) rec([...negs, n], prob * (t === k ? cond[j]![n]! : marginal[n]!));
-            };
-            rec([], w);
-          }
-        }
-      }
-      return (H / indep.length) * s;
-    }),
-  );
-}
-
-describe('expectedLossGradient (C7), against differences of E[L] and a plain enumeration of ξ', () => {
-  const dist = leafDistribution(F64, tree3, parseAugmentation('level(1)+flip(0.25)'));
-  const q = p64(BIAS3, 9);
-  const cut = [0, 1];
-  const laws: [string, TupleLaw, number][] = [
-    ['theory H=2', THEORY_LAW, 2],
-    ['theory H=1', THEORY_LAW, 1],
-    ['shares-anchor', { positive: 'shares-anchor', selfNegative: false }, 2],
-    ['self negative', { positive: 'independent', selfNegative: true }, 2],
-  ];
-  for (const [name, law, H] of laws) {
-    it(`${name}: E[∇_{w_l}L] is the slope of E[L], ξ the conditional mean of −Hβ, E[L] and the counts agree`, () => {
-      const loss = parseLoss({ name: 'nce', tau: 0.5 });
-      const M = pairwiseModel(F64, BIAS3, q, dist, cut);
-      const e = expectedLossGradient(M, loss, H, law);
-      const L0 = tupleExpectedLoss(M, loss, H, law);
-      expect(Math.abs(e.value - L0)).toBeLessThan(1e-12 * (1 + Math.abs(L0)));
-      const S = M.support.length;
-      const pairs = law.positive === 'shares-anchor' ? S : M.support.flatMap((c) => M.support.filter((cp) => M.p.some((_, i) => M.cond[i]![c]! * M.cond[i]![cp]! > 0))).length;
-      expect(e.tuples).toBe(pairs * S ** (law.selfNegative ? H - 1 : H));
-      let r = 0;
-      let nonzero = 0;
-      for (const nu of cut) {
-        for (let k = 0; k < q.W[nu]!.length; k++, r++) {
-          const f = (t: number) => tupleExpectedLoss(pairwiseModel(F64, BIAS3, moved(F64, q, 'W', nu, k, t), dist, cut), loss, H, law);
-          const dd = richardsonDerivative(f, { h: 1e-3, value: L0 });
-          if (!dd.smooth) continue;
-          const cmp = compareDerivative(e.grad[r]!, dd, { source: 'gradient', scale: 1, scaleText: '1' });
-          expect(cmp.ok, `${name} w${r}: ${e.grad[r]} vs ${dd.estimate} (${cmp.derivation})`).toBe(true);
-          if (Math.abs(dd.estimate) > 1e-6) nonzero++;
-        }
-      }
-      expect(r).toBe(M.d);
-      expect(nonzero).toBeGreaterThan(2);
-      const xi = bruteXi(M, loss, H, law);
-      const indepCount = law.selfNegative ? H - 1 : H;
-      if (indepCount === 0) expect(e.xi.flat().every((v) => v === 0)).toBe(true);
-      e.xi.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - xi[i]![j]!), `ξ(${i},${j})`).toBeLessThan(1e-12)));
-      expect(e.xi.flat().some((v) => v > 0.1)).toBe(true);
-    });
-  }
-
-  it('the β scale is the largest |β₊| + Σ|β_k|; bad laws and batch losses are refused', () => {
-    const M = pairwiseModel(F64, BIAS3, q, dist, cut);
-    expect(expectedLossGradient(M, parseLoss({ name: 'simp' }), 2).betaScale).toBe(2);
-    const tri = parseLoss({ name: 'tri', tau: 0.5, r0: 0.25 });
-    const e = expectedLossGradient(M, tri, 1);
-    let max = 0;
-    for (const c of M.support) for (const cp of M.support) for (const n of M.support) {
-      const lv = tri.evaluate(F64, { rPos: [distance(M, c, cp)], rNeg: [[distance(M, c, n)]], dim: 2, reduction: 'sum' });
-      if (M.p.some((_, i) => M.cond[i]![c]! * M.cond[i]![cp]! > 0)) max = Math.max(max, Math.abs(lv.betaPos[0]!) + Math.abs(lv.betaNeg[0]![0]!));
-    }
-    expect(e.betaScale).toBe(max);
-    expect(max).toBeGreaterThan(0);
-    expect(() => expectedLossGradient(M, parseLoss({ name: 'official_nce', tau: 0.5 }), 1)).toThrow(/expectedLossGradient: official_nce is a batch-level loss/);
-    expect(() => expectedLossGradient(M, parseLoss({ name: 'simp' }), 0, { positive: 'independent', selfNegative: true })).toThrow(/a self negative needs H >= 1/);
-    expect(expectedLossGradient(M, parseLoss({ name: 'simp' }), 1, { positive: 'independent', selfNegative: true }).xi.flat().every((v) => v === 0)).toBe(true);
-  });
-
-  it('oracleExpectedGradient is the slope of E[Σ_k φ(x_0, x_0′_k)(r₊ − r_k)]', () => {
-    const M = pairwiseModel(F64, BIAS3, q, dist, cut);
-    const n0 = M.p.length;
-    const phi = Array.from({ length: n0 }, (_, i) => Array.from({ length: n0 }, (_, j) => (i === 1 && j === 2 ? 0 : ((3 * i + 5 * j) % 7) / 8 + 0.1)));
-    const H = 2;
-    const value = (Mm: PairwiseModel<number>) => {
-      const half = (a: number, b: number) => Mm.f[a]!.reduce((s, v, k) => s + (v - Mm.f[b]![k]!) ** 2, 0) / 2;
-      let s = 0;
-      Mm.p.forEach((pi, i) => Mm.p.forEach((pj, j) => {
-        for (const c of Mm.support) for (const cp of Mm.support) for (const n of Mm.support) {
-          s += H * pi * pj * phi[i]![j]! * Mm.cond[i]![c]! * Mm.cond[i]![cp]! * Mm.cond[j]![n]! * (half(c, cp) - half(c, n));
-        }
-      }));
-      return s;
-    };
-    const g = oracleExpectedGradient(M, phi, H);
-    let r = 0;
-    for (const nu of cut) {
-      for (let k = 0; k < q.W[nu]!.length; k++, r++) {
-        const dd = richardsonDerivative((t) => value(pairwiseModel(F64, BIAS3, moved(F64, q, 'W', nu, k, t), dist, cut)), { h: 1e-3, value: value(M) });
-        if (!dd.smooth) continue;
-        expect(compareDerivative(g[r]!, dd, { source: 'gradient', scale: 1, scaleText: '1' }).ok, `w${r}`).toBe(true);
-      }
-    }
-    expect(norm2(F64, g)).toBeGreaterThan(1e-3);
   });
 });
 
@@ -527,6 +337,158 @@ describe('the pairwise model tables and the pairwise operator, against direct su
   });
 });
 
+describe('monteCarloMean, against the exact conditional means and variances', () => {
+  const spec = NOBIAS;
+  const q = p64(spec, 3);
+  const dist = leafDistribution(F64, tree, parseAugmentation('root'));
+  const T = tables(F64, spec, q, dist);
+  const C = dist.configs.length;
+
+  it('views given the root have the law P(x | z_0 = v)', () => {
+    const rng = new Rng(1);
+    const counts = new Array<number>(C).fill(0);
+    const n = 4000;
+    for (let s = 0; s < n; s++) counts[viewGivenRoot(tree, 1, rng).reduce((a, bit, j) => a + (bit << j), 0)]!++;
+    const i = dist.x0.findIndex((x) => x.key === '1');
+    // Each frequency within 5 binomial standard errors (false-failure rate < 1e-5 per entry).
+    counts.forEach((k, c) => {
+      const pc = dist.cond[i]![c]!;
+      expect(Math.abs(k / n - pc)).toBeLessThanOrEqual(5 * Math.sqrt((pc * (1 - pc)) / n) + 1e-12);
+    });
+  });
+
+  it('estimates lie within 5 standard errors of K̄(v), f̄(v); the errors match the exact spread', () => {
+    for (const v of [0, 1] as const) {
+      const i = dist.x0.findIndex((x) => x.key === String(v));
+      const m = 3000;
+      const mc = monteCarloMean(tree, spec, q, v, m, new Rng(20 + v));
+      expect(mc.samples).toBe(m);
+      const check = (est: number[], se: number[], vals: (c: number) => number[]) =>
+        est.forEach((x, r) => {
+          let mean = 0;
+          let sq = 0;
+          for (let c = 0; c < C; c++) {
+            mean += dist.cond[i]![c]! * vals(c)[r]!;
+            sq += dist.cond[i]![c]! * vals(c)[r]! ** 2;
+          }
+          const sd = Math.sqrt(Math.max(0, sq - mean * mean));
+          expect(Math.abs(x - mean)).toBeLessThanOrEqual(5 * sd / Math.sqrt(m) + 1e-12);
+          // The sample standard error within 20% of σ/√m (its relative sd is √(1/2m) ≈ 1.3%, more with kurtosis).
+          if (sd > 1e-9) expect(Math.abs(se[r]! * Math.sqrt(m) / sd - 1)).toBeLessThan(0.2);
+          else expect(se[r]!).toBeLessThan(1e-9);
+        });
+      check(mc.fbar, mc.fbarSe, (c) => T.f[c]!);
+      for (const b of spec.arch.blocks) check(mc.Kbar[b.index]!, mc.KbarSe[b.index]!, (c) => T.K[c]![b.index]!);
+    }
+    const one = monteCarloMean(tree, spec, q, 1, 1, new Rng(2));
+    expect(one.fbarSe.every((x) => Number.isNaN(x))).toBe(true);
+    expect(one.samples).toBe(1);
+  });
+});
+describe('the expected gradient of L_simp (C3), against differences of the enumerated E[L]', () => {
+  const A = EXACT;
+  const dist = leafDistribution(A, tree, parseAugmentation('root'));
+
+  const SEED = 3;
+  for (const spec of [NOBIAS, BIAS]) {
+    it(`−E[∇L] is minus the slope of E[L] in every weight and bias (bias ${spec.bias})`, () => {
+      const P = toArith(A, dyadic(spec, SEED));
+      const e = expectedSimpleGradientFrom(A, spec, P, dist);
+      expect(e.nConfigs).toBe(16);
+      expect(e.expectedLoss.equals(simpExpectedLoss(A, spec, P, dist))).toBe(true);
+      expect(e.expectedLoss.sign()).toBe(-1);
+      let nonzero = 0;
+      for (const b of spec.arch.blocks) {
+        for (let r = 0; r < b.out * b.in; r++) {
+          const slope = exactSlope((t) => simpExpectedLoss(A, spec, moved(A, P, 'W', b.index, r, t), dist));
+          expect(e.negExpectedGrad[b.index]![r]!.equals(slope.neg()), `W${b.index}[${r}]`).toBe(true);
+          if (slope.sign() !== 0) nonzero++;
+        }
+        if (spec.bias) {
+          for (let r = 0; r < b.out; r++) {
+            const slope = exactSlope((t) => simpExpectedLoss(A, spec, moved(A, P, 'b', b.index, r, t), dist));
+            expect(e.negExpectedGradBias![b.index]![r]!.equals(slope.neg()), `b${b.index}[${r}]`).toBe(true);
+            if (slope.sign() !== 0) nonzero++;
+          }
+        } else expect(e.negExpectedGradBias).toBeNull();
+      }
+      expect(nonzero).toBeGreaterThan(4);
+      // The cross-covariance form is −E[∇L] always; without bias C1 holds and the covariance form is too.
+      const flat = (x: Rational[][]) => x.flat();
+      expect(eq(flat(e.crossCovForm), flat(e.negExpectedGrad))).toBe(true);
+      if (!spec.bias) expect(eq(flat(e.covForm), flat(e.negExpectedGrad))).toBe(true);
+    });
+  }
+
+  it('sameDepthBlocks gives the layer of a block; the float64 entry point uses the root augmentation', () => {
+    for (const layer of NOBIAS.arch.layers) for (const nu of layer.blocks) expect(sameDepthBlocks(NOBIAS, nu)).toEqual([...layer.blocks]);
+    const q = p64(NOBIAS, 3);
+    const a = expectedSimpleGradient(tree, NOBIAS, q);
+    const b = expectedSimpleGradientFrom(F64, NOBIAS, q, leafDistribution(F64, tree, parseAugmentation('root')));
+    expect(a).toEqual(b);
+    expect(a.expectedLoss).toBeLessThan(0);
+  });
+});
+
+/** E[L] over a tuple law with H negatives, written as a plain enumeration (value only). */
+function tupleExpectedLoss(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): number {
+  const { p, cond, support, marginal } = M;
+  const half = (a: number, b: number) => M.f[a]!.reduce((s, v, k) => s + (v - M.f[b]![k]!) ** 2, 0) / 2;
+  let total = 0;
+  p.forEach((pi, i) => {
+    for (const c of support) {
+      for (const cp of law.positive === 'shares-anchor' ? [c] : support) {
+        const w = pi * cond[i]![c]! * (law.positive === 'shares-anchor' ? 1 : cond[i]![cp]!);
+        if (w === 0) continue;
+        const free = law.selfNegative ? H - 1 : H;
+        const rec = (negs: number[], prob: number) => {
+          if (negs.length === free) {
+            const all = law.selfNegative ? [cp, ...negs] : negs;
+            const lv = loss.evaluate(F64, { rPos: [half(c, cp)], rNeg: [all.map((n) => half(c, n))], dim: M.nOut, reduction: 'sum' });
+            total += prob * lv.value;
+            return;
+          }
+          for (const n of support) rec([...negs, n], prob * marginal[n]!);
+        };
+        rec([], w);
+      }
+    }
+  });
+  return total;
+}
+
+/** ξ(i, j) = (H/|indep|)·Σ_k E[−β_k | x_0 = i, x_0'_k = j] by plain enumeration (float64). */
+function bruteXi(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): number[][] {
+  const { p, cond, support, marginal } = M;
+  const half = (a: number, b: number) => M.f[a]!.reduce((s, v, k) => s + (v - M.f[b]![k]!) ** 2, 0) / 2;
+  const indep = Array.from({ length: H }, (_, k) => k).filter((k) => !(law.selfNegative && k === 0));
+  return p.map((_, i) =>
+    p.map((__, j) => {
+      let s = 0;
+      for (const k of indep) {
+        for (const c of support) {
+          for (const cp of law.positive === 'shares-anchor' ? [c] : support) {
+            const w = cond[i]![c]! * (law.positive === 'shares-anchor' ? 1 : cond[i]![cp]!);
+            if (w === 0) continue;
+            const rec = (negs: number[], prob: number) => {
+              if (negs.length === H) {
+                const lv = loss.evaluate(F64, { rPos: [half(c, cp)], rNeg: [negs.map((n) => half(c, n))], dim: M.nOut, reduction: 'sum' });
+                s -= prob * lv.betaNeg[0]![k]!;
+                return;
+              }
+              const t = negs.length;
+              if (law.selfNegative && t === 0) return rec([cp], prob);
+              for (const n of support) rec([...negs, n], prob * (t === k ? cond[j]![n]! : marginal[n]!));
+            };
+            rec([], w);
+          }
+        }
+      }
+      return (H / indep.length) * s;
+    }),
+  );
+}
+
 describe('inBatchExpectedGradient, against differences of the enumerated batch loss', () => {
   const dist = leafDistribution(F64, tree2, parseAugmentation('root'));
   const q = p64(BIAS2, 7);
@@ -608,51 +570,90 @@ describe('inBatchExpectedGradient, against differences of the enumerated batch l
   });
 });
 
-describe('monteCarloMean, against the exact conditional means and variances', () => {
-  const spec = NOBIAS;
-  const q = p64(spec, 3);
-  const dist = leafDistribution(F64, tree, parseAugmentation('root'));
-  const T = tables(F64, spec, q, dist);
-  const C = dist.configs.length;
-
-  it('views given the root have the law P(x | z_0 = v)', () => {
-    const rng = new Rng(1);
-    const counts = new Array<number>(C).fill(0);
-    const n = 4000;
-    for (let s = 0; s < n; s++) counts[viewGivenRoot(tree, 1, rng).reduce((a, bit, j) => a + (bit << j), 0)]!++;
-    const i = dist.x0.findIndex((x) => x.key === '1');
-    // Each frequency within 5 binomial standard errors (false-failure rate < 1e-5 per entry).
-    counts.forEach((k, c) => {
-      const pc = dist.cond[i]![c]!;
-      expect(Math.abs(k / n - pc)).toBeLessThanOrEqual(5 * Math.sqrt((pc * (1 - pc)) / n) + 1e-12);
+describe('expectedLossGradient (C7), against differences of E[L] and a plain enumeration of ξ', () => {
+  const dist = leafDistribution(F64, tree3, parseAugmentation('level(1)+flip(0.25)'));
+  const q = p64(BIAS3, 9);
+  const cut = [0, 1];
+  const laws: [string, TupleLaw, number][] = [
+    ['theory H=2', THEORY_LAW, 2],
+    ['theory H=1', THEORY_LAW, 1],
+    ['shares-anchor', { positive: 'shares-anchor', selfNegative: false }, 1],
+    ['self negative', { positive: 'independent', selfNegative: true }, 2],
+  ];
+  for (const [name, law, H] of laws) {
+    it(`${name}: E[∇_{w_l}L] is the slope of E[L], ξ the conditional mean of −Hβ, E[L] and the counts agree`, () => {
+      const loss = parseLoss({ name: 'nce', tau: 0.5 });
+      const M = pairwiseModel(F64, BIAS3, q, dist, cut);
+      const e = expectedLossGradient(M, loss, H, law);
+      const L0 = tupleExpectedLoss(M, loss, H, law);
+      expect(Math.abs(e.value - L0)).toBeLessThan(1e-12 * (1 + Math.abs(L0)));
+      const S = M.support.length;
+      const pairs = law.positive === 'shares-anchor' ? S : M.support.flatMap((c) => M.support.filter((cp) => M.p.some((_, i) => M.cond[i]![c]! * M.cond[i]![cp]! > 0))).length;
+      expect(e.tuples).toBe(pairs * S ** (law.selfNegative ? H - 1 : H));
+      let r = 0;
+      let nonzero = 0;
+      for (const nu of cut) {
+        for (let k = 0; k < q.W[nu]!.length; k++, r++) {
+          const f = (t: number) => tupleExpectedLoss(pairwiseModel(F64, BIAS3, moved(F64, q, 'W', nu, k, t), dist, cut), loss, H, law);
+          const dd = richardsonDerivative(f, { h: 1e-3, value: L0 });
+          if (!dd.smooth) continue;
+          const cmp = compareDerivative(e.grad[r]!, dd, { source: 'gradient', scale: 1, scaleText: '1' });
+          expect(cmp.ok, `${name} w${r}: ${e.grad[r]} vs ${dd.estimate} (${cmp.derivation})`).toBe(true);
+          if (Math.abs(dd.estimate) > 1e-6) nonzero++;
+        }
+      }
+      expect(r).toBe(M.d);
+      expect(nonzero).toBeGreaterThan(2);
+      const xi = bruteXi(M, loss, H, law);
+      const indepCount = law.selfNegative ? H - 1 : H;
+      if (indepCount === 0) expect(e.xi.flat().every((v) => v === 0)).toBe(true);
+      e.xi.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - xi[i]![j]!), `ξ(${i},${j})`).toBeLessThan(1e-12)));
+      expect(e.xi.flat().some((v) => v > 0.1)).toBe(true);
     });
+  }
+
+  it('the β scale is the largest |β₊| + Σ|β_k|; bad laws and batch losses are refused', () => {
+    const M = pairwiseModel(F64, BIAS3, q, dist, cut);
+    expect(expectedLossGradient(M, parseLoss({ name: 'simp' }), 2).betaScale).toBe(2);
+    const tri = parseLoss({ name: 'tri', tau: 0.5, r0: 0.25 });
+    const e = expectedLossGradient(M, tri, 1);
+    let max = 0;
+    for (const c of M.support) for (const cp of M.support) for (const n of M.support) {
+      const lv = tri.evaluate(F64, { rPos: [distance(M, c, cp)], rNeg: [[distance(M, c, n)]], dim: 2, reduction: 'sum' });
+      if (M.p.some((_, i) => M.cond[i]![c]! * M.cond[i]![cp]! > 0)) max = Math.max(max, Math.abs(lv.betaPos[0]!) + Math.abs(lv.betaNeg[0]![0]!));
+    }
+    expect(e.betaScale).toBe(max);
+    expect(max).toBeGreaterThan(0);
+    expect(() => expectedLossGradient(M, parseLoss({ name: 'official_nce', tau: 0.5 }), 1)).toThrow(/expectedLossGradient: official_nce is a batch-level loss/);
+    expect(() => expectedLossGradient(M, parseLoss({ name: 'simp' }), 0, { positive: 'independent', selfNegative: true })).toThrow(/a self negative needs H >= 1/);
+    expect(expectedLossGradient(M, parseLoss({ name: 'simp' }), 1, { positive: 'independent', selfNegative: true }).xi.flat().every((v) => v === 0)).toBe(true);
   });
 
-  it('estimates lie within 5 standard errors of K̄(v), f̄(v); the errors match the exact spread', () => {
-    for (const v of [0, 1] as const) {
-      const i = dist.x0.findIndex((x) => x.key === String(v));
-      const m = 3000;
-      const mc = monteCarloMean(tree, spec, q, v, m, new Rng(20 + v));
-      expect(mc.samples).toBe(m);
-      const check = (est: number[], se: number[], vals: (c: number) => number[]) =>
-        est.forEach((x, r) => {
-          let mean = 0;
-          let sq = 0;
-          for (let c = 0; c < C; c++) {
-            mean += dist.cond[i]![c]! * vals(c)[r]!;
-            sq += dist.cond[i]![c]! * vals(c)[r]! ** 2;
-          }
-          const sd = Math.sqrt(Math.max(0, sq - mean * mean));
-          expect(Math.abs(x - mean)).toBeLessThanOrEqual(5 * sd / Math.sqrt(m) + 1e-12);
-          // The sample standard error within 20% of σ/√m (its relative sd is √(1/2m) ≈ 1.3%, more with kurtosis).
-          if (sd > 1e-9) expect(Math.abs(se[r]! * Math.sqrt(m) / sd - 1)).toBeLessThan(0.2);
-          else expect(se[r]!).toBeLessThan(1e-9);
-        });
-      check(mc.fbar, mc.fbarSe, (c) => T.f[c]!);
-      for (const b of spec.arch.blocks) check(mc.Kbar[b.index]!, mc.KbarSe[b.index]!, (c) => T.K[c]![b.index]!);
+  it('oracleExpectedGradient is the slope of E[Σ_k φ(x_0, x_0′_k)(r₊ − r_k)]', () => {
+    const M = pairwiseModel(F64, BIAS3, q, dist, cut);
+    const n0 = M.p.length;
+    const phi = Array.from({ length: n0 }, (_, i) => Array.from({ length: n0 }, (_, j) => (i === 1 && j === 2 ? 0 : ((3 * i + 5 * j) % 7) / 8 + 0.1)));
+    const H = 2;
+    const value = (Mm: PairwiseModel<number>) => {
+      const half = (a: number, b: number) => Mm.f[a]!.reduce((s, v, k) => s + (v - Mm.f[b]![k]!) ** 2, 0) / 2;
+      let s = 0;
+      Mm.p.forEach((pi, i) => Mm.p.forEach((pj, j) => {
+        for (const c of Mm.support) for (const cp of Mm.support) for (const n of Mm.support) {
+          s += H * pi * pj * phi[i]![j]! * Mm.cond[i]![c]! * Mm.cond[i]![cp]! * Mm.cond[j]![n]! * (half(c, cp) - half(c, n));
+        }
+      }));
+      return s;
+    };
+    const g = oracleExpectedGradient(M, phi, H);
+    let r = 0;
+    for (const nu of cut) {
+      for (let k = 0; k < q.W[nu]!.length; k++, r++) {
+        const dd = richardsonDerivative((t) => value(pairwiseModel(F64, BIAS3, moved(F64, q, 'W', nu, k, t), dist, cut)), { h: 1e-3, value: value(M) });
+        if (!dd.smooth) continue;
+        expect(compareDerivative(g[r]!, dd, { source: 'gradient', scale: 1, scaleText: '1' }).ok, `w${r}`).toBe(true);
+      }
     }
-    const one = monteCarloMean(tree, spec, q, 1, 1, new Rng(2));
-    expect(one.fbarSe.every((x) => Number.isNaN(x))).toBe(true);
-    expect(one.samples).toBe(1);
+    expect(norm2(F64, g)).toBeGreaterThan(1e-3);
   });
 });
+
