@@ -156,6 +156,7 @@ describe('conditional means and the covariance operator, against direct enumerat
   it('operatorMatrix is the covariance matrix; operatorTimes is its product; the quadratic form is wᵀOPw', () => {
     expect(cut.length).toBe(2);
     const M = operatorMatrix(A, BIAS, cm, cut);
+    expect(M).toHaveLength(d);
     expect(M.every((row, a) => eq(row, cov[a]!))).toBe(true);
     const Mw = cov.map((row) => row.reduce((s, v, b) => s.add(v.mul(wFlat[b]!)), Rational.ZERO));
     const full: Rational[][] = P.W.map(() => []);
@@ -380,6 +381,26 @@ describe('monteCarloMean, against the exact conditional means and variances', ()
       check(mc.fbar, mc.fbarSe, (c) => T.f[c]!);
       for (const b of spec.arch.blocks) check(mc.Kbar[b.index]!, mc.KbarSe[b.index]!, (c) => T.K[c]![b.index]!);
     }
+    // Replaying the same draws: the means and standard errors equal a two-pass computation.
+    const m = 50;
+    const mc = monteCarloMean(tree, spec, q, 1, m, new Rng(4));
+    const rng = new Rng(4);
+    const rowsF: number[][] = [];
+    const rowsK: number[][] = [];
+    for (let s = 0; s < m; s++) {
+      const tr = forward(F64, spec, q, viewGivenRoot(tree, 1, rng));
+      rowsF.push([...tr.out]);
+      rowsK.push(connections(F64, spec, q, tr)[0]!.K);
+    }
+    const twoPass = (rows: number[][], est: number[], se: number[]) => rows[0]!.forEach((_, r) => {
+      const mean = rows.reduce((a, row) => a + row[r]!, 0) / m;
+      const v = rows.reduce((a, row) => a + (row[r]! - mean) ** 2, 0) / (m - 1);
+      expect(Math.abs(est[r]! - mean)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(mean)));
+      expect(Math.abs(se[r]! - Math.sqrt(v / m))).toBeLessThanOrEqual(1e-12 * (1 + Math.sqrt(v / m)));
+    });
+    twoPass(rowsF, mc.fbar, mc.fbarSe);
+    twoPass(rowsK, mc.Kbar[0]!, mc.KbarSe[0]!);
+    expect(mc.fbarSe.some((x) => x > 1e-3)).toBe(true);
     const one = monteCarloMean(tree, spec, q, 1, 1, new Rng(2));
     expect(one.fbarSe.every((x) => Number.isNaN(x))).toBe(true);
     expect(one.samples).toBe(1);
@@ -611,6 +632,22 @@ describe('expectedLossGradient (C7), against differences of E[L] and a plain enu
       expect(e.xi.flat().some((v) => v > 0.1)).toBe(true);
     });
   }
+
+  it('pairs of zero weight are left out (a deterministic tree); a self negative with H = 1 runs exactly', () => {
+    const sharp = completeTree(1, 2, () => 1, 0.625);
+    const spec = { ...BIAS2, arch: treeArchitecture(sharp, 2, 2) };
+    const Ms = pairwiseModel(F64, spec, p64(spec, 7), leafDistribution(F64, sharp, parseAugmentation('root')), [0]);
+    expect(Ms.support).toEqual([0, 3]);
+    const e = expectedLossGradient(Ms, parseLoss({ name: 'nce', tau: 0.5 }), 1);
+    expect(e.tuples).toBe(2 * 2); // pairs (0,0), (3,3) only, times 2 negatives
+    expect(e.xi.flat().every((v) => Number.isFinite(v))).toBe(true);
+    const ib = inBatchExpectedGradient(Ms, parseLoss({ name: 'simp' }));
+    expect(ib.batches).toBe(2 * 2); // rows (x_0, c, c) only: 2 rows, B = 2
+    const A = EXACT;
+    const Me = pairwiseModel(A, BIAS3, toArith(A, dyadic(BIAS3, 9)), leafDistribution(A, tree3, parseAugmentation('root')), [0]);
+    const self = expectedLossGradient(Me, parseLoss({ name: 'simp' }), 1, { positive: 'independent', selfNegative: true });
+    expect(self.xi.flat().every((v) => v.sign() === 0)).toBe(true);
+  });
 
   it('the β scale is the largest |β₊| + Σ|β_k|; bad laws and batch losses are refused', () => {
     const M = pairwiseModel(F64, BIAS3, q, dist, cut);
