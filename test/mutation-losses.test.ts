@@ -9,7 +9,7 @@ import { EXACT, F64 } from '../src/numeric/arith.js';
 import { Rational } from '../src/numeric/rational.js';
 import { compareDerivative, richardsonDerivative } from '../src/numeric/finiteDifference.js';
 import { Dual, DualMisuse, F32, describeValue, dualOps } from '../src/losses/dual.js';
-import { LOSS_NAMES, parseLoss, type Loss, type Reduction } from '../src/losses/index.js';
+import { LOSS_NAMES, infoNceLoss, ntXentLoss, officialNceLoss, parseLoss, tripletLoss, type Loss, type Reduction } from '../src/losses/index.js';
 import { logSumExp } from '../src/losses/infoNce.js';
 import { sigmoid, softplus } from '../src/losses/triplet.js';
 import { pluginLoss } from '../src/losses/plugin/index.js';
@@ -178,6 +178,7 @@ describe('stability and edges of the hand-written losses', () => {
   it('bad parameters and arithmetic are refused with the field named', () => {
     expect(() => parseLoss({ name: 'nce', tau: 0 })).toThrow(/must be > 0 for nce, got 0/);
     expect(() => parseLoss({ name: 'ntxent', tau: -1 })).toThrow(/must be > 0 for ntxent, got -1/);
+    expect(() => parseLoss({ name: 'ntxent', tau: 0 })).toThrow(/must be > 0 for ntxent, got 0/);
     expect(() => parseLoss({ name: 'official_nce', tau: 0 })).toThrow(/must be > 0 for official_nce, got 0/);
     expect(() => parseLoss({ name: 'tri', tau: -0.1 })).toThrow(/must be >= 0 \(0 is the hinge\), got -0.1/);
     for (const [name, extra] of [['nce', {}], ['tri', {}], ['official_nce', {}], ['ntxent', {}]] as const) {
@@ -199,6 +200,49 @@ describe('stability and edges of the hand-written losses', () => {
     expect(() => parseLoss({ name: 'hinge' })).toThrow(/loss\.name.*unknown loss.*simp, tri, nce, official_nce, official_subtract, ntxent/);
     for (const bad of [null, [], 'nce', 3]) expect(() => parseLoss(bad, 'case.loss')).toThrow(/case\.loss.*expected an object \{name, tau\?, r0\?\}/);
     expect(LOSS_NAMES).toEqual(['simp', 'tri', 'nce', 'official_nce', 'official_subtract', 'ntxent']);
+  });
+
+  it('every message names its field and its loss exactly (constructors called directly too)', () => {
+    const msg = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(msg(() => parseLoss({ name: 'nce', tau: Number.NaN }, 'case.loss'))).toBe('case.loss.tau: expected a finite number, got NaN');
+    expect(msg(() => parseLoss({ name: 'tri', r0: '1' }, 'case.loss'))).toMatch(/^case\.loss\.r0: expected a finite number, got/);
+    expect(msg(() => parseLoss({ name: 'official_nce', tau: 'x' }, 'case.loss'))).toMatch(/^case\.loss\.tau: expected a finite number/);
+    for (const [make, name] of [[infoNceLoss, 'nce'], [ntXentLoss, 'ntxent'], [officialNceLoss, 'official_nce']] as const) {
+      expect(msg(() => make(Number.NaN))).toBe('loss.tau: expected a finite number, got NaN');
+      expect(msg(() => make(0))).toBe(`loss.tau: must be > 0 for ${name}, got 0`);
+    }
+    expect(msg(() => tripletLoss(Number.NaN, 0))).toBe('loss.tau: expected a finite number, got NaN');
+    expect(msg(() => tripletLoss(1, Number.POSITIVE_INFINITY))).toMatch(/^loss\.r0: expected a finite number/);
+    expect(msg(() => tripletLoss(-1, 0))).toBe('loss.tau: must be >= 0 (0 is the hinge), got -1');
+    const exact = { rPos: [Rational.ONE], rNeg: [[Rational.ONE]], dim: 1, reduction: 'mean' as const };
+    const what: [string, string][] = [['nce', 'InfoNCE (exp/log)'], ['ntxent', 'NT-Xent (exp/log)'], ['official_nce', 'official_nce (exp)'], ['tri', 'the soft-triplet loss (exp/log)']];
+    for (const [name, w] of what) expect(msg(() => parseLoss({ name }).evaluate(EXACT, exact))).toBe(`exact (rational) arithmetic cannot compute ${w}: use float64 for this variant`);
+  });
+
+  it('the official losses on an empty batch (reduction sum) are 0; sigmoid keeps subnormal values', () => {
+    const empty = { rPos: [] as number[], rNeg: [] as number[][], dim: 2, reduction: 'sum' as const };
+    expect(parseLoss({ name: 'official_subtract' }).evaluate(F64, empty)).toEqual({ value: 0, betaPos: [], betaNeg: [] });
+    expect(sigmoid(-720)).toBeGreaterThan(0);
+    expect(sigmoid(-720) / Math.exp(-720)).toBeCloseTo(1, 3);
+  });
+
+  it('the built-in plugins describe their formulas', () => {
+    const want: Record<string, RegExp> = {
+      simp: /^r_\+ − mean_k r_k− \(balanced; its expected gradient is −2·OP·w, claim C3\)$/,
+      tri: /^τ·softplus\(\(r_\+ − r_− \+ r_0\)\/τ\) \(balanced, claim C6\)$/,
+      nce: /^r_\+ \+ τ·logsumexp\(−r_\+\/τ, −r_k−\/τ\) \(balanced, claim C6\)$/,
+      official_nce: /^−e\^\{−p\/τ\}\/\(e\^\{−p\/τ\} \+ e\^\{−n\/τ\}\) over batch-mean MSEs \(no log, no τ prefactor\)$/,
+      official_subtract: /^p − n over batch-mean MSEs$/,
+      unbalanced: /^r_\+ − 2·mean_k r_k− \(not balanced: excluded by C6, C7\)$/,
+    };
+    for (const [name, re] of Object.entries(want)) expect(BUILTIN_PLUGINS[name]!.description, name).toMatch(re);
   });
 
   it('defaults: tri τ = 1, r0 = 0; nce and ntxent τ = 1; official_nce τ = 0.1', () => {
@@ -294,6 +338,8 @@ describe('dual numbers: each operation against its calculus rule', () => {
     expect(() => o.add(x, 'a' as unknown as number)).toThrow(/expected a distance, an op result or a number, got string/);
     expect(() => o.mul(x, Number.NaN)).toThrow(/a constant is NaN/);
     expect(() => +x).toThrow(DualMisuse);
+    expect(() => x.valueOf()).toThrow(DualMisuse);
+    expect(F32.name).toBe('float64');
     expect(() => `${x}` + 1).not.toThrow();
     expect(`${x}`).toBe('[covcheck dual number]');
     expect(new DualMisuse().name).toBe('DualMisuse');
