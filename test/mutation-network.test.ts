@@ -203,12 +203,18 @@ describe('forward, backward and connections against differences of the forward p
       expect(tr.raw).toBe(tr.g[spec.arch.output]);
       if (spec.normalize) expect(tr.norm).toBeCloseTo(Math.hypot(...tr.raw), 14);
       else expect(tr.out).toBe(tr.raw);
-      const delta = Array.from({ length: spec.arch.nOut }, (_, k) => [0.8, -0.6, 0.3][k]!);
+      expect(tr.f[spec.arch.output]).toEqual(tr.g[spec.arch.output]);
+      // A zero entry in δ: the gradient must still be accumulated (only an all-zero δ may be skipped).
+      const delta = Array.from({ length: spec.arch.nOut }, (_, k) => [0.8, 0, 0.3][k]!);
       const dot = (Q: Params<number>) => forward(F64, spec, Q, x).out.reduce((s, v, k) => s + v * delta[k]!, 0);
       const grads = zeroGrads(F64, spec);
       accumulateGrads(F64, spec, P, tr, delta, grads);
       accumulateGrads(F64, spec, P, tr, delta, grads); // accumulates: twice the gradient
       const n = eachParameter(spec, P, (which, nu, r) => (which === 'W' ? grads.W[nu]![r]! : grads.b![nu]![r]!) / 2, dot, `${name} backward`);
+      spec.arch.blocks.forEach((b) => {
+        expect(grads.W[b.index]).toHaveLength(b.out * b.in);
+        if (grads.b) expect(grads.b[b.index]).toHaveLength(b.out);
+      });
       expect(n).toBeGreaterThan(5);
       // dg of the output block and of a hidden block: ∂⟨δ, out⟩/∂b = dg.
       if (spec.bias) {
@@ -222,9 +228,11 @@ describe('forward, backward and connections against differences of the forward p
       for (const K of Ks) {
         const b = spec.arch.blocks[K.block]!;
         expect([K.rows, K.cols]).toEqual([b.out * b.in, spec.arch.nOut]);
+        expect(K.K).toHaveLength(K.rows * K.cols);
         for (let k = 0; k < spec.arch.nOut; k++) {
           const e = delta.map((_, j) => (j === k ? 1 : 0));
           const col = connectionTimes(F64, K, e);
+          expect(col).toHaveLength(K.rows);
           for (let r = 0; r < K.rows; r++) {
             const fn = (t: number) => forward(F64, spec, moved(P, 'W', K.block, r, t), x).out[k]!;
             const dd = richardsonDerivative(fn, { h: 1e-4, value: fn(0) });
