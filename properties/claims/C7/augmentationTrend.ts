@@ -72,7 +72,7 @@ export function augmentationTrendCheck(targets: readonly TrendTarget[], o: { id:
       if (!(last <= ZERO_RATIO)) bad.push(`${t.label}: ratio ${fmt(last)} at level(${depth}) (= identity), expected 0`);
     }
     const plotFlip = await linePlot({
-      title: `C7: ‖θ‖/‖OP^ξ w‖ under identity+flip(q) (fit q ≤ ${FLIP_FIT_BELOW}: slope +1 ± ${SLOPE_TOL})`,
+      title: `C7: ‖θ‖/‖OP^ξ w‖ under identity+flip(q) (fit 2^-16 ≤ q ≤ 2^-12: slope +1 ± ${SLOPE_TOL})`,
       xLabel: 'flip probability q',
       yLabel: '‖θ‖ / ‖OP^ξ w‖',
       logX: true,
