@@ -65,7 +65,8 @@ function runSeed(seed) {
         }
       }
       done++;
-      process.stderr.write(`seed ${seed}: ${report ? `exit ${code}, ${report.summary.fail} fail` : `no report (exit ${code})`} [${done}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s]\n`);
+      const failed = report ? report.checks.filter((c) => c.verdict === 'fail').map((c) => c.check) : [];
+      process.stderr.write(`seed ${seed}: ${report ? `exit ${code}, ${report.summary.fail} fail${failed.length ? ` (${failed.join(', ')})` : ''}` : `no report (exit ${code})`} [${done}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s]\n`);
       done_();
     });
   });
