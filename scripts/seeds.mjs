@@ -65,7 +65,11 @@ function runSeed(seed) {
         }
       }
       done++;
-      process.stderr.write(`seed ${seed}: ${report ? `exit ${code}, ${report.summary.fail} fail` : `no report (exit ${code})`} [${done}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s]\n`);
+      const named = (verdict) => {
+        const ids = report ? report.checks.filter((c) => c.verdict === verdict).map((c) => c.check) : [];
+        return `, ${ids.length} ${verdict}${ids.length ? ` (${ids.join(', ')})` : ''}`;
+      };
+      process.stderr.write(`seed ${seed}: ${report ? `exit ${code}${named('fail')}${named('inconclusive')}` : `no report (exit ${code})`} [${done}/${seeds.length}, ${((Date.now() - t0) / 1000).toFixed(0)} s]\n`);
       done_();
     });
   });

@@ -40,7 +40,7 @@ export function lossAt<T>(A: Arith<T>, loss: Loss, d: Distances, shift = 0) {
 /**
  * β_+ + Σβ_k = 0 for every group and L(r + c) = L(r): exact in rationals; in floats
  * tol = c·n·ε·scale with n = 4·(group size + 1), scale = 1 + Σ|β| (largest group) for the sum and
- * |L(r)| + |L(r + c)| + Σr + n·c for the shift.
+ * |L(r)| + |L(r + c)| + Σ|r| + n·c for the shift.
  */
 export function lossBalance<T>(A: Arith<T>, loss: Loss, d: Distances): Measurement {
   const v = lossAt(A, loss, d);
@@ -74,8 +74,10 @@ export function lossBalance<T>(A: Arith<T>, loss: Loss, d: Distances): Measureme
   const L0 = A.toNumber(v.value);
   const L1 = A.toNumber(shifted.value);
   const dShift = Math.abs(L1 - L0);
-  const rSum = d.rPos.reduce((p, q) => p + q, 0) + d.rNeg.flat().reduce((p, q) => p + q, 0);
-  const tS = tolerance('float64', 'identity', 4 * (n + 1), Math.abs(L0) + Math.abs(L1) + rSum + n * d.shift);
+  // Magnitudes, not the signed sum: similarities (ntxent) are negative and a signed Σr cancelled the
+  // scale to ≤ 0 (tolerance 1e-306 against a rounding error 1e-16, verify --seed 74).
+  const rAbs = d.rPos.reduce((p, q) => p + Math.abs(q), 0) + d.rNeg.flat().reduce((p, q) => p + Math.abs(q), 0);
+  const tS = tolerance('float64', 'identity', 4 * (n + 1), Math.abs(L0) + Math.abs(L1) + rAbs + n * d.shift);
   const ok = err <= tB.tol && dShift <= tS.tol;
   // The part that fails is reported; a non-finite β sum is that part even where the shift part is 0 vs ~0.
   const first = Number.isNaN(err) || err / tB.tol >= dShift / tS.tol;

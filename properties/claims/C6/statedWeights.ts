@@ -84,7 +84,7 @@ export const statedCheck: PropertyCheck<StatedCase> = {
     want.forEach((w, i) => (err = Math.max(err, Math.abs(w - got[i]!), Math.abs(w - dual[i]!))));
     const valueErr = Math.abs(a.value - b.value);
     const t = tolerance('float64', 'identity', 8 * (want.length + 1), 1);
-    const tv = tolerance('float64', 'identity', 8 * (want.length + 1), Math.abs(a.value) + c.rPos + c.rNeg.reduce((p, q) => p + q, 0) + Math.abs(c.r0));
+    const tv = tolerance('float64', 'identity', 8 * (want.length + 1), Math.abs(a.value) + Math.abs(c.rPos) + c.rNeg.reduce((p, q) => p + Math.abs(q), 0) + Math.abs(c.r0));
     const ok = err <= t.tol && valueErr <= tv.tol && want.every(Number.isFinite);
     return {
       ok,
