@@ -1,6 +1,6 @@
 /**
  * The plugin fault matrix at the command line (issue 8 §2): `node bin/covcheck.js` verify, hunt and
- * eval with each faulty loss plugin, and verify and replay of a corpus file naming one, (test/fixtures/plugins-faulty: process.exit(0), an endless loop,
+ * eval and train with each faulty loss plugin, and verify and replay of a corpus file naming one, (test/fixtures/plugins-faulty: process.exit(0), an endless loop,
  * an allocation bomb, a throw, NaN, a wrong shape, a fake passing report on stdout). Each must end
  * with exit 2, one line on stderr naming the plugin file, nothing on stdout, no report or corpus
  * folder, within the limit (--plugin-timeout 3s, --plugin-memory 256; hunt --time 3s). Without the
@@ -63,6 +63,7 @@ describe('loss plugins isolated at the command line', () => {
     verify: (f: string) => ['verify', '--loss', `./${f}.ts`, '--claims', 'C6', '--no-corpus', '--no-progress', '--report-dir', join(tmp, `reports-${f}`), ...LIMITS],
     hunt: (f: string) => ['hunt', '--claim', 'C6', '--loss', `./${f}.ts`, '--time', '3s', '--no-progress', '--out', join(tmp, `corpus-${f}`), ...LIMITS],
     eval: (f: string) => ['eval', '--case', CASE, '--loss', `./${f}.ts`, ...LIMITS],
+    train: (f: string) => ['train', '--loss', `./${f}.ts`, '--epochs', '1', '--depth', '2', '--children', '2', '--hid', '2', '--samples-per-epoch', '64', '--batch', '16', '--eval-samples', '64', '--op-samples', '0', '--no-progress', '--report-dir', join(tmp, `train-${f}`), ...LIMITS],
   };
   // A corpus file that names a plugin (fixtures/counterexamples under a working folder): `verify`
   // replays it first, `replay FILE` replays it alone; both isolated.
@@ -100,10 +101,12 @@ describe('loss plugins isolated at the command line', () => {
       expect(o.code, o.stderr).toBe(2);
       const lines = o.stderr.trim().split('\n');
       expect(lines.at(-1)).toMatch(new RegExp(`^covcheck: loss plugin .*/${c.fault}\\.ts`));
-      expect(o.stdout).toBe(''); // the fake report never reaches stdout
+      // the fake report never reaches stdout (train prints its header line before the child starts)
+      if (c.command === 'train') expect(o.stdout).toMatch(/^covcheck train: [^\n]*\n$/);
+      else expect(o.stdout).toBe('');
       const limit = c.command === "hunt" ? 3000 + 1000 + 3000 : 3000; // --time + shrink + loading (src/pool/pluginHunt.ts); the child's start (≤ 30 s) is in STARTUP_MS
       expect(o.ms).toBeLessThan(limit + STARTUP_MS);
-      const folder = c.command === 'verify' ? join(tmp, `reports-${c.fault}`) : c.command === 'hunt' ? join(tmp, `corpus-${c.fault}`) : c.command === 'verify (corpus)' ? join(tmp, `reports-corpus-${c.fault}`) : null;
+      const folder = c.command === 'verify' ? join(tmp, `reports-${c.fault}`) : c.command === 'train' ? join(tmp, `train-${c.fault}`) : c.command === 'hunt' ? join(tmp, `corpus-${c.fault}`) : c.command === 'verify (corpus)' ? join(tmp, `reports-corpus-${c.fault}`) : null;
       if (folder !== null) expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
     });
   }

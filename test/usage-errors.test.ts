@@ -111,6 +111,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   train: {
     base: ['train', '--epochs', '0', '--no-progress', '--depth', '2', '--children', '2', '--hid', '2', '--eval-samples', '8', '--op-samples', '0'],
     bad: {
+      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
       '--preset': WORD,
       '--depth': COUNT,
       '--children': COUNT,

@@ -9,6 +9,7 @@
  *   evaluateWithLoss  `eval --case … --loss ./x.ts`: one case evaluated under the plugin
  *   huntWithLoss      `hunt --loss ./x.ts`: the whole search and shrink, with progress
  *   replayCorpusCase  a corpus file (fixtures/counterexamples) whose loss is a plugin file
+ *   trainWithLoss     `train --loss ./x.ts`: the whole training run, with progress
  */
 import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import { runCheck, thrownResult } from '../runner/run.js';
@@ -22,6 +23,9 @@ import { readCounterexampleFile } from '../hunt/counterexampleFile.js';
 import { replayCounterexample, type ReplayOutcome } from '../hunt/corpus.js';
 import { checksOf, crossable, type CheckSource } from './checkTask.js';
 import { TASK_STARTED, type TaskContext } from './task.js';
+import { resolveOptions } from '../train/presets.js';
+import type { TrainOptions } from '../train/options.js';
+import { train, type TrainResult } from '../train/train.js';
 
 /** This module's URL: the `module` of a plugin task. */
 export const PLUGIN_TASK_MODULE = import.meta.url;
@@ -151,6 +155,22 @@ export async function huntWithLoss(args: HuntArgs, ctx: TaskContext): Promise<Hu
 export async function replayCorpusCase(args: { readonly abs: string; readonly shown: string; readonly cwd: string }, ctx: TaskContext): Promise<ReplayOutcome> {
   ctx.progress(0, TASK_STARTED);
   return plainData(await replayCounterexample(readCounterexampleFile(args.abs, args.shown), args.shown, args.cwd)) as ReplayOutcome;
+}
+
+/** What `train --loss ./x.ts` gets back: the run without the loss object (code stays in the child). */
+export type PluginTrainResult = Omit<TrainResult, 'options'> & { readonly options: Omit<TrainOptions, 'lossObject'> };
+
+/**
+ * TaskFunction: `train --loss ./x.ts` (issue 8 §2): the plugin is loaded and the whole run trained
+ * here, in the isolated child; the epochs come back with the result (progress: steps done).
+ */
+export async function trainWithLoss(args: { readonly preset: string; readonly overrides: Partial<TrainOptions>; readonly spec: string; readonly cwd: string }, ctx: TaskContext): Promise<PluginTrainResult> {
+  ctx.progress(0, TASK_STARTED);
+  const lossObject = await resolveLossSpec(args.spec, args.cwd);
+  const options = resolveOptions(args.preset, { ...args.overrides, loss: lossObject.name, lossObject });
+  const result = await train({ ...options, preset: args.preset }, undefined, { onProgress: (done, total) => ctx.progress(total > 0 ? done / total : 1, `${done}/${total} steps`) });
+  const { lossObject: _l, ...plainOptions } = result.options;
+  return plainData({ ...result, options: plainOptions }) as PluginTrainResult;
 }
 
 /**

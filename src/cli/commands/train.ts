@@ -14,7 +14,10 @@ import { writeRunFolder } from '../../report/write.js';
 import { PRESET_NAMES, resolveOptions } from '../../train/presets.js';
 import type { TrainOptions } from '../../train/options.js';
 import { LOSS_NAMES } from '../../losses/index.js';
-import { resolveLossSpec } from '../../losses/plugin/index.js';
+import { isPluginFileSpec, resolveLossSpec } from '../../losses/plugin/index.js';
+import { runPluginTask } from '../../pool/pluginRun.js';
+import type { PluginTrainResult } from '../../pool/pluginTasks.js';
+import { parsePluginLimits, pluginFlags, type PluginRaw } from '../pluginOptions.js';
 import { train, type EpochRecord, type TrainResult } from '../../train/train.js';
 import { trainReportFiles, trainRunName } from '../../train/report.js';
 import type { InitScheme } from '../../network/init.js';
@@ -22,7 +25,7 @@ import { loadBackend } from '../../engines/backend.js';
 import { ENGINE_NAMES } from '../../engines/engine.js';
 import { TRAIN_LIMITS } from '../../train/limits.js';
 
-interface RawOptions {
+interface RawOptions extends PluginRaw {
   preset: string;
   depth?: string;
   children?: string;
@@ -138,6 +141,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/train (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
     .option('--no-progress', 'never draw a progress bar')
+    .addOption(pluginFlags.timeout())
+    .addOption(pluginFlags.memory())
     .action(async (raw: RawOptions) => {
       ctx.exitCode = await runTrainCommand(raw, ctx);
     });
@@ -146,9 +151,14 @@ export function register(program: Command, ctx: CliContext): void {
 /** Runs the command; returns the exit code. */
 export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise<number> {
   let overrides = parseTrainOverrides(raw);
+  const limits = parsePluginLimits(raw);
+  // A user's plugin file (./loss.ts[:k=v]) trains in an isolated child (issue 8 §2, src/pool/pluginRun.ts);
+  // here the built-in nce stands in for it, only to validate the other options before anything starts.
+  const pluginFile = raw.loss !== undefined && isPluginFileSpec(raw.loss) ? raw.loss : null;
+  const plainOverrides = overrides;
   if (raw.loss !== undefined && !(LOSS_NAMES as readonly string[]).includes(raw.loss)) {
-    // A plugin file (./loss.ts[:k=v]) or a built-in with parameters (nce:tau=0.1): evaluated in float64 with exact β.
-    const lossObject = await resolveLossSpec(raw.loss, ctx.cwd);
+    // A built-in with parameters (nce:tau=0.1), or the stand-in: evaluated in float64 with exact β.
+    const lossObject = await resolveLossSpec(pluginFile === null ? raw.loss : 'nce', ctx.cwd);
     overrides = { ...overrides, loss: lossObject.name, lossObject };
   }
   const options = resolveOptions(raw.preset, overrides);
@@ -162,7 +172,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
   const progress = createProgress(raw.progress && progressAllowed(ctx), stepsPerEpoch * options.epochs, 'steps');
   human.write(
     `covcheck train: preset ${raw.preset}, seed ${options.seed}, depth ${options.depth}×${options.children}, hid ${options.hid}, ` +
-      `${options.loss} τ ${options.tau}, ${options.optimizer} lr ${options.lr}, ${options.epochs} epochs × ${stepsPerEpoch} steps of ${options.batch}\n`,
+      `${pluginFile ?? options.loss} τ ${options.tau}, ${options.optimizer} lr ${options.lr}, ${options.epochs} epochs × ${stepsPerEpoch} steps of ${options.batch}\n`,
   );
   const onEpoch = (e: EpochRecord) => {
     progress.stop();
@@ -171,9 +181,17 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
   };
   let result: TrainResult;
   try {
-    result = await train({ ...options, preset: raw.preset }, onEpoch, {
-      onProgress: (done, total) => progress.update(done, `${done}/${total} steps`),
-    });
+    if (pluginFile !== null) {
+      const total = stepsPerEpoch * options.epochs;
+      const args = { preset: raw.preset, overrides: plainOverrides, spec: pluginFile, cwd: ctx.cwd };
+      const run = await runPluginTask<PluginTrainResult>('train', 'trainWithLoss', args, { spec: pluginFile, limits, onProgress: (f) => progress.update(Math.round(f * total), `${Math.round(f * total)}/${total} steps`) });
+      result = run as TrainResult;
+      for (const e of result.epochs) onEpoch(e);
+    } else {
+      result = await train({ ...options, preset: raw.preset }, onEpoch, {
+        onProgress: (done, total) => progress.update(done, `${done}/${total} steps`),
+      });
+    }
   } finally {
     progress.stop();
   }
