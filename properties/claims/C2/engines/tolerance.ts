@@ -10,11 +10,19 @@
  *    or ḡ_L/(‖g_L‖+ε) after normalisation), and κ = 1 + 2·r_max/τ bounds the relative change of β under a relative change of
  *    the distances (β of nce/tri/official_nce is a softmax/sigmoid of r/τ; 1 for simp, subtract):
  *    δ = Σ β·(o − o′) inherits the outputs' rounding through both factors.
+ *    Below that relative model, float32 cannot resolve β under an absolute floor: σ′(u) and the softmax
+ *    weights come from exp, whose float32 result is subnormal or 0 below the smallest normal η (exp(u)
+ *    overflows past u ≈ 88.7, so σ(−u) rounds to 0 where the true value is < 3e-39: seed 15,
+ *    C2/float32/tfjs-level-autograd, β ≈ 7.9e-38). So |δσ′| ≤ η and |δβ| ≤ 2η/τ (β = σ′·(2/d)/τ per
+ *    mean, d ≥ 1), and through δ = Σ β·(o − o′), |o − o′| ≤ 2ō, each of a sample's β terms adds
+ *    (2η/τ)·2ō to its ‖δ‖₁: an absolute term, entered in the scale as ÷ε so that c·n·ε·scale carries it
+ *    as c·n·(2η/τ)·2ō. It is far below the cancellation of 1 − σ(u) (absolute ε·σ′ scale, the sigmoid
+ *    mutant), which stays caught.
  * ReLU-type networks are differentiable only a.e.: a case where some reference pre-activation lies
  * within the forward tolerance of a kink is skipped (noted), as C2 holds off gate flips.
  */
 import { F64 } from '../../../../src/numeric/arith.js';
-import { tolerance, type Tolerance } from '../../../../src/numeric/tolerance.js';
+import { MACHINE_EPSILON, tolerance, UNDERFLOW_UNIT, type Tolerance } from '../../../../src/numeric/tolerance.js';
 import { isHomogeneous } from '../../../../src/network/activation.js';
 import type { NetworkSpec, Params } from '../../../../src/network/architecture.js';
 import type { BatchResult } from '../../../../src/network/batchGradient.js';
@@ -54,6 +62,9 @@ export function gradientTolerance(spec: NetworkSpec, params: Params<number>, c: 
   const tau = loss.params.tau;
   const rmax = Math.max(...ref.f.x.map((fx, b) => Math.max(...[ref.f.pos[b]!, ...ref.f.neg[b]!].map((o) => o.reduce((a, v, i) => a + (v - fx[i]!) ** 2, 0) / 2))));
   const kappa = tau === undefined ? 1 : 1 + (2 * rmax) / tau;
+  // The β floor (module comment): 2η/τ per β term, an absolute error (÷ε in the scale).
+  const betaFloor = tau === undefined ? 0 : (2 * UNDERFLOW_UNIT.float32) / tau;
+  const betaTerms = (s: number): number => (s < B ? 1 + ref.betaNeg[s]!.length : 1);
   let scale = 0;
   let ops = 0;
   samples.forEach((x, s) => {
@@ -64,7 +75,7 @@ export function gradientTolerance(spec: NetworkSpec, params: Params<number>, c: 
     const l1 = deltas[s]!.reduce((a, v) => a + Math.abs(v), 0);
     const kbar = connectionBound(spec, params, x, t.norm ?? 0);
     const bound = spec.bias ? Math.max(kbar, ...jacobianBounds(spec, params, t.norm ?? 0).flat()) : kbar;
-    scale += bound * (l1 + kappa * betaAbs(s) * obar);
+    scale += bound * (l1 + kappa * betaAbs(s) * obar + (betaTerms(s) * betaFloor * 2 * obar) / MACHINE_EPSILON.float32);
     ops = Math.max(ops, m.ops);
   });
   return tolerance('float32', 'engine', 2 * ops + samples.length + 8, scale);
