@@ -7,16 +7,20 @@
  * tf.sigmoid cancellation): a batch of H = 1 and the official InfoNCE −σ(u), u = (n − p)/τ, with τ
  * chosen from the case's own float64 batch means so that u = u* (uniform over SATURATION_U, beyond
  * u ≈ 17.3 where float32 σ(u) rounds to 1 and y(1 − y) is 0); pos and neg are swapped when n < p.
- * Where n − p is not a usable fraction of n + p (dead outputs, n = p), or so small that τ would fall
- * below MIN_SATURATING_TAU, the case keeps τ = 0.01: with a gap of ≈ 1e-15 (outputs below the
- * normalisation's eps) the chosen τ was ≈ 1e-16, and the float32 rounding of n − p (≈ ε₃₂·(n + p))
- * then flips the sign of u, so β differs by ≈ 1/τ: not a rounding question but an ill-posed case (a
- * "kink" of σ at float32 resolution; seeds 72 and 84: errors 2.4e3 and 7.7e3). With τ ≥ 1e-3, u's
- * float32 error is ≤ 1e3·c·n·ε₃₂·(n + p) ≈ 1e-2, inside κ of the gradient tolerance (./tolerance.ts).
+ * Where n − p is not a usable fraction of n + p (dead outputs, n = p), or τ would fall below the
+ * float32 resolution of u, the case keeps τ = 0.01. That floor: float32 computes each distance with
+ * an absolute error ≤ c·n·ε₃₂·2·‖o‖²_max (outputs o with relative error c·n·ε₃₂, c = 8 as the engine
+ * tolerance, n the forward chain), so n − p (the means scaled by 2/d ≤ 2) is off by ≤ 4·c·n·ε₃₂·‖o‖²_max
+ * and u = (n − p)/τ by that over τ; τ ≥ 4·c·n·ε₃₂·‖o‖²_max keeps u's error ≤ 1 against |u| ≥ 10, so
+ * its sign never flips. Without it a gap of ≈ 1e-15 chose τ ≈ 1e-16 and float32 flipped u, giving β
+ * off by ≈ 1/τ: an ill-posed case, not a rounding one (seeds 72 and 84: errors 2.4e3 and 7.7e3).
  */
 import * as fc from 'fast-check';
 import { F64 } from '../../../../src/numeric/arith.js';
 import { batchLoss } from '../../../../src/network/batchGradient.js';
+import { forward } from '../../../../src/network/forward.js';
+import { magnitude } from '../../../../src/network/magnitude.js';
+import { MACHINE_EPSILON, TOLERANCE_CONSTANT } from '../../../../src/numeric/tolerance.js';
 import { parseLoss } from '../../../../src/losses/index.js';
 import { arbUniform } from '../../../generators/reals.js';
 import type { Activation } from '../../../../src/network/activation.js';
@@ -39,8 +43,6 @@ export const SATURATING_SHARE = 1 / 4;
 export const SATURATION_U = { min: 10, max: 60 } as const;
 /** n − p must be at least this fraction of n + p: float32 rounding of the distances moves u by ≤ ε₃₂·(n + p)/(n − p)·u ≈ 1.2e-5·u. */
 const USABLE_GAP = 1e-2;
-/** The smallest τ a saturating case may choose (the smallest of the suite's saturating τ list). */
-export const MIN_SATURATING_TAU = 1e-3;
 const SATURATE = 'official_nce(τ from u*)';
 const OFFICIAL_NCE = /^official_nce\(τ=([^)]+)\)$/;
 
@@ -94,12 +96,20 @@ function batchMeansOf(net: GeneratedNetwork, batch: Batch<number>): { p: number;
   return { p, n: p - subtract(batch) };
 }
 
+/** The smallest τ at which float32 resolves u = (n − p)/τ to within 1 (module comment): 4·c·n·ε₃₂·‖o‖²_max. */
+function float32TauFloor(net: GeneratedNetwork, batch: Batch<number>): number {
+  const samples = samplesOf(batch);
+  const ops = Math.max(...samples.map((x) => magnitude(net.spec, net.params, x).ops));
+  const out2 = Math.max(...samples.map((x) => forward(F64, net.spec, net.params, x).out.reduce((a, v) => a + v * v, 0)));
+  return 4 * TOLERANCE_CONSTANT.float32.engine * ops * MACHINE_EPSILON.float32 * out2;
+}
+
 /** The saturating case of a network and an H = 1 batch: τ = (n − p)/u*, pos and neg swapped if n < p. */
 function saturating(net: GeneratedNetwork, batch: Batch<number>, u: number): EngineCase {
   const { p, n } = batchMeansOf(net, batch);
   const b = n >= p ? batch : { x: batch.x, pos: batch.neg.map((row) => row[0]!), neg: batch.pos.map((x) => [x]) };
   const gap = Math.abs(n - p);
-  if (!(gap > 0) || gap < USABLE_GAP * (n + p) || gap / u < MIN_SATURATING_TAU) return { net, batch, loss: 'official_nce(τ=0.01)' };
+  if (!(gap > 0) || gap < USABLE_GAP * (n + p) || gap / u < float32TauFloor(net, batch)) return { net, batch, loss: 'official_nce(τ=0.01)' };
   return { net, batch: b, loss: `official_nce(τ=${gap / u})` };
 }
 
