@@ -44,6 +44,12 @@ describe('architectures against block lists written out by hand', () => {
     expect(() => treeArchitecture(mixed(), 2, 0)).toThrow(/out width/);
   });
 
+  it('level cuts stop at the first level where some node has a leaf child', () => {
+    // s → [s0 → [s00 → (s000, s001)], s1 → (s10, s11)]: s1's children are leaves.
+    const a = treeArchitecture(buildTree([[[0, 0]], [0, 0]], pol), 1);
+    expect(a.layers).toEqual([{ name: 'depth 0', blocks: [3] }, { name: 'depth 1', blocks: [1, 2] }]);
+  });
+
   it('complete tree: level cuts depth 0, 1, 2 with sorted block indices', () => {
     const a = treeArchitecture(completeTree(3, 2, pol), 1);
     // internal nodes in BFS order s, s0, s1, s00, s01, s10, s11; blocks are that order reversed.
@@ -142,7 +148,8 @@ describe('in-batch pairing against written-out anchor lists', () => {
 });
 
 describe('initialisations against their stated laws', () => {
-  const big: NetworkSpec = { arch: mlpArchitecture([400, 50]), activation: { kind: 'relu' } as Activation, bias: true, normalize: false, eps: 0 };
+  /** Built inside each test (not at collection), so StrykerJS sees the architecture's mutants per test. */
+  const bigSpec = (): NetworkSpec => ({ arch: mlpArchitecture([400, 50]), activation: { kind: 'relu' } as Activation, bias: true, normalize: false, eps: 0 });
   const moments = (v: number[]) => {
     const m = v.reduce((s, x) => s + x, 0) / v.length;
     return { m, v: v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length };
@@ -155,7 +162,7 @@ describe('initialisations against their stated laws', () => {
   };
 
   it('pytorch: W and b ~ U(−1/√fan_in, 1/√fan_in)', () => {
-    const p = initParams(big, new Rng(1), { scheme: 'pytorch' });
+    const p = initParams(bigSpec(), new Rng(1), { scheme: 'pytorch' });
     const w = p.W[0]!;
     expect(w.length).toBe(20000);
     expect(Math.max(...w.map(Math.abs))).toBeLessThan(1 / 20);
@@ -167,19 +174,19 @@ describe('initialisations against their stated laws', () => {
 
   it('gaussian (the default) and uniform: variance scale²/fan_in, biases 0', () => {
     for (const [opts, scale] of [[{}, 1], [{ scheme: 'gaussian' as const, scale: 2 }, 2], [{ scheme: 'uniform' as const }, 1], [{ scheme: 'uniform' as const, scale: 3 }, 3]] as const) {
-      const p = initParams(big, new Rng(2), opts);
+      const p = initParams(bigSpec(), new Rng(2), opts);
       lawOk([...p.W[0]!], scale ** 2 / 400);
       expect(p.b![0]!.every((x) => x === 0)).toBe(true);
       if (opts.scheme === 'uniform') expect(Math.max(...p.W[0]!.map(Math.abs))).toBeLessThan((Math.sqrt(3) * scale) / 20);
     }
-    expect(initParams({ ...big, bias: false }, new Rng(2)).b).toBeNull();
+    expect(initParams({ ...bigSpec(), bias: false }, new Rng(2)).b).toBeNull();
   });
 
   it('dyadic: every k/2^bits with |k| ≤ 2^bits·scale occurs, nothing else (default bits 3, scale 1)', () => {
     const support = (p: Params<number>) => new Set([...p.W[0]!, ...p.b![0]!]);
-    const d3 = support(initParams(big, new Rng(3), { scheme: 'dyadic' }));
+    const d3 = support(initParams(bigSpec(), new Rng(3), { scheme: 'dyadic' }));
     expect([...d3].sort((a, b) => a - b)).toEqual(Array.from({ length: 17 }, (_, i) => (i - 8) / 8));
-    const d2 = support(initParams(big, new Rng(3), { scheme: 'dyadic', bits: 2, scale: 2 }));
+    const d2 = support(initParams(bigSpec(), new Rng(3), { scheme: 'dyadic', bits: 2, scale: 2 }));
     expect([...d2].sort((a, b) => a - b)).toEqual(Array.from({ length: 17 }, (_, i) => (i - 8) / 4));
   });
 
