@@ -1,0 +1,181 @@
+/**
+ * src/hltm against an oracle that shares no code with it (issue 12 item 5, docs/mutation.md): the
+ * joint law of every node of a small HLTM written out as a product over the edges,
+ *   P(z) = p_0^{z_0}(1 − p_0)^{1−z_0} · Π_{ν ≠ root} ((1 + ρ_ν)/2 if z_ν = z_parent else (1 − ρ_ν)/2),
+ * and summed over all 2^(nodes) assignments in exact rationals (docs/theory.md §1.1). From it: the
+ * law of x_0 and of an augmented view given x_0 (kept nodes: depth ≤ k; flips q per leaf), the joint
+ * of a latent and the leaves, P(z_ν = 1 | z_0), ρ_0ν, and the subtree's names and leaf map.
+ */
+import { describe, expect, it } from 'vitest';
+import { EXACT } from '../src/numeric/arith.js';
+import { Rational } from '../src/numeric/rational.js';
+import { buildTree, completeTree, type Tree } from '../src/hltm/tree.js';
+import { parseAugmentation, augmentationName, keptCount } from '../src/hltm/augmentation.js';
+import { leafDistribution, requireEnumerable, viewMarginal } from '../src/hltm/exactDistribution.js';
+import { jointLatentLeaf } from '../src/hltm/latentLeaf.js';
+import { latentGivenRoot, pathProduct } from '../src/hltm/pathPolarity.js';
+import { restrictConfig, subtreeAt } from '../src/hltm/subtree.js';
+
+const R = (n: number, d = 1) => Rational.of(BigInt(n), BigInt(d));
+const ONE = Rational.ONE;
+const ZERO = Rational.ZERO;
+const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, s01: -0.5, s10: 0.625, s11: 0.25, s100: -0.75, s101: 0.125 };
+/** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
+const mixed = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
+const complete = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
+
+/** Every assignment of the nodes (bit i = node i) with its probability, by the product over edges. */
+function joint(t: Tree): { z: number[]; p: Rational }[] {
+  const n = t.nodes.length;
+  const out: { z: number[]; p: Rational }[] = [];
+  const p0 = Rational.fromNumber(t.rootPrior);
+  for (let a = 0; a < 1 << n; a++) {
+    const z = Array.from({ length: n }, (_, i) => (a >> i) & 1);
+    let p = z[0] ? p0 : ONE.sub(p0);
+    for (const node of t.nodes) {
+      if (node.parent < 0) continue;
+      const rho = Rational.fromNumber(node.polarity);
+      p = p.mul((z[node.index] === z[node.parent] ? ONE.add(rho) : ONE.sub(rho)).div(R(2)));
+    }
+    out.push({ z, p });
+  }
+  return out;
+}
+const leafConfig = (t: Tree, z: number[]) => t.leaves.reduce((c, leaf, j) => c | (z[leaf]! << j), 0);
+/** P(view leaves = c | base leaves = b) with independent flips q. */
+const flipKernel = (L: number, q: Rational, b: number, c: number) => {
+  let p = ONE;
+  for (let j = 0; j < L; j++) p = p.mul(((b ^ c) >> j) & 1 ? q : ONE.sub(q));
+  return p;
+};
+
+/** The oracle law: x_0 = the kept nodes' bits (kept: depth ≤ k; identity: the leaves), view given x_0. */
+function oracle(t: Tree, kept: number[] | 'leaves' | 'none', q: Rational): Map<string, { prob: Rational; cond: Rational[] }> {
+  const L = t.leaves.length;
+  const J = joint(t);
+  const out = new Map<string, { prob: Rational; cond: Rational[] }>();
+  const keyOf = (z: number[]) => (kept === 'none' ? '-' : kept === 'leaves' ? t.leaves.map((l) => z[l]).join('') : kept.map((i) => z[i]).join(''));
+  // P(x_0 = key, view = c) = Σ_z P(z) [key(z)] P(view = c | x_0 = key(z)); the view resamples the rest
+  // given x_0, i.e. its leaves are drawn from P(leaves | key) — the same conditional as the base.
+  const byKey = new Map<string, { prob: Rational; leaves: Rational[] }>();
+  for (const { z, p } of J) {
+    const k = keyOf(z);
+    const e = byKey.get(k) ?? { prob: ZERO, leaves: new Array<Rational>(1 << L).fill(ZERO) };
+    e.prob = e.prob.add(p);
+    const c = leafConfig(t, z);
+    e.leaves[c] = e.leaves[c]!.add(p);
+    byKey.set(k, e);
+  }
+  for (const [k, e] of byKey) {
+    if (e.prob.sign() === 0) continue;
+    if (kept === 'leaves') {
+      const b = parseInt([...k].reverse().join(''), 2);
+      out.set(k, { prob: e.prob, cond: Array.from({ length: 1 << L }, (_, c) => flipKernel(L, q, b, c)) });
+      continue;
+    }
+    const base = e.leaves.map((v) => v.div(e.prob));
+    const cond = q.sign() === 0 ? base : Array.from({ length: 1 << L }, (_, c) => base.reduce((s, pb, b) => (pb.sign() === 0 ? s : s.add(pb.mul(flipKernel(L, q, b, c)))), ZERO));
+    out.set(k, { prob: e.prob, cond });
+  }
+  return out;
+}
+
+describe('exact laws against the enumerated joint of all nodes', () => {
+  const cases: [string, () => Tree, string, (t: Tree) => number[] | 'leaves' | 'none'][] = [
+    ['mixed', mixed, 'root+flip(0.125)', () => [0]],
+    ['mixed', mixed, 'level(1)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
+    ['mixed', mixed, 'level(2)', (t) => t.nodes.filter((n) => n.depth <= 2).map((n) => n.index)],
+    ['mixed', mixed, 'identity+flip(0.125)', () => 'leaves'],
+    ['complete', complete, 'none-shared+flip(0.375)', () => 'none'],
+    ['complete', complete, 'level(1)+flip(0.5)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
+    ['complete', complete, 'identity', () => 'leaves'],
+  ];
+  for (const [name, mk, augText, keptOf] of cases) {
+    it(`${name} tree, ${augText}: P(x_0) and P(x | x_0) exactly`, () => {
+      const t = mk();
+      const aug = parseAugmentation(augText);
+      const d = leafDistribution(EXACT, t, aug);
+      const want = oracle(t, keptOf(t), Rational.fromNumber(aug.flip));
+      expect(d.x0.map((v) => v.key).sort()).toEqual([...want.keys()].sort());
+      d.x0.forEach((v, i) => {
+        const w = want.get(v.key)!;
+        expect(v.prob.equals(w.prob), `P(x_0 = ${v.key})`).toBe(true);
+        expect(d.cond[i]!.every((p, c) => p.equals(w.cond[c]!)), `P(x | x_0 = ${v.key})`).toBe(true);
+      });
+      const kept = keptOf(t);
+      expect(d.x0Nodes).toEqual(kept === 'leaves' ? t.leaves : kept === 'none' ? [] : kept);
+      expect(d.nConfigs).toBe(2 ** t.leaves.length);
+      expect(d.configs.map((c) => Array.from(c))).toEqual(Array.from({ length: d.nConfigs }, (_, c) => t.leaves.map((_, j) => (c >> j) & 1)));
+      // The view's marginal: Σ_key P(key)·P(x | key).
+      const vm = viewMarginal(EXACT, d);
+      const wm = Array.from({ length: d.nConfigs }, (_, c) => [...want.values()].reduce((s, w) => s.add(w.prob.mul(w.cond[c]!)), ZERO));
+      expect(vm.every((p, c) => p.equals(wm[c]!))).toBe(true);
+    });
+  }
+
+  it('keptCount and augmentationName', () => {
+    const t = mixed();
+    expect(['root', 'level(0)', 'level(1)', 'level(2)', 'level(9)', 'identity', 'none-shared'].map((s) => keptCount(t, parseAugmentation(s)))).toEqual([1, 1, 4, 8, 10, 10, 0]);
+    expect(['root', 'level(2)+flip(0.05)', 'flip(0.1)', 'identity', 'none-shared+flip(0.5)'].map((s) => augmentationName(parseAugmentation(s)))).toEqual(['root', 'level(2)+flip(0.05)', 'flip(0.1)', 'identity', 'none-shared+flip(0.5)']);
+  });
+
+  it('the joint of each latent with the leaves, P(z_ν = 1 | z_0), ρ_0ν', () => {
+    for (const t of [mixed(), complete()]) {
+      const J = joint(t);
+      const L = t.leaves.length;
+      const got = jointLatentLeaf(EXACT, t);
+      t.internal.forEach((mu, k) => {
+        const want = new Array<Rational>(1 << L).fill(ZERO);
+        for (const { z, p } of J) if (z[mu]) want[leafConfig(t, z)] = want[leafConfig(t, z)]!.add(p);
+        expect(got[k]!.every((v, c) => v.equals(want[c]!)), `node ${mu}`).toBe(true);
+      });
+      const { given0, given1 } = latentGivenRoot(EXACT, t);
+      for (const node of t.nodes) {
+        for (const [s, g] of [[0, given0], [1, given1]] as const) {
+          let num = ZERO;
+          let den = ZERO;
+          for (const { z, p } of J) {
+            if (z[0] !== s) continue;
+            den = den.add(p);
+            if (z[node.index]) num = num.add(p);
+          }
+          expect(g[node.index]!.equals(num.div(den)), `P(z_${node.name} = 1 | z_0 = ${s})`).toBe(true);
+        }
+        let rho = ONE;
+        for (let n = node; n.parent >= 0; n = t.nodes[n.parent]!) rho = rho.mul(Rational.fromNumber(n.polarity));
+        expect(pathProduct(EXACT, t, node.index).equals(rho)).toBe(true);
+        expect(given1[node.index]!.sub(given0[node.index]!).equals(rho)).toBe(true);
+      }
+    }
+  });
+
+  it('the subtree under a node: names, polarities, leaf map; restrictConfig; refusals', () => {
+    const t = mixed();
+    const s1 = t.nodes.find((n) => n.name === 's1')!.index;
+    const sub = subtreeAt(t, s1, 0.25);
+    expect(sub.tree.nodes.map((n) => [n.name, n.polarity])).toEqual([['s', 0], ['s0', 0.625], ['s1', 0.25], ['s00', -0.75], ['s01', 0.125]]);
+    expect(sub.tree.rootPrior).toBe(0.25);
+    expect(subtreeAt(t, s1).tree.rootPrior).toBe(0.5);
+    // subtree leaves s1 (= s11), s00 (= s100), s01 (= s101); leaf order of the tree: s2, s00, s01, s11, s100, s101
+    expect(sub.leafMap).toEqual([3, 4, 5]);
+    expect(restrictConfig([3, 4, 5], 0b101000)).toBe(0b101);
+    expect(restrictConfig([5, 0], 0b100000)).toBe(0b01);
+    expect(restrictConfig([5, 0], 0b000001)).toBe(0b10);
+    expect(() => subtreeAt(t, 99)).toThrow('node: no node 99 in a tree of 10 nodes');
+    expect(() => subtreeAt(t, t.leaves[0]!)).toThrow(`node: node 's2' is a leaf, it has no subtree`);
+  });
+
+  it('size limits name the field and the limit', () => {
+    const big = completeTree(5, 2, () => 0.5);
+    expect(() => requireEnumerable(big)).toThrow('depth: depth 5, children 2 gives 32 leaves: exact enumeration is limited to 16 leaves (65536 configurations)');
+    expect(() => requireEnumerable(mixed(), { maxLeaves: 5 })).toThrow('leaves: 6 leaves: exact enumeration is limited to 5 leaves (32 configurations)');
+    expect(() => requireEnumerable(mixed(), { maxLeaves: 5, field: 'x' })).toThrow(/^x: 6 leaves/);
+    expect(requireEnumerable(mixed(), { maxLeaves: 6 })).toBe('leaves');
+    expect(requireEnumerable(complete())).toBe('depth');
+    const t = complete();
+    expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 7 })).toThrow('augmentation: augmentation level(1) has more than 7 values of x_0 (limit 7 values and 4194304 table entries with 16 configurations)');
+    expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxEntries: 100 })).toThrow('augmentation: augmentation level(1) has 8 values of x_0 (limit 4096 values and 100 table entries with 16 configurations)');
+    expect(leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 8, maxEntries: 128 }).x0.length).toBe(8);
+    expect(() => leafDistribution(EXACT, t, parseAugmentation('identity'), { maxX0Values: 15 })).toThrow(/^depth: augmentation identity has more than 15 values of x_0/);
+  });
+});
