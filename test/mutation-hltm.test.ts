@@ -109,6 +109,7 @@ describe('exact laws against the enumerated joint of all nodes', () => {
       // The view's marginal: Σ_key P(key)·P(x | key).
       const vm = viewMarginal(EXACT, d);
       const wm = Array.from({ length: d.nConfigs }, (_, c) => [...want.values()].reduce((s, w) => s.add(w.prob.mul(w.cond[c]!)), ZERO));
+      expect(vm.length).toBe(d.nConfigs);
       expect(vm.every((p, c) => p.equals(wm[c]!))).toBe(true);
     });
   }
@@ -176,6 +177,7 @@ describe('exact laws against the enumerated joint of all nodes', () => {
     expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 7 })).toThrow('augmentation: augmentation level(1) has more than 7 values of x_0 (limit 7 values and 4194304 table entries with 16 configurations)');
     expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxEntries: 100 })).toThrow('augmentation: augmentation level(1) has 8 values of x_0 (limit 4096 values and 100 table entries with 16 configurations)');
     expect(leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 8, maxEntries: 128 }).x0.length).toBe(8);
+    expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 8, maxEntries: 127 })).toThrow('has 8 values of x_0 (limit 8 values and 127 table entries');
     expect(() => leafDistribution(EXACT, t, parseAugmentation('identity'), { maxX0Values: 15 })).toThrow(/^depth: augmentation identity has more than 15 values of x_0/);
   });
 });
