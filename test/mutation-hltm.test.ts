@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXACT } from '../src/numeric/arith.js';
 import { Rational } from '../src/numeric/rational.js';
-import { buildTree, completeTree, type Tree } from '../src/hltm/tree.js';
+import { buildTree, completeTree, pathPolarity, polaritiesOf, shapeOf, type Tree } from '../src/hltm/tree.js';
 import { parseAugmentation, augmentationName, keptCount } from '../src/hltm/augmentation.js';
 import { leafDistribution, requireEnumerable, viewMarginal } from '../src/hltm/exactDistribution.js';
 import { jointLatentLeaf } from '../src/hltm/latentLeaf.js';
@@ -109,6 +109,7 @@ describe('exact laws against the enumerated joint of all nodes', () => {
       // The view's marginal: Σ_key P(key)·P(x | key).
       const vm = viewMarginal(EXACT, d);
       const wm = Array.from({ length: d.nConfigs }, (_, c) => [...want.values()].reduce((s, w) => s.add(w.prob.mul(w.cond[c]!)), ZERO));
+      expect(vm.length).toBe(d.nConfigs);
       expect(vm.every((p, c) => p.equals(wm[c]!))).toBe(true);
     });
   }
@@ -176,6 +177,28 @@ describe('exact laws against the enumerated joint of all nodes', () => {
     expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 7 })).toThrow('augmentation: augmentation level(1) has more than 7 values of x_0 (limit 7 values and 4194304 table entries with 16 configurations)');
     expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxEntries: 100 })).toThrow('augmentation: augmentation level(1) has 8 values of x_0 (limit 4096 values and 100 table entries with 16 configurations)');
     expect(leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 8, maxEntries: 128 }).x0.length).toBe(8);
+    expect(() => leafDistribution(EXACT, t, parseAugmentation('level(1)'), { maxX0Values: 8, maxEntries: 127 })).toThrow('has 8 values of x_0 (limit 8 values and 127 table entries');
     expect(() => leafDistribution(EXACT, t, parseAugmentation('identity'), { maxX0Values: 15 })).toThrow(/^depth: augmentation identity has more than 15 values of x_0/);
+  });
+});
+
+describe('tree construction (docs/theory.md §1.1)', () => {
+  it('refusals name the field; shapeOf inverts buildTree; polaritiesOf and pathPolarity by hand', () => {
+    expect(() => buildTree(0, {})).toThrow('shape: the root must have at least one child');
+    expect(() => buildTree([], {})).toThrow('shape: the root must have at least one child');
+    expect(() => buildTree([[], 0], { s0: 0.5, s1: 0.5 })).toThrow('shape.s0: an internal node must have at least one child');
+    expect(() => buildTree([0, 0], { s0: 0.5 })).toThrow('polarities.s1: missing polarity for this edge');
+    expect(() => buildTree([0], { s0: 1.5 })).toThrow(/^polarities\.s0: /);
+    expect(() => buildTree([0], { s0: 0.5 }, 2)).toThrow(/^root_prior: /);
+    const t = mixed();
+    expect(shapeOf(t)).toEqual([[0, 0], [[0, 0], 0], 0]);
+    expect(shapeOf(t, 2)).toEqual([[0, 0], 0]);
+    expect(polaritiesOf(t)).toEqual(POL);
+    const s101 = t.nodes.find((n) => n.name === 's101')!.index;
+    expect(pathPolarity(t, s101)).toBe(-0.25 * 0.625 * 0.125);
+    expect(pathPolarity(t, 0)).toBe(1);
+    expect([t.complete, complete().complete]).toEqual([undefined, { depth: 2, children: 2 }]);
+    expect(t.nodes.map((n) => n.height)).toEqual([3, 1, 2, 0, 0, 0, 1, 0, 0, 0]);
+    expect(t.nodes.map((n) => n.leafIndex)).toEqual([-1, -1, -1, 0, 1, 2, -1, 3, 4, 5]);
   });
 });

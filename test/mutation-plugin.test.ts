@@ -278,3 +278,56 @@ describe('spec.ts and load.ts: the --loss value and the plugin file', () => {
     await expect(importPluginFile(file('t.mjs', "throw new TypeError('top');\n"), dir)).rejects.toThrow(`loss plugin (${join(dir, 't.mjs')}): could not be loaded: TypeError: top`);
   });
 });
+
+describe('plugin survivors of the first rerun (docs/mutation.md)', () => {
+  it('rationals are not checked for overflow; an exact division by 0 makes a plugin not rational', () => {
+    const huge: LossPlugin = { name: 'h', loss: (o, r) => o.mul(o.mul(r.pos, 1e300), 1e300) };
+    expect(String(callPlugin(EXACT, huge, 's', {}, [Rational.ONE], [[Rational.ONE]], 2, 'mean').value).length).toBeGreaterThan(600);
+    // d = (e + 1) − 1 − e with e = 1e-17: −1e-17 in floats (1 + 1e-17 rounds to 1), exactly 0 in rationals.
+    const zeroInQ: LossPlugin = { name: 'zq', loss: (o, r) => { const e = o.add(o.mul(r.pos, 0), 1e-17); return o.div(r.pos, o.sub(o.sub(o.add(e, 1), 1), e)); } };
+    expect(probePlugin(zeroInQ, {}, 's')).toEqual({ rational: false, H: 1 });
+    // Any other failure in the rational probe is the plugin's error, not "not rational".
+    let n = 0;
+    const late: LossPlugin = { name: 'late', loss: (o, r) => { if (++n > 8) throw new Error('late'); return o.add(r.pos, 0); } };
+    expect(msg(() => probePlugin(late, {}, 's'))).toMatch(/^loss plugin "late" \(s\): threw on the case .*rational arithmetic: late$/);
+  });
+
+  it('batch probes: the second tuple has the negatives reversed; the rational probe passes reduction mean', () => {
+    const rows: number[][][] = [];
+    const bp: LossPlugin = { name: 'bp', kind: 'batch', negatives: 3, loss: (o, r) => { rows.push(r.neg.map((row) => row.map(val))); return o.add(r.pos[0]!, 0); } };
+    probePlugin(bp, {}, 's');
+    expect(rows[0]).toEqual([[1, 0.25, 2], [2, 0.25, 1]]);
+    const picky: LossPlugin = { name: 'pk', kind: 'batch', loss: (o, r) => (r.reduction === 'mean' ? o.add(r.pos[0]!, 0) : o.exp(r.pos[0]!)) };
+    expect(probePlugin(picky, {}, 's').rational).toBe(true);
+  });
+
+  it('a drifting slope with a steady value is caught (batch: every partial compared, not some)', () => {
+    const drift = (part: 'pos' | 'neg' | 'row'): LossPlugin => {
+      let c = 1;
+      return {
+        name: 'dr', kind: 'batch', negatives: 2,
+        loss: (o, r) => {
+          c++;
+          // value 0 at the first probe (pos [0.5, 1], neg [[1, 0.25], [0.25, 1]]), one partial drifts
+          if (part === 'pos') return o.add(o.mul(c, o.sub(r.pos[0]!, 0.5)), o.sub(r.pos[1]!, 1));
+          if (part === 'neg') return o.add(o.mul(c, o.sub(r.neg[0]![0]!, 1)), o.sub(r.neg[1]![0]!, 0.25));
+          return o.add(o.mul(c, o.sub(r.neg[0]![0]!, 1)), o.sub(r.neg[0]![1]!, 0.25));
+        },
+      };
+    };
+    for (const part of ['pos', 'neg', 'row'] as const) expect(msg(() => probePlugin(drift(part), {}, 's'))).toMatch(/is not a function of the distances: two evaluations on the same case .* gave 0 and 0 /);
+  });
+
+  it('--loss parsing edges: a leading colon, names after spaces, trailing junk, whitespace', async () => {
+    expect(splitLossSpec(':tau=1')).toEqual({ spec: '', overrides: { tau: 1 } });
+    expect(splitLossSpec('./a:b c=2')).toEqual({ spec: './a:b c=2', overrides: {} });
+    expect(msg(() => splitLossSpec('nce:tau=1,x y=2'))).toBe('--loss: bad parameter "x y=2" in "nce:tau=1,x y=2" (expected name=number)');
+    expect(msg(() => splitLossSpec('nce:tau=1 2'))).toBe('--loss: bad parameter "tau=1 2" in "nce:tau=1 2" (expected name=number)');
+    expect(isPluginFileSpec('a:b=x.ts ')).toBe(true);
+    await expect(resolveLossSpec('builtin:nope', dir)).rejects.toThrow(/ \(\w+(, \w+)+\)$/);
+    await expect(resolveLossSpec('nope', dir)).rejects.toThrow(/built-in loss \(\w+(, \w+)+\)$/);
+    // A loss's own message already naming the flag's field is passed through unchanged.
+    const e = await resolveLossSpec('nce:tau=-1', dir, 'loss').then(() => null, (x: unknown) => x as InputError);
+    expect(e?.field).toBe('loss.tau');
+  });
+});
