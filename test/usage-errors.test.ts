@@ -34,13 +34,15 @@ const UNIT = ['abc', '-0.5', '1.5', '', ESC]; // a number in [0, 1]
 const WORD = ['no-such-thing', '', ESC];
 const LIST = ['abc', '-5', '1,,2', '', ESC];
 const PATH_IN_FILE = ['afile/sub', '', ESC + '/afile/x'.replace('/afile', '/../afile')];
+/** --plugin-timeout and --plugin-memory: on every command that may run a loss plugin file. */
+const PLUGIN_LIMITS = { '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC] };
 
 /** Per command: arguments that make a valid, quick run, and the bad values of each value option. */
 const TABLE: Record<string, { base: string[]; bad: Record<string, readonly string[]> }> = {
   verify: {
     base: ['verify', '--no-progress', '--jobs', '1'],
     bad: {
-      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+      ...PLUGIN_LIMITS,
       '--claims': ['C99', ',', ESC],
       '--check': ['no-such-check', '', ESC],
       '--runs': COUNT,
@@ -62,13 +64,13 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
     bad: {
       '--case': ['no-such-file.json', '', ESC, '.'],
       '--loss': ['no-such-loss', '', ESC, 'nce:tau=abc'],
-      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+      ...PLUGIN_LIMITS,
     },
   },
   replay: {
     base: ['replay', '--check', 'C1/fake/pass', '--seed', '1', '--path', '0'],
     bad: {
-      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+      ...PLUGIN_LIMITS,
       '--check': ['no-such-check', '', ESC],
       '--seed': SEED,
       '--path': ['abc', '-1', '1:x', ESC],
@@ -81,7 +83,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   hunt: {
     base: ['hunt', '--claim', 'C1', '--out', 'corpus', '--no-progress', '--runs', '2'],
     bad: {
-      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+      ...PLUGIN_LIMITS,
       '--claim': ['C99', '', ESC],
       '--variant': ['no-such-variant', '', ESC],
       '--loss': ['no-such-loss', ESC],
@@ -98,7 +100,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   compare: {
     base: ['compare', '--loss', 'simp', '--no-trends', '--no-progress', '--runs', '1'],
     bad: {
-      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+      ...PLUGIN_LIMITS,
       '--loss': ['no-such-loss', '', ESC],
       '--runs': COUNT,
       '--seed': SEED,
@@ -111,7 +113,7 @@ const TABLE: Record<string, { base: string[]; bad: Record<string, readonly strin
   train: {
     base: ['train', '--epochs', '0', '--no-progress', '--depth', '2', '--children', '2', '--hid', '2', '--eval-samples', '8', '--op-samples', '0'],
     bad: {
-      '--plugin-timeout': ['abc', '-1s', '0s', '', ESC], '--plugin-memory': ['abc', '-5', '1', '99999999', '', ESC],
+      ...PLUGIN_LIMITS,
       '--preset': WORD,
       '--depth': COUNT,
       '--children': COUNT,
