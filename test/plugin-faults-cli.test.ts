@@ -1,7 +1,9 @@
 /**
  * The plugin fault matrix at the command line (issue 8 §2): `node bin/covcheck.js` verify, hunt and
- * eval and train with each faulty loss plugin, and verify and replay of a corpus file naming one, (test/fixtures/plugins-faulty: process.exit(0), an endless loop,
- * an allocation bomb, a throw, NaN, a wrong shape, a fake passing report on stdout). Each must end
+ * eval and train with each faulty loss plugin, and verify and replay of a corpus file naming one, (test/fixtures/plugins-faulty: process.exit(0), a call that
+ * never returns (hang.ts, blocked in Atomics.wait; the spinning loop.ts once, under eval, since a
+ * spinning cell burns a core for its whole time limit), an allocation bomb, a throw, NaN, a wrong
+ * shape, a fake passing report on stdout). Each must end
  * with exit 2, one line on stderr naming the plugin file, nothing on stdout, no report or corpus
  * folder, within the limit (--plugin-timeout 3s, --plugin-memory 256; hunt --time 3s). Without the
  * isolation the exit plugins end the gate with exit 0 and the loop hangs it. The measured matrix is
@@ -17,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const BIN = resolve('bin/covcheck.js');
 const DIR = resolve('test/fixtures/plugins-faulty');
 const CASE = resolve('fixtures/cases/02-nce-relu.case.json');
-const FAULTS = ['exit', 'loop', 'bomb', 'throw', 'nan', 'shape', 'fakeStdout'] as const;
+const FAULTS = ['exit', 'hang', 'bomb', 'throw', 'nan', 'shape', 'fakeStdout'] as const;
 const LIMITS = ['--plugin-timeout', '3s', '--plugin-memory', '256'];
 /** Start-up of the CLI (Node, the registry for verify) on a busy shared machine, beyond the plugin's limit. */
 const STARTUP_MS = 60_000;
@@ -74,9 +76,10 @@ describe('loss plugins isolated at the command line', () => {
     writeFileSync(join(dir, `C1-bias-${f}.json`), JSON.stringify({ ...file, loss: { spec: join(DIR, `${f}.ts`), name: `faulty_${f}`, params: {} } }));
     return join(tmp, `cwd-${f}`);
   };
-  const CORPUS_FAULTS = ['exit', 'loop'] as const;
+  const CORPUS_FAULTS = ['exit', 'hang'] as const;
   const cells = [
     ...Object.entries(commands).flatMap(([command, args]) => FAULTS.map((fault) => ({ command, fault, args: args(fault), cwd: DIR }))),
+    { command: 'eval', fault: 'loop', args: commands.eval('loop'), cwd: DIR },
     ...CORPUS_FAULTS.map((fault) => ({ command: 'verify (corpus)', fault, args: ['verify', '--claims', 'C1', '--check', 'corpus/C1-bias-', '--no-progress', '--report-dir', join(tmp, `reports-corpus-${fault}`), ...LIMITS], cwd: corpusCwd(fault) })),
     ...CORPUS_FAULTS.map((fault) => ({ command: 'replay (corpus)', fault, args: ['replay', join('fixtures', 'counterexamples', `C1-bias-${fault}.json`), ...LIMITS], cwd: join(tmp, `cwd-${fault}`) })),
   ];
