@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { addLavapipeDriver } from './src/engines/webgpu/runtime.js';
+import LongFilesFirst from './test/support/sequencer.js';
 
 // The project's lavapipe (scripts/gpu/setup-lavapipe.sh), if installed, for the WebGPU engine's tests:
 // set here, in the main process, because worker threads cannot set the environment native code reads.
@@ -16,6 +17,7 @@ export default defineConfig({
     isolate: false,
     pool: 'threads',
     maxWorkers: availableParallelism(),
+    sequence: { sequencer: LongFilesFirst }, // the long files first (test/support/sequencer.ts)
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
