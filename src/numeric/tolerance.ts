@@ -98,3 +98,30 @@ export function tolerance(precision: Precision, kind: CheckKind, ops: number, sc
     derivation: `tol = c·n·(ε·scale + η) = ${c}·${ops}·(${eps.toExponential(3)}·${s.toExponential(3)} + ${eta.toExponential(3)}) = ${tol.toExponential(3)} (${precision}, ${kind})`,
   };
 }
+
+/**
+ * Stage operations added to the forward chain n by a loss value (lossValueTolerance): the distance
+ * or similarity of two outputs (d ≤ 8 products and sums: 2·8) and the loss of the distances and the
+ * batch mean (a log-sum-exp or sigmoid, 8 more), as the engine gradient tolerance adds 8 for its stage.
+ */
+export const LOSS_STAGE_OPS = 2 * 8 + 8;
+
+/**
+ * A loss value computed by an engine from rounded outputs, against the float64 reference
+ * (issue 12: the test literals 1e-4 and 1e-5 it replaces). To first order in the outputs' rounding,
+ *
+ *   |ΔL| ≤ Σ_s ‖∂L/∂o_s‖₁ · max_k |Δo_s,k|,   |Δo_s,k| ≤ c·n·(ε·ō_s + η)
+ *
+ * with ō_s the path-sum bound of row s's output (network/magnitude.ts; ÷(‖g_L‖ + ε) after
+ * normalisation, as the engine gradient tolerance), n = the forward chain + LOSS_STAGE_OPS (the
+ * distances and the loss, when they run in the engine's precision, round on the same scale:
+ * ½‖o − o′‖² ≤ ‖o − o′‖₁·ō, and ‖∂L/∂o‖₁ = Σ|β|·‖o − o′‖₁ per pair). `outputScale` is Σ_s ‖∂L/∂o_s‖₁·ō_s.
+ * The loss function's own value rounds once more, relative to the value: c_fd·ε·(1 + |L|) (kind
+ * 'finite-difference': a loss value carries at most c·ε·(1 + |L|)), in the precision of the
+ * engine's loss stage (`stage`: float32 for TF.js, float64 for the f32 engine's float64 stage).
+ */
+export function lossValueTolerance(precision: Precision, o: { readonly ops: number; readonly outputScale: number; readonly value: number; readonly stage: Precision }): Tolerance {
+  const outputs = tolerance(precision, 'engine', o.ops + LOSS_STAGE_OPS, o.outputScale);
+  const own = TOLERANCE_CONSTANT[o.stage]['finite-difference'] * MACHINE_EPSILON[o.stage] * (1 + Math.abs(o.value));
+  return { tol: outputs.tol + own, derivation: `${outputs.derivation} + ${TOLERANCE_CONSTANT[o.stage]['finite-difference']}·ε(${o.stage})·(1 + |L|) = ${(outputs.tol + own).toExponential(3)} (loss value)` };
+}
