@@ -1,24 +1,33 @@
 /**
- * The output scale of a loss value's tolerance (numeric/tolerance.ts lossValueTolerance):
- * Σ_s ‖∂L/∂o_s‖₁·ō_s over the rows of a float64 reference, with ō_s = ḡ_L,s the path-sum bound
- * of row s's output (÷(‖g_L‖ + ε) after normalisation), and the longest forward chain n.
- * Shared by the engine tests (engine-f32, in-batch-engines).
+ * The scales of a loss value's tolerance (numeric/tolerance.ts lossValueTolerance) over the rows of a
+ * float64 reference: outputScale = Σ_s Σ_k |∂L/∂g_L,s,k|·ḡ_L,s,k (ḡ: the path-sum bound of the
+ * output unit, network/magnitude.ts), stageScale = Σ_s Σ_k |∂L/∂o_s,k|·|o_s,k|, and the longest
+ * forward chain n. Shared by the engine tests (engine-f32, in-batch-engines).
  */
 import type { NetworkSpec, Params } from '../../src/network/architecture.js';
-import type { Trace } from '../../src/network/forward.js';
+import { backwardPre } from '../../src/network/backward.js';
 import type { BatchResult } from '../../src/network/batchGradient.js';
-import { magnitude } from '../../src/network/magnitude.js';
+import type { Trace } from '../../src/network/forward.js';
+import { magnitude, pathSums } from '../../src/network/magnitude.js';
+import { F64 } from '../../src/numeric/arith.js';
 
-export function lossValueScale(spec: NetworkSpec, params: Params<number>, rows: readonly { readonly trace: Trace<number>; readonly dOut: readonly number[] }[]): { outputScale: number; ops: number } {
+export function lossValueScale(
+  spec: NetworkSpec,
+  params: Params<number>,
+  rows: readonly { readonly trace: Trace<number>; readonly dOut: readonly number[] }[],
+): { outputScale: number; stageScale: number; ops: number } {
+  const L = spec.arch.output;
   let outputScale = 0;
+  let stageScale = 0;
   let ops = 0;
   for (const { trace, dOut } of rows) {
-    const m = magnitude(spec, params, trace.x);
-    const obar = spec.normalize ? m.scale / ((trace.norm ?? 0) + spec.eps) : m.scale;
-    outputScale += dOut.reduce((a, v) => a + Math.abs(v), 0) * obar;
-    ops = Math.max(ops, m.ops);
+    const dg = backwardPre(F64, spec, params, trace, dOut)[L]!;
+    const gbar = pathSums(spec, params, trace.x).gbar[L]!;
+    dg.forEach((v, k) => (outputScale += Math.abs(v) * gbar[k]!));
+    dOut.forEach((v, k) => (stageScale += Math.abs(v) * Math.abs(trace.out[k]!)));
+    ops = Math.max(ops, magnitude(spec, params, trace.x).ops);
   }
-  return { outputScale, ops };
+  return { outputScale, stageScale, ops };
 }
 
 /** The rows (trace, ∂L/∂o) of a float64 batch reference (network/batchGradient.ts): anchors, positives, negatives. */
