@@ -20,6 +20,8 @@ import { jacobianBounds, magnitude, pathSums } from '../src/network/magnitude.js
 import { tolerance } from '../src/numeric/tolerance.js';
 import { eulerIdentity } from '../src/claims/eulerIdentity.js';
 import { InputError } from '../src/errors.js';
+import { F32Engine } from '../src/engines/f32/engine.js';
+import { parseLoss } from '../src/losses/index.js';
 
 const RELU: Activation = { kind: 'relu' };
 const TANH: Activation = { kind: 'tanh' };
@@ -182,6 +184,12 @@ describe('per-block activations: forward, backward and connections', () => {
     expect(() => uniformActivation(mlp([TANH, RELU, TANH], false), 'the f32 engine')).toThrow(/the f32 engine needs one activation for every hidden block; block 'l2' differs from 'l1'/);
     // The output block's entry is unused.
     expect(uniformActivation({ ...spec, activations: [TANH, TANH, TANH, LINEAR] }, 'x')).toEqual(TANH);
+    // The f32 engine builds one activation into its kernels: it refuses per-block ones that differ.
+    const mixed = treeSpec(true);
+    const P = initParams(mixed, new Rng(1), { scheme: 'pytorch' });
+    const options = { params: P, loss: parseLoss({ name: 'simp' }), optimizer: { name: 'sgd' as const, lr: 0.1 }, B: 2, H: 1 };
+    expect(() => new F32Engine({ ...options, spec: mixed })).toThrow(/the f32 engine needs one activation for every hidden block/);
+    expect(() => new F32Engine({ ...options, spec: { ...mixed, activations: undefined } })).not.toThrow();
   });
 });
 
