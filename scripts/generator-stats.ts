@@ -12,8 +12,14 @@ import { deriveSeed } from '../src/numeric/random.js';
 import type { Model } from '../properties/generators/model.js';
 import { sigmoidArgument, type EngineCase } from '../properties/claims/C2/engines/cases.js';
 import { expectedGradientNonzero } from '../test/support/expectedGradient.js';
+import { nonHomogeneousActs, nonHomogeneousBlocks } from '../test/support/activationSplit.js';
+import type { EulerCase } from '../properties/claims/C1/generators.js';
 
-const seed = Number(process.argv[2] ?? 42);
+// The seed is the last argument (bin/run-ts.js passes the script's path as argv[2]: reading argv[2]
+// gave Number('scripts/generator-stats.ts') = NaN, so every number printed before was at seed NaN).
+const last = process.argv.at(-1) ?? '';
+const seed = /^-?\d+$/.test(last) ? Number(last) : 42;
+console.log(`seed ${seed}`);
 const SIGMA_SATURATES = 17.3; // float32 σ(u) rounds to 1: e^{−u} < 2^{−25}
 const pct = (k: number, n: number) => `${((100 * k) / n).toFixed(1)}%`;
 
@@ -68,4 +74,16 @@ for (const c of CHECKS) {
     }
   }
   console.log(`${c.id}: error exactly 0 in ${zero}/${cases.length}${thrown ? `, threw ${thrown}` : ''}`);
+}
+
+// C1 with per-block activations: tanh strictly below the cut (holds) or at and above it (fails).
+for (const id of ['C1/float64/tanh-below-cut', 'C1/float64/tanh-at-or-above-cut']) {
+  const check = CHECKS.find((c) => c.id === id) as PropertyCheck<EulerCase>;
+  const cases = fc.sample(check.arbitrary('ci'), { seed: deriveSeed(seed, id), numRuns: check.runs.ci });
+  const ms = cases.map((v) => check.measure(v));
+  const placed = cases.filter((v) => (id.endsWith('below-cut') ? nonHomogeneousBlocks(v).atOrAbove.length === 0 && nonHomogeneousBlocks(v).below.length > 0 : nonHomogeneousBlocks(v).below.length === 0)).length;
+  console.log(
+    `${id}: error nonzero in ${ms.filter((m) => m.error !== 0).length}/${cases.length}, tanh where the variant says in ${placed}/${cases.length}, ` +
+      `a tanh unit with g ≠ 0 in ${cases.filter(nonHomogeneousActs).length}/${cases.length}, identity violated in ${ms.filter((m) => !m.ok).length}/${cases.length}`,
+  );
 }

@@ -17,6 +17,8 @@ import { deriveSeed } from '../src/numeric/random.js';
 import type { Model } from '../properties/generators/model.js';
 import { sigmoidArgument, SATURATING_SHARE, type EngineCase } from '../properties/claims/C2/engines/cases.js';
 import { expectedGradientNonzero } from './support/expectedGradient.js';
+import { nonHomogeneousActs, nonHomogeneousBlocks } from './support/activationSplit.js';
+import type { EulerCase } from '../properties/claims/C1/generators.js';
 
 const SEED = 42;
 const share = <T>(xs: readonly T[], p: (x: T) => boolean) => xs.filter(p).length / xs.length;
@@ -129,5 +131,21 @@ describe('the float checks reach what their claims quantify over', () => {
   it('C1/float64 cut and bias-below-cut: error nonzero in most (> 50%) cases, so the tolerance decides', () => {
     expect(zeroErrorShare('C1/float64/cut')).toBeLessThan(0.5);
     expect(zeroErrorShare('C1/float64/bias-below-cut')).toBeLessThan(0.5);
+  });
+
+  // Per-block activations (src/network: NetworkSpec.activations): tanh on exactly the hidden blocks
+  // strictly below a cut that has blocks below it, relu|leaky|linear at and above (before: tanh
+  // everywhere, checked at the output cut, error 0 in 150/150). Measured at seed 42: a tanh unit with
+  // g ≠ 0 in 149/150, error nonzero in 83/150 (seeds 42, 1–4: 449/750); the expected-fail sibling
+  // (tanh at and above the cut) violates the identity in 104/150 (530/750).
+  it('C1/float64/tanh-below-cut: tanh only below the cut, acting (g ≠ 0) in ≥ 90%, error nonzero in most (> 50%) cases', () => {
+    const cases = casesOf<EulerCase>('C1/float64/tanh-below-cut');
+    expect(cases.every((c) => nonHomogeneousBlocks(c).below.length > 0 && nonHomogeneousBlocks(c).atOrAbove.length === 0)).toBe(true);
+    expect(share(cases, nonHomogeneousActs)).toBeGreaterThanOrEqual(0.9);
+    expect(zeroErrorShare('C1/float64/tanh-below-cut')).toBeLessThan(0.5);
+    const sibling = casesOf<EulerCase>('C1/float64/tanh-at-or-above-cut');
+    expect(sibling.every((c) => nonHomogeneousBlocks(c).atOrAbove.length > 0 && nonHomogeneousBlocks(c).below.length === 0)).toBe(true);
+    const check = CHECKS.find((c) => c.id === 'C1/float64/tanh-at-or-above-cut') as PropertyCheck<EulerCase>;
+    expect(share(sibling, (c) => !check.measure(c).ok)).toBeGreaterThan(0.5);
   });
 });

@@ -33,6 +33,7 @@ export const DETECTION: Readonly<Record<string, { readonly hits: number; readonl
   'C1/rational/bias': { hits: 2375, cases: 2400 },
   'C1/float64/normalize': { hits: 3532, cases: 6000 },
   'C1/float64/tanh': { hits: 1778, cases: 6000 },
+  'C1/float64/tanh-at-or-above-cut': { hits: 4167, cases: 6000 },
   'C1/float64/softplus': { hits: 2237, cases: 6000 },
   'C1/rational/single-node': { hits: 1517, cases: 2400 },
   'C2/rational/layer-form-bias': { hits: 210, cases: 3200 },

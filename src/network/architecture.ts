@@ -56,13 +56,40 @@ export interface Architecture {
 /** Everything that defines a network apart from its parameters. */
 export interface NetworkSpec {
   readonly arch: Architecture;
+  /** ψ after every hidden block, unless `activations` names another for that block. */
   readonly activation: Activation;
+  /**
+   * Per-block activations (optional, by block index, one entry per block): ψ_ν after block ν
+   * replaces `activation` there; the output block's entry is unused (the output layer is linear).
+   * Absent in every network built from a case or a CLI option; the C1 checks use it to put a
+   * non-homogeneous ψ strictly below a cut and a homogeneous one above (docs/theory.md §2 C1).
+   * Read it only through blockActivation.
+   */
+  readonly activations?: readonly Activation[];
   readonly bias: boolean;
   /** The loss sees f/(‖f‖ + eps). */
   readonly normalize: boolean;
   readonly eps: number;
   /** The divisor of the normalisation: "plus" f/(‖f‖ + eps) (default) or "max" f/max(‖f‖, eps). */
   readonly normalizeForm?: NormalizationFormName;
+}
+
+/** The activation ψ_ν applied after block ν (`activations[ν]`, else the network's one). */
+export function blockActivation(spec: NetworkSpec, block: number): Activation {
+  return spec.activations?.[block] ?? spec.activation;
+}
+
+/**
+ * The one activation of a network whose hidden blocks all use the same ψ (what the float32 and
+ * TF.js engines build); an InputError naming `who` for per-block activations that differ.
+ */
+export function uniformActivation(spec: NetworkSpec, who: string): Activation {
+  const { arch } = spec;
+  const hidden = arch.blocks.filter((b) => b.index !== arch.output);
+  const one = hidden.length > 0 ? blockActivation(spec, hidden[0]!.index) : spec.activation;
+  const differs = hidden.find((b) => JSON.stringify(blockActivation(spec, b.index)) !== JSON.stringify(one));
+  if (differs) throw new InputError('activations', `${who} needs one activation for every hidden block; block '${differs.name}' differs from '${hidden[0]!.name}'`);
+  return one;
 }
 
 /** Parameters in arithmetic T: W per block (flat row-major), b per block or null. */

@@ -3,13 +3,13 @@
  *
  * Given δ = ∂loss/∂out (length nOut) for one input:
  *   normalisation: dg_L = (∂out/∂g_L)ᵀ δ = δ/(n+ε) − g_L (g_L·δ)/(n (n+ε)²), n = ‖g_L‖ (normalization.ts)
- *    for a hidden block ν: dg_ν = ψ'(g_ν) ⊙ Σ_consumers W_cᵀ[slot] dg_c
+ *    for a hidden block ν: dg_ν = ψ_ν'(g_ν) ⊙ Σ_consumers W_cᵀ[slot] dg_c   (ψ_ν: blockActivation)
  *   ∂loss/∂W_ν = dg_ν ⊗ input_ν (row-major out × in),  ∂loss/∂b_ν = dg_ν
  * ReLU'(0) = 0 (activation.ts). The gradient of a batch is the sum of these over its inputs.
  */
 import type { Arith } from '../numeric/arith.js';
 import { activateDerivative } from './activation.js';
-import type { NetworkSpec, Params } from './architecture.js';
+import { blockActivation, type NetworkSpec, type Params } from './architecture.js';
 import type { Trace } from './forward.js';
 import { formOf, normalizeVjp } from './normalization.js';
 
@@ -34,7 +34,8 @@ export function backwardPre<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>
       }
     }
     const gk = trace.g[k]!;
-    dg[k] = df.map((v, j) => A.mul(v, activateDerivative(A, spec.activation, gk[j]!)));
+    const psi = blockActivation(spec, k);
+    dg[k] = df.map((v, j) => A.mul(v, activateDerivative(A, psi, gk[j]!)));
   }
   return dg;
 }

@@ -3,14 +3,15 @@
  *
  *   input_ν = concat(sources)                 (leaf value x_j, or ψ(g_child))
  *   g_ν     = W_ν input_ν (+ b_ν)             W_ν: out × in, row-major
- *   f_ν     = ψ(g_ν), except the output block: f_L = g_L (linear output layer)
+ *   f_ν     = ψ_ν(g_ν), except the output block: f_L = g_L (linear output layer); ψ_ν is the
+ *             block's activation (blockActivation: the network's ψ unless set per block)
  *   out     = f_L, or f_L/(‖f_L‖ + ε) with output normalisation (float64 only)
  *
  * Shapes: x has arch.nInputs entries; the trace keeps every block's input, g and f.
  */
 import type { Arith } from '../numeric/arith.js';
 import { activate } from './activation.js';
-import type { NetworkSpec, Params } from './architecture.js';
+import { blockActivation, type NetworkSpec, type Params } from './architecture.js';
 import { formOf, normalize } from './normalization.js';
 
 export interface Trace<T> {
@@ -52,7 +53,7 @@ export function forward<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x:
     }
     inputs.push(input);
     g.push(gb);
-    f.push(block.index === arch.output ? gb : gb.map((v) => activate(A, spec.activation, v)));
+    f.push(block.index === arch.output ? gb : gb.map((v) => activate(A, blockActivation(spec, block.index), v)));
   }
   const raw = g[arch.output]!;
   if (!spec.normalize) return { x, inputs, g, f, raw, out: raw };

@@ -10,20 +10,19 @@
  * Returns max_k ḡ_L,k and the longest chain length n (blocks on the deepest path × widest input).
  */
 import { activationRecord } from './activation.js';
-import type { NetworkSpec, Params } from './architecture.js';
+import { blockActivation, type NetworkSpec, type Params } from './architecture.js';
 
-/** Bounds of |ψ'| (and of |ψ(g)|/|g|): the activation's record (1 for relu, linear, tanh, softplus; max(1, |slope|) for leaky; 1.13 for GELU). */
-function derivativeBound(spec: NetworkSpec): number {
-  return activationRecord(spec.activation).bound(spec.activation);
+/** Bounds of |ψ_ν'| (and of |ψ_ν(g)|/|g|) for block ν: its activation's record (1 for relu, linear, tanh, softplus; max(1, |slope|) for leaky; 1.13 for GELU). */
+function derivativeBound(spec: NetworkSpec, block: number): number {
+  const a = blockActivation(spec, block);
+  return activationRecord(a).bound(a);
 }
 
 /**
  * Path-sum forward bounds: ḡ_ν (every partial sum of block ν's pre-activation) and ī_ν (its input),
- * with |W|, |b|, |x| and ψ replaced by d̄·identity (+ log 2 per unit for softplus).
+ * with |W|, |b|, |x| and each block's ψ_ν replaced by d̄_ν·identity (+ log 2 per unit for softplus).
  */
 export function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { gbar: number[][]; ibar: number[][] } {
-  const extra = activationRecord(spec.activation).offset;
-  const dmax = derivativeBound(spec);
   const gbar: number[][] = [];
   const ibar: number[][] = [];
   for (const block of spec.arch.blocks) {
@@ -31,7 +30,11 @@ export function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly 
     for (const s of block.sources) {
       if (s.kind === 'input') input.push(Math.abs(x[s.index]!));
       else if (s.kind === 'all-inputs') for (const v of x) input.push(Math.abs(v));
-      else for (const v of gbar[s.block]!) input.push(v * dmax + extra);
+      else {
+        const dmax = derivativeBound(spec, s.block);
+        const extra = activationRecord(blockActivation(spec, s.block)).offset;
+        for (const v of gbar[s.block]!) input.push(v * dmax + extra);
+      }
     }
     const W = params.W[block.index]!;
     const b = params.b?.[block.index];
@@ -47,12 +50,12 @@ export function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly 
  */
 export function jacobianBounds(spec: NetworkSpec, params: Params<number>, outNorm = 0): number[][] {
   const { arch } = spec;
-  const dmax = derivativeBound(spec);
   const jbar: number[][] = arch.blocks.map((b) => new Array<number>(b.out).fill(0));
   jbar[arch.output] = new Array<number>(arch.nOut).fill(spec.normalize ? 2 / (outNorm + spec.eps) : 1);
   for (let k = arch.blocks.length - 1; k >= 0; k--) {
     if (k === arch.output) continue;
     const block = arch.blocks[k]!;
+    const dmax = derivativeBound(spec, k);
     for (const c of block.consumers) {
       const cb = arch.blocks[c.block]!;
       const W = params.W[c.block]!;

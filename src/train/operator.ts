@@ -13,7 +13,7 @@
  * and one n_L-column backward, ~100k float64 multiply-adds for the official network.
  */
 import type { EvalSet } from '../engines/unitSums.js';
-import type { NetworkSpec, Params } from '../network/architecture.js';
+import { blockActivation, type NetworkSpec, type Params } from '../network/architecture.js';
 import { activateDerivative } from '../network/activation.js';
 import { forward } from '../network/forward.js';
 import { formOf, normalizeVjp, outputNorm } from '../network/normalization.js';
@@ -135,7 +135,7 @@ function jacobians(spec: NetworkSpec, p: Params<number>, g: readonly (readonly n
     }
     const gk = g[k]!;
     for (let u = 0; u < b.out; u++) {
-      const d = activateDerivative(F64, spec.activation, gk[u]!);
+      const d = activateDerivative(F64, blockActivation(spec, k), gk[u]!);
       for (let a = 0; a < nOut; a++) Jb[a * b.out + u] = Jb[a * b.out + u]! * d;
     }
   }

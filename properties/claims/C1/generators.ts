@@ -4,10 +4,13 @@
  * At the output cut the identity is the forward pass's own last step (f_L = W_L·h, the same products
  * on both sides), so a check that means to test the connection uses a cut below it ('below-top'),
  * and a bias is placed strictly below the cut ('bias: below-cut'), where it changes K_l but not the
- * identity (issue 12: identities not true by construction).
+ * identity (issue 12: identities not true by construction). Likewise a non-homogeneous ψ (tanh)
+ * strictly below a cut that has blocks below it ('middle'; per-block activations, `split`), where
+ * the identity still holds, or at and above the cut, where it breaks.
  */
 import * as fc from 'fast-check';
-import type { Architecture, Params } from '../../../src/network/architecture.js';
+import type { Activation } from '../../../src/network/activation.js';
+import type { Architecture, NetworkSpec, Params } from '../../../src/network/architecture.js';
 import { arbUniform } from '../../generators/reals.js';
 import { arbInputPool, arbNetwork, poolSizes, type GeneratedNetwork, type NetworkConstraints } from '../../generators/network.js';
 
@@ -19,9 +22,16 @@ export interface EulerCase {
 
 /**
  * 'layer': one of the architecture's layers; 'below-top': a layer other than the output's (networks
- * of ≥ 2 layers); 'single-node': one block of a layer of several; 'top': the output block.
+ * of ≥ 2 layers); 'middle': a layer other than the output's with at least one block strictly below
+ * it; 'single-node': one block of a layer of several; 'top': the output block.
  */
-export type CutChoice = 'layer' | 'below-top' | 'single-node' | 'top';
+export type CutChoice = 'layer' | 'below-top' | 'middle' | 'single-node' | 'top';
+
+/** Where `split` puts its activation: the blocks strictly below the cut, or the hidden blocks at or above it. */
+export interface ActivationSplit {
+  readonly where: 'below-cut' | 'at-or-above-cut';
+  readonly activation: Activation;
+}
 
 export interface EulerCaseConstraints {
   /** The network (default: the network generator's defaults). */
@@ -30,6 +40,12 @@ export interface EulerCaseConstraints {
   readonly cut?: CutChoice;
   /** 'below-cut': the network's biases are kept on the blocks strictly below the cut only (default: as drawn). */
   readonly bias?: 'below-cut';
+  /**
+   * Per-block activations split at the cut (default: none, the network's ψ everywhere):
+   * `activation` on the blocks strictly below the cut ('below-cut': C1 still holds) or on the hidden
+   * blocks at or above it ('at-or-above-cut': C1 breaks); the other blocks keep the network's ψ.
+   */
+  readonly split?: ActivationSplit;
   /**
    * 'binary' (default): 0/1 inputs (HLTM leaves; exact in rationals); 'real': uniform over [−1, 1] on
    * a fine grid (full mantissas), so the products x_j·w round and the two sides of a float check
@@ -60,6 +76,18 @@ function biasBelow(arch: Architecture, params: Params<number>, cut: readonly num
   return { W: params.W, b: params.b.map((v, i) => (above.has(i) ? v.map(() => 0) : v)) };
 }
 
+/** A layer other than the output's with at least one block strictly below it. */
+function hasBlocksBelow(arch: Architecture, blocks: readonly number[]): boolean {
+  return !blocks.includes(arch.output) && atOrAbove(arch, blocks).size < arch.blocks.length;
+}
+
+/** The spec with `split.activation` on the blocks strictly below (or at and above) `cut`, the network's ψ elsewhere. */
+function splitActivations(spec: NetworkSpec, cut: readonly number[], split: ActivationSplit): NetworkSpec {
+  const above = atOrAbove(spec.arch, cut);
+  const activations = spec.arch.blocks.map((b) => (above.has(b.index) === (split.where === 'at-or-above-cut') ? split.activation : spec.activation));
+  return { ...spec, activations };
+}
+
 /** A network, an input (the first nInputs of a pool) and a cut; shrinks towards the first layer. */
 export function arbEulerCase(c: EulerCaseConstraints = {}): fc.Arbitrary<EulerCase> {
   const nc = c.network ?? {};
@@ -69,13 +97,16 @@ export function arbEulerCase(c: EulerCaseConstraints = {}): fc.Arbitrary<EulerCa
       ? arbNetwork(nc).filter((n) => n.spec.arch.layers.some((l) => l.blocks.length > 1))
       : cut === 'below-top'
         ? arbNetwork(nc).filter((n) => n.spec.arch.layers.length > 1)
-        : arbNetwork(nc);
+        : cut === 'middle'
+          ? arbNetwork(nc).filter((n) => n.spec.arch.layers.some((l) => hasBlocksBelow(n.spec.arch, l.blocks)))
+          : arbNetwork(nc);
   const size = poolSizes(nc).inputs;
   const pool = c.inputs === 'real' ? fc.array(arbUniform({ min: -1, max: 1, shrinkTo: 0 }), { minLength: size, maxLength: size }) : arbInputPool(size);
   return fc.record({ net: base, pool, pick: fc.nat() }).map(({ net, pool, pick }) => {
     const { arch } = net.spec;
     const singles = arch.layers.filter((l) => l.blocks.length > 1).flatMap((l) => l.blocks.map((b) => [b]));
     const below = arch.layers.filter((l) => !l.blocks.includes(arch.output));
+    const middle = arch.layers.filter((l) => hasBlocksBelow(arch, l.blocks));
     const chosen =
       cut === 'top'
         ? [arch.output]
@@ -83,8 +114,11 @@ export function arbEulerCase(c: EulerCaseConstraints = {}): fc.Arbitrary<EulerCa
           ? arch.layers[pick % arch.layers.length]!.blocks
           : cut === 'below-top'
             ? below[pick % below.length]!.blocks
-            : singles[pick % singles.length]!;
+            : cut === 'middle'
+              ? middle[pick % middle.length]!.blocks
+              : singles[pick % singles.length]!;
     const params = c.bias === 'below-cut' ? biasBelow(arch, net.params, chosen) : net.params;
-    return { net: { ...net, params }, x: pool.slice(0, arch.nInputs), cut: chosen };
+    const spec = c.split ? splitActivations(net.spec, chosen, c.split) : net.spec;
+    return { net: { ...net, spec, params }, x: pool.slice(0, arch.nInputs), cut: chosen };
   });
 }

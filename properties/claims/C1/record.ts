@@ -13,5 +13,5 @@ export const record: ClaimRecord = {
   section: 'THEORY.md §2 C1, §1.3',
   kind: 'exact',
   holdsFor: ['bias-free ReLU / leaky-ReLU / linear MLP layers', 'tree layers of complete trees, any cut of irregular trees', 'bias or tanh strictly below the cut'],
-  breaksWith: ['bias at or above the cut', 'output normalisation', 'non-homogeneous ψ (tanh, softplus, GELU) above the cut', 'a single node of a tree layer'],
+  breaksWith: ['bias at or above the cut', 'output normalisation', 'non-homogeneous ψ (tanh, softplus, GELU) at or above the cut', 'a single node of a tree layer'],
 };

@@ -13,7 +13,7 @@
  * properties/claims/C2/engines. Official configuration: ~130k triples/s on one core (bench/train.ts).
  */
 import type { Batch } from '../../hltm/batch.js';
-import type { NetworkSpec, Params } from '../../network/architecture.js';
+import { uniformActivation, type NetworkSpec, type Params } from '../../network/architecture.js';
 import type { EngineOptions, StepResult, TrainEngine } from '../engine.js';
 import { flatOptimizer, type FlatOptimizer } from '../optimizer.js';
 import { accumulateUnits, type EvalSet, type UnitSums } from '../unitSums.js';
@@ -91,6 +91,7 @@ export class F32Network {
     mode: KernelMode = 'branch',
     partialMax = 64,
   ) {
+    const activation = uniformActivation(spec, 'the f32 engine');
     this.layout = treeLayout(spec.arch, spec.bias);
     this.P = new Float32Array(this.layout.nParams);
     packParams(this.layout, params, this.P);
@@ -99,7 +100,7 @@ export class F32Network {
         in: seg.in,
         out: seg.out,
         bias: spec.bias,
-        activation: spec.activation,
+        activation,
         isRoot: seg.isRoot,
         internalChildren: seg.internalChildren,
         mode,
@@ -108,7 +109,7 @@ export class F32Network {
     };
     this.segs = this.layout.segments.map(compileSeg);
     const plan = tableMax >= 2 ? tablePlan(this.layout, tableMax, partialMax) : null;
-    this.tables = plan && plan.nodes.length > 0 ? new Tables(plan, spec.activation, spec.bias) : null;
+    this.tables = plan && plan.nodes.length > 0 ? new Tables(plan, activation, spec.bias) : null;
     this.topSegs = plan ? segmentsOf(this.layout.tree, this.layout.nodes, spec.bias, (k) => !plan.handled.has(k)).map(compileSeg) : this.segs;
   }
 

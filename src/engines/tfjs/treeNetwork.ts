@@ -15,7 +15,7 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 import { InputError } from '../../errors.js';
-import type { NetworkSpec, Params } from '../../network/architecture.js';
+import { uniformActivation, type NetworkSpec, type Params } from '../../network/architecture.js';
 import { activationRecord } from '../../network/activation.js';
 import { formOf } from '../../network/normalization.js';
 
@@ -78,8 +78,9 @@ function normalizeOut(tf: typeof tfType, spec: NetworkSpec, raw: tfType.Tensor2D
 
 /** ψ as a TF.js op (the activation's record; autograd supplies ψ'). */
 function activationOp(tf: typeof tfType, spec: NetworkSpec): (g: tfType.Tensor) => tfType.Tensor {
-  const record = activationRecord(spec.activation);
-  return (g) => record.tf(tf, g, spec.activation);
+  const activation = uniformActivation(spec, 'the TF.js engine');
+  const record = activationRecord(activation);
+  return (g) => record.tf(tf, g, activation);
 }
 
 /** Wᵀ [in × out] of a row-major W [out × in]. */
