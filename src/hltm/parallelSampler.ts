@@ -17,9 +17,28 @@ import type { Batch } from './batch.js';
 import { InThreadStream, type BatchStream, type StreamSpec } from './batchStream.js';
 import { ctlLength, ERROR, ERROR_LENGTH, freeIndex, MESSAGE_BYTES, readyIndex, slotBatch, slotBytes, STOP, type SamplerWorkerData } from './samplerSlots.js';
 
+/** The most sampler threads a run may ask for (--sampler-threads). */
+export const SAMPLER_THREADS_MAX = 256;
+
 /** The default of --sampler-threads: the cores less the one that trains, at least 1. */
 export function defaultSamplerThreads(): number {
   return Math.max(1, availableParallelism() - 1);
+}
+
+let configured: number | null = null;
+
+/**
+ * Sets this process's sampler threads (the CLI's --sampler-threads, for runs it does not call
+ * train() for itself: `verify --scale large`, the GPU run); undefined: the default again.
+ */
+export function setSamplerThreads(threads?: number): void {
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > SAMPLER_THREADS_MAX)) throw new RangeError(`setSamplerThreads: expected an integer in [0, ${SAMPLER_THREADS_MAX}], got ${threads}`);
+  configured = threads ?? null;
+}
+
+/** The sampler threads of a run that names none: setSamplerThreads's, else defaultSamplerThreads(). */
+export function samplerThreads(): number {
+  return configured ?? defaultSamplerThreads();
 }
 
 /** The run's batches from `threads` workers (0: this thread). */

@@ -58,8 +58,8 @@ export interface TrainHooks {
   readonly progressEvery?: number;
   /**
    * Worker threads sampling the batches of the bit-sliced sampler (`sampler: 'bitsliced'`, the large
-   * preset; `--sampler-threads`): default defaultSamplerThreads() (cores − 1, at least 1); 0 samples
-   * in this thread. Changes the wall time only, never a batch (hltm/batchStream.ts).
+   * preset; `--sampler-threads`): default samplerThreads() (hltm/parallelSampler.ts: the process's
+   * setting, else cores − 1, at least 1); 0 samples in this thread. Changes the wall time only, never a batch (hltm/batchStream.ts).
    */
   readonly samplerThreads?: number;
 }
