@@ -9,7 +9,10 @@
  * - batch g equals sampleStreamBatch(spec, g) sampled alone (no dependence on order), and the
  *   streams of (epoch, index) differ from one another;
  * - train() with sampler 'bitsliced' (a small stand-in of --preset large on f32): the same losses and
- *   evaluations for samplerThreads 0, 1, 2; the sequential sampler ignores the threads.
+ *   evaluations for samplerThreads 0, 1, 2; the sequential sampler ignores the threads;
+ * - the compiled CLI (`covcheck train --preset large --sampler-threads N`, workers from dist/): the same
+ *   curve for N = 0, 1, 2 on f32, and on the WebGPU engine where Dawn finds an adapter (lavapipe:
+ *   scripts/gpu/setup-lavapipe.sh), else SKIPPED with the reason in the test's name.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +22,15 @@ import { sampleStreamBatch, streamBatchSeed, type StreamSpec } from '../src/hltm
 import { openBatchStream } from '../src/hltm/parallelSampler.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { train, type TrainResult } from '../src/train/train.js';
+import { adapterName, probeWebGpu } from '../src/engines/webgpu/device.js';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+const gpu = probeWebGpu();
+const missing = typeof gpu === 'string' ? gpu : null;
+const on = missing === null ? ` on ${adapterName(gpu as Exclude<typeof gpu, string>)}` : ` — SKIPPED, no WebGPU adapter: ${missing.slice(0, 160)}`;
 
 const tree = completeTree(6, 2, (name) => (name.length % 3 === 0 ? -0.75 : 0.85));
 const spec: StreamSpec = { tree, augmentation: parseAugmentation('level(2)+flip(0.05)'), H: 2, B: 70, seed: 9, stepsPerEpoch: 5, total: 10 };
@@ -80,4 +92,28 @@ describe('train() on the bit-sliced sampler: the same curve for any --sampler-th
     const [a, b] = [curve(await train(o, undefined, { samplerThreads: 0 })), curve(await train(o, undefined, { samplerThreads: 2 }))];
     expect(b).toEqual(a);
   });
+});
+
+/** The compiled CLI in a child process (dist/: the sampler's and the GPU engine's workers start from their .js files). */
+function cliCurve(engine: 'f32' | 'webgpu', threads: number) {
+  const args = ['train', '--preset', 'large', '--engine', engine, '--depth', '4', '--hid', '6', '--batch', '48', '--samples-per-epoch', '192', '--epochs', '2', '--eval-samples', '400', '--seed', '5', '--sampler-threads', String(threads), '--json', '--no-report', '--no-progress'];
+  const r = spawnSync(process.execPath, [join(root, 'bin/covcheck.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  expect(r.status, r.stderr).toBe(0);
+  const epochs = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; loss: number | null; corrByNode: number[] });
+  expect(epochs.length).toBe(3);
+  return epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, corrByNode: e.corrByNode }));
+}
+
+describe('covcheck train --preset large --sampler-threads N (compiled CLI): the same curve for N = 0, 1, 2', () => {
+  it('f32 engine', () => {
+    const c0 = cliCurve('f32', 0);
+    expect(cliCurve('f32', 1)).toEqual(c0);
+    expect(cliCurve('f32', 2)).toEqual(c0);
+  }, 120_000);
+
+  it.skipIf(missing !== null)(`webgpu engine${on}`, () => {
+    const c0 = cliCurve('webgpu', 0);
+    expect(cliCurve('webgpu', 1)).toEqual(c0);
+    expect(cliCurve('webgpu', 2)).toEqual(c0);
+  }, 300_000);
 });
