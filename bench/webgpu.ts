@@ -41,7 +41,7 @@ export const timing: { last: Record<string, number> } = { last: {} };
 
 /** Forward and gradient error of the webgpu engine against float64 on a preset's network (B tuples, H = 1). */
 export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ forward: { error: number; tol: number; ratio: number }; gradient: { error: number; tol: number; ratio: number } }> {
-  const o = resolveOptions(preset, { engine: 'f32', evalSamples: 2, batch: B, negatives: 1 });
+  const o = resolveOptions(preset, { engine: 'f32', evalSamples: 2, opSamples: 0, batch: B, negatives: 1 });
   const setup = await setupRun(o);
   setup.engine.dispose();
   const { spec, tree } = setup;
@@ -101,7 +101,7 @@ export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ for
  * batch; 'sampler': the batch stream alone.
  */
 export async function presetRate(preset: string, engine: TrainOptions['engine'], steps: number, mode: 'train' | 'device' | 'sampler', parts?: Record<string, number>, threads = samplerThreads()): Promise<number> {
-  const o = resolveOptions(preset, { engine, evalSamples: 2 });
+  const o = resolveOptions(preset, { engine, evalSamples: 2, opSamples: 0 });
   const setup = await setupRun(o);
   const stream = trainBatches(setup, mode === 'device' ? 1 : steps + 1, steps + 1, threads);
   try {
