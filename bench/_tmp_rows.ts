@@ -1,0 +1,11 @@
+import { epochSamplingSeconds, largeF32Rate, samplerStreamRate } from './parallelSampler.js';
+import { loadavg } from 'node:os';
+console.log('load before', loadavg().map((x) => x.toFixed(1)).join(' '));
+const streams = [0, 1, 2].map((n) => samplerStreamRate(n, 60));
+for (const r of streams) console.log(`stream threads ${r.threads}: ${Math.round(r.triplesPerSecond)} triples/s wall (x${(r.triplesPerSecond / streams[0]!.triplesPerSecond).toFixed(2)}), ${Math.round(r.triplesPerCpuSecond)} per CPU-s`);
+const pc = streams[0]!.triplesPerCpuSecond;
+console.log(`1M at 15 threads: ${epochSamplingSeconds(pc, 15).toFixed(2)} s (${(epochSamplingSeconds(pc, 15) * 10).toFixed(1)} % of 10 s); 1 thread ${epochSamplingSeconds(pc, 1).toFixed(1)} s`);
+const a = await largeF32Rate(0);
+const b = await largeF32Rate(1);
+console.log(`large f32 2 steps: threads 0 ${a.toFixed(1)} triples/s, threads 1 ${b.toFixed(1)} (x${(b / a).toFixed(3)})`);
+console.log('load after', loadavg().map((x) => x.toFixed(1)).join(' '));
