@@ -19,7 +19,12 @@ import { describe, expect, it } from 'vitest';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { allocBatch, type Batch } from '../src/hltm/batch.js';
 import { sampleStreamBatch, streamBatchSeed, type StreamSpec } from '../src/hltm/batchStream.js';
-import { openBatchStream } from '../src/hltm/parallelSampler.js';
+import { defaultSamplerThreads, openBatchStream, samplerThreads, setSamplerThreads } from '../src/hltm/parallelSampler.js';
+import { runCli } from './support/runCli.js';
+import { loadRegistry } from '../properties/cli.js';
+import { largeScaleChecks } from '../properties/claims/largeScale.js';
+import { C11_CI } from '../properties/claims/C11.js';
+import type { EngineName } from '../src/engines/engine.js';
 import { completeTree } from '../src/hltm/tree.js';
 import { train, type TrainResult } from '../src/train/train.js';
 import { adapterName, probeWebGpu } from '../src/engines/webgpu/device.js';
@@ -116,4 +121,31 @@ describe('covcheck train --preset large --sampler-threads N (compiled CLI): the 
     expect(cliCurve('webgpu', 1)).toEqual(c0);
     expect(cliCurve('webgpu', 2)).toEqual(c0);
   }, 300_000);
+});
+
+describe('--sampler-threads on verify and train: wiring and bad values', () => {
+  it('verify --scale large --sampler-threads 0 sets the process default its training runs use', async () => {
+    const tiny = { ...C11_CI, base: { ...C11_CI.base, depth: 3, hid: 6, batch: 16, steps: 4, evalSamples: 400 } };
+    const registry = async () => ({ ...(await loadRegistry()), largeChecks: async (e: EngineName | null) => largeScaleChecks({ engine: e, c11: tiny }) });
+    try {
+      expect(samplerThreads()).toBe(defaultSamplerThreads());
+      const r = await runCli(['verify', '--scale', 'large', '--engine', 'f32', '--sampler-threads', '0', '--check', 'a-gain-positive', '--runs', '2', '--json', '--no-report', '--no-progress'], { registry, claims: undefined, checks: undefined });
+      expect(r.code, r.err).toBe(0);
+      expect(samplerThreads()).toBe(0);
+    } finally {
+      setSamplerThreads();
+    }
+  }, 120_000);
+
+  it.each([
+    [['verify', '--sampler-threads', '2', '--no-report'], /--sampler-threads: sets the batch sampling of --scale large only/],
+    [['verify', '--scale', 'large', '--sampler-threads', '-1', '--no-report'], /--sampler-threads: expected an integer in \[0, 256\]/],
+    [['train', '--sampler-threads', '1.5', '--no-report'], /--sampler-threads: expected an integer/],
+    [['train', '--sampler-threads', '257', '--no-report'], /--sampler-threads: expected an integer in \[0, 256\]/],
+  ])('%j is exit 2 naming the flag', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
 });
