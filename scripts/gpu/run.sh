@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run on a GPU machine without Node (docs/gpu.md). Copy covcheck-gpu.tar.gz (scripts/gpu/pack.sh)
 # and this script there, then:
-#   bash run.sh [covcheck-gpu.tar.gz] [-- main.ts options: --quick, --steps N, --claims a,c,d, --seeds N]
+#   bash run.sh [covcheck-gpu.tar.gz] [-- main.ts options: --quick, --steps N, --claims a,c,d, --seeds N,
+#                                         --sampler-threads N (default here: every core but one)]
 # It unpacks into $COVCHECK_GPU_WORK (default: a temporary folder), finds a Vulkan driver, runs the
 # GPU checks and the large-preset benchmark (scripts/gpu/main.ts) and writes everything into one
 # folder: $OUT if set, else ./gpu-results (results.json, log.txt, environment.txt).
@@ -63,7 +64,12 @@ fi
   ldconfig -p 2>/dev/null | grep -E 'libvulkan\.so\.1|libGLX_nvidia|libnvidia-gpucomp' || true
 } > "$out/environment.txt" 2>&1
 
-log "running the GPU checks and benchmark (results in $out)"
+# Every core but the training one samples batches (the large preset's parallel sampler).
+case " $* " in
+  *" --sampler-threads "*) ;;
+  *) cores="$(nproc 2>/dev/null || echo 2)"; set -- "$@" --sampler-threads "$(( cores > 1 ? cores - 1 : 1 ))" ;;
+esac
+log "running the GPU checks and benchmark (results in $out): main.js $*"
 "$work/node/bin/node" "$work/app/bin/main.js" --out "$out" "$@" 2>&1 | grep --line-buffered -v 'artificially reduced' | tee -a "$out/log.txt"
 rc=${PIPESTATUS[0]}
 log "exit $rc"

@@ -3,17 +3,18 @@
  * official protocol by default (presets.ts).
  *
  * The run is built by setup.ts (seeded streams 'tree', 'init', 'eval'); the tuples of every step
- * come from the stream deriveSeed(seed, 'train'), fresh each step. Evaluation (setup.ts
+ * come from the stream deriveSeed(seed, 'train'), fresh each step; with the bit-sliced sampler
+ * (the large preset) batch i of epoch e has its own stream deriveSeed(seed, 'train', e, i) and is
+ * sampled by worker threads ahead of the step (hltm/parallelSampler.ts, TrainHooks.samplerThreads). Evaluation (setup.ts
  * evaluateRun) at initialisation (epoch 0) and after every epoch. A non-finite loss or parameter
  * stops the run with a diagnosis (divergence.ts: step, epoch, node).
  * Same options (seed, engine, backend) → the same curve, bit for bit.
  */
-import { parseAugmentation } from '../hltm/augmentation.js';
-import { allocBatch } from '../hltm/batch.js';
-import { batchSampler } from '../hltm/bitslicedBatch.js';
-import { deriveSeed, Rng } from '../numeric/random.js';
+import type { Batch } from '../hltm/batch.js';
+import type { BatchStream } from '../hltm/batchStream.js';
+import { trainBatches } from './batches.js';
 import { diagnose, type Divergence } from './divergence.js';
-import { sampledNegatives, type TrainOptions } from './options.js';
+import type { TrainOptions } from './options.js';
 import { resolveOptions } from './presets.js';
 import { evaluateRun, setupRun, type RunEvaluation, type RunSetup } from './setup.js';
 
@@ -55,6 +56,12 @@ export interface TrainHooks {
   /** Called every `progressEvery` steps with (steps done, total steps). */
   readonly onProgress?: (done: number, total: number) => void;
   readonly progressEvery?: number;
+  /**
+   * Worker threads sampling the batches of the bit-sliced sampler (`sampler: 'bitsliced'`, the large
+   * preset; `--sampler-threads`): default samplerThreads() (hltm/parallelSampler.ts: the process's
+   * setting, else cores − 1, at least 1); 0 samples in this thread. Changes the wall time only, never a batch (hltm/batchStream.ts).
+   */
+  readonly samplerThreads?: number;
 }
 
 /**
@@ -75,14 +82,8 @@ export async function train(options: Partial<TrainOptions> & { readonly preset?:
 
 function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: number): TrainResult {
   const { options: o, tree, engine } = setup;
-  const aug = parseAugmentation(o.augmentation);
-  const rng = new Rng(deriveSeed(o.seed, 'train'));
-  const batch = allocBatch(tree, sampledNegatives(o), o.batch);
   const stepsPerEpoch = Math.ceil(o.samplesPerEpoch / o.batch);
-  const total = stepsPerEpoch * o.epochs;
-  const every = hooks.progressEvery ?? 50;
   const epochs: EpochRecord[] = [];
-  const cheapCheck = engine.name === 'f32';
   const record = (epoch: number, steps: number, loss: number | null, trainSeconds: number): void => {
     const e0 = performance.now();
     const ev = evaluateRun(setup);
@@ -112,14 +113,36 @@ function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: num
     ...(divergence ? { divergence } : {}),
     wallSeconds: (performance.now() - t0) / 1000,
   });
-  record(0, 0, null, 0);
-  const sampleBatch = batchSampler(o.sampler);
+  // the workers start sampling while the initial evaluation runs
+  const stream = trainBatches(setup, stepsPerEpoch * o.epochs, stepsPerEpoch, hooks.samplerThreads);
+  try {
+    record(0, 0, null, 0);
+    return trainEpochs(setup, stream, stepsPerEpoch, hooks, record, result);
+  } finally {
+    stream.close();
+  }
+}
+
+/** The epochs' steps on the stream's batches, each epoch followed by `record`. */
+function trainEpochs(
+  setup: RunSetup,
+  stream: BatchStream,
+  stepsPerEpoch: number,
+  hooks: TrainHooks,
+  record: (epoch: number, steps: number, loss: number | null, trainSeconds: number) => void,
+  result: (status: 'ok' | 'diverged', divergence?: Divergence) => TrainResult,
+): TrainResult {
+  const { options: o, engine } = setup;
+  const total = stepsPerEpoch * o.epochs;
+  const every = hooks.progressEvery ?? 50;
+  const cheapCheck = engine.name === 'f32';
+  let batch: Batch | null = null;
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const e0 = performance.now();
     let lossSum = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
-      sampleBatch(tree, aug, sampledNegatives(o), o.batch, rng, batch);
+      batch = stream.next();
       const { loss } = engine.step(batch);
       step++;
       lossSum += loss;
@@ -129,7 +152,7 @@ function runTraining(setup: RunSetup, preset: string, hooks: TrainHooks, t0: num
       if (hooks.onProgress && step % every === 0) hooks.onProgress(step, total);
     }
     const trainSeconds = (performance.now() - e0) / 1000;
-    if (!cheapCheck && engine.nonFinite()) return result('diverged', diagnose(setup, batch.anchor, o.batch, epoch, step, Number.NaN));
+    if (!cheapCheck && batch && engine.nonFinite()) return result('diverged', diagnose(setup, batch.anchor, o.batch, epoch, step, Number.NaN));
     record(epoch, step, lossSum / stepsPerEpoch, trainSeconds);
   }
   return result('ok');

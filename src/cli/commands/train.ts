@@ -24,6 +24,7 @@ import type { InitScheme } from '../../network/init.js';
 import { loadBackend } from '../../engines/backend.js';
 import { ENGINE_NAMES } from '../../engines/engine.js';
 import { TRAIN_LIMITS } from '../../train/limits.js';
+import { SAMPLER_THREADS_MAX } from '../../hltm/parallelSampler.js';
 
 interface RawOptions extends PluginRaw {
   preset: string;
@@ -53,6 +54,7 @@ interface RawOptions extends PluginRaw {
   engine?: string;
   evalSamples?: string;
   opSamples?: string;
+  samplerThreads?: string;
   json?: boolean;
   reportDir: string;
   report: boolean;
@@ -137,6 +139,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--engine <name>', 'f32 (hand-written kernels, default), tfjs, or webgpu (Dawn: scripts/gpu/setup-lavapipe.sh, docs/gpu.md)')
     .option('--eval-samples <n>', 'evaluation samples (drawn once)')
     .option('--op-samples <n>', 'samples of the covariance-operator estimate (0: skip)')
+    .option('--sampler-threads <n>', `threads sampling the bit-sliced batches of --preset large ahead of the step (default: cores − 1, at least 1; 0: this thread); results do not depend on it`)
     .option('--json', 'one JSON line per epoch on stdout (the human lines go to stderr)')
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/train (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no report files')
@@ -162,6 +165,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
     overrides = { ...overrides, loss: lossObject.name, lossObject };
   }
   const options = resolveOptions(raw.preset, overrides);
+  const samplerThreads = raw.samplerThreads === undefined ? undefined : parseIntOption('--sampler-threads', raw.samplerThreads, 0, SAMPLER_THREADS_MAX);
   const reportDir = reportDirOption(raw.reportDir, raw.report, ctx.cwd);
 
   // An unavailable backend is a usage error: fail before printing anything.
@@ -190,6 +194,7 @@ export async function runTrainCommand(raw: RawOptions, ctx: CliContext): Promise
     } else {
       result = await train({ ...options, preset: raw.preset }, onEpoch, {
         onProgress: (done, total) => progress.update(done, `${done}/${total} steps`),
+        ...(samplerThreads !== undefined ? { samplerThreads } : {}),
       });
     }
   } finally {

@@ -32,6 +32,7 @@ import { compactJson, reportJson } from '../../report/json.js';
 import { reportDirProblem, runFolderName, slug, writeRunFolder } from '../../report/write.js';
 import { implFlags, runImplFlag, type ImplRaw } from '../implOption.js';
 import { parseJobs } from '../../pool/jobs.js';
+import { SAMPLER_THREADS_MAX, setSamplerThreads } from '../../hltm/parallelSampler.js';
 import { runChecks } from '../../pool/runChecks.js';
 import type { CheckSource } from '../../pool/checkTask.js';
 import { parseShard, type Shard } from '../../pool/shard.js';
@@ -90,6 +91,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--seed <n>', 'base seed; each check gets deriveSeed(seed, check id)', '42')
     .option('--scale <scale>', 'ci, full, or large (C11 and C12 at --preset large size, on a GPU: docs/gpu.md)', 'ci')
     .option('--engine <name>', 'with --scale large: the training engine (default webgpu where an adapter is found; f32: hours per run)')
+    .option('--sampler-threads <n>', 'with --scale large: threads sampling the training batches ahead of the step (default: cores − 1, at least 1; 0: this thread); results do not depend on it')
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/verify (a link to the newest run) are written', 'reports')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
     .option('--no-progress', 'never draw a progress bar')
@@ -105,7 +107,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addOption(implFlags.timeout())
     .addOption(pluginFlags.timeout())
     .addOption(pluginFlags.memory())
-    .action(async (raw: RawOptions & ImplRaw & PluginRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string; engine?: string }) => {
+    .action(async (raw: RawOptions & ImplRaw & PluginRaw & { loss?: string; corpus: boolean; backend: string; jobs?: string; shard?: string; engine?: string; samplerThreads?: string }) => {
       if (raw.impl !== undefined) return void (ctx.exitCode = await runImplFlag(raw, ctx, raw.report ? raw.reportDir : null));
       const jobs = parseJobs(raw.jobs);
       const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
@@ -150,11 +152,13 @@ async function runPluginsFirst(o: VerifyOptions, plan: Plan, shard: Shard | unde
  * webgpu` named explicitly must work: without Dawn or an adapter, exit 2 with the install and
  * driver instructions.
  */
-async function largeScaleEngine(raw: { scale: string; engine?: string; shard?: string; loss?: string }): Promise<EngineName | null | undefined> {
+async function largeScaleEngine(raw: { scale: string; engine?: string; shard?: string; loss?: string; samplerThreads?: string }): Promise<EngineName | null | undefined> {
   if (raw.scale !== 'large') {
     if (raw.engine !== undefined) throw new InputError('--engine', 'chooses the training engine of --scale large only');
+    if (raw.samplerThreads !== undefined) throw new InputError('--sampler-threads', 'sets the batch sampling of --scale large only');
     return undefined;
   }
+  if (raw.samplerThreads !== undefined) setSamplerThreads(parseIntOption('--sampler-threads', raw.samplerThreads, 0, SAMPLER_THREADS_MAX));
   if (raw.shard !== undefined) throw new InputError('--shard', '--scale large is not sharded (its checks share their training runs)');
   if (raw.loss !== undefined) throw new InputError('--loss', '--scale large runs C11 and C12 only');
   const engine = raw.engine === undefined ? null : parseChoice<EngineName>('--engine', raw.engine, [...ENGINE_NAMES]);

@@ -3,29 +3,15 @@
  * Atomics.wait until the worker has stored the reply's status word. TrainEngine is synchronous
  * (step, forwardPre), Dawn is asynchronous (mapAsync): the worker thread bridges the two.
  *
- * Running from TypeScript sources (tsx, vitest) the worker starts through a small bootstrap that
- * registers tsx first; compiled or bundled, gpuWorker.js beside this module starts directly.
+ * The worker starts through thread/moduleWorker.ts (gpuWorker.ts from the sources, gpuWorker.js
+ * compiled or bundled).
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../thread/moduleWorker.js';
 import { CTL_LENGTH, CTL_STATE, REPLY_BYTES, STATE_OK, STATE_PENDING, type Request, type WorkerData } from './protocol.js';
 
-/** Registers tsx in the worker, then loads the TypeScript worker module. */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-import(workerData.tsx.api)
-  .then((m) => (m.register ?? m.default.register)())
-  .then(() => import(workerData.tsx.entry))
-  .catch((e) => {
-    const bytes = new TextEncoder().encode(JSON.stringify('GPU worker failed to start: ' + (e && e.message)));
-    workerData.reply.set(bytes.subarray(0, workerData.reply.length));
-    Atomics.store(workerData.ctl, ${CTL_LENGTH}, Math.min(bytes.length, workerData.reply.length));
-    Atomics.store(workerData.ctl, ${CTL_STATE}, 2);
-    Atomics.notify(workerData.ctl, ${CTL_STATE});
-  });
-`;
+/** The status word's value when the worker failed to start (anything but STATE_OK fails a call). */
+const STATE_START_FAILED = 2;
 
 export class GpuCallError extends Error {
   override readonly name = 'GpuCallError';
@@ -45,16 +31,9 @@ export class GpuChannel {
     this.output = new SharedArrayBuffer(Math.max(8, outputBytes));
     this.ctl = new Int32Array(new SharedArrayBuffer(8));
     this.replyBytes = new Uint8Array(new SharedArrayBuffer(REPLY_BYTES));
-    const here = import.meta.url;
-    const fromSource = here.endsWith('.ts');
-    const base: Omit<WorkerData, 'tsx'> = { moduleUrl, ctl: this.ctl, reply: this.replyBytes, input: this.input, output: this.output };
-    if (fromSource) {
-      const api = pathToFileURL(join(dirname(createRequire(here).resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
-      const workerData: WorkerData = { ...base, tsx: { api, entry: new URL('./gpuWorker.ts', here).href } };
-      this.worker = new Worker(BOOTSTRAP, { eval: true, workerData });
-    } else {
-      this.worker = new Worker(new URL('./gpuWorker.js', here), { workerData: base });
-    }
+    const workerData: WorkerData = { moduleUrl, ctl: this.ctl, reply: this.replyBytes, input: this.input, output: this.output };
+    const startFailure = { ctl: this.ctl, state: CTL_STATE, length: CTL_LENGTH, failed: STATE_START_FAILED, bytes: this.replyBytes };
+    this.worker = startModuleWorker(import.meta.url, 'gpuWorker', workerData, 'GPU worker', startFailure);
     this.worker.unref();
     this.wait('start');
   }

@@ -75,6 +75,4 @@ export interface WorkerData {
   readonly reply: Uint8Array;
   readonly input: SharedArrayBuffer;
   readonly output: SharedArrayBuffer;
-  /** When the worker runs from TypeScript sources: tsx's API (file URL) and the worker module. */
-  readonly tsx?: { readonly api: string; readonly entry: string };
 }
