@@ -11,7 +11,7 @@
  * properties/claims/C2/engines/tolerance.ts).
  */
 import type { Batch } from '../../hltm/batch.js';
-import type { Params } from '../../network/architecture.js';
+import { uniformActivation, type Params } from '../../network/architecture.js';
 import { ADAM_DEFAULTS, checkOptimizer } from '../optimizer.js';
 import type { StepResult, TrainEngine } from '../engine.js';
 import type { EvalSet, UnitSums } from '../unitSums.js';
@@ -53,7 +53,7 @@ export class WebGpuEngine implements TrainEngine {
     const adapter = webgpuAdapter();
     this.plan = gpuPlan({
       layout: this.layout,
-      activation: o.spec.activation,
+      activation: uniformActivation(o.spec, 'the webgpu engine'),
       optimizer: o.optimizer,
       S: this.S,
       maxBinding: adapter.maxStorageBufferBindingSize,
