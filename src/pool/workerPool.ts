@@ -35,6 +35,25 @@ export interface PoolOptions {
   readonly timeoutMs?: number;
   /** Aggregated progress over every task submitted (tasks as units). */
   readonly onProgress?: PoolProgress;
+  /**
+   * Task modules (file: URLs) every worker imports as soon as it starts (the registry of a verify
+   * run). Given with jobs > 1, the workers start at once, while this thread still prepares the
+   * run, instead of on the first task.
+   */
+  readonly preload?: readonly string[];
+}
+
+/** A task waiting for a free worker. */
+interface Queued {
+  readonly priority: number;
+  readonly cost: number;
+  readonly seq: number;
+  readonly start: () => void;
+}
+
+/** Whether queued task a starts before b: higher priority, then costlier, then submitted first. */
+export function startsBefore(a: Pick<Queued, 'priority' | 'cost' | 'seq'>, b: Pick<Queued, 'priority' | 'cost' | 'seq'>): boolean {
+  return a.priority !== b.priority ? a.priority > b.priority : a.cost !== b.cost ? a.cost > b.cost : a.seq < b.seq;
 }
 
 /** This process's V8 heap limit in MB (the default per-worker limit: a worker may use what we may). */
@@ -50,12 +69,21 @@ export class WorkerPool {
   /** In-process tasks run one at a time, in submission order. */
   private serial: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /**
+   * Tasks wait here, not in piscina's first-in-first-out queue, so that each free worker takes the
+   * task that should start first (startsBefore), also one submitted later.
+   */
+  private readonly queue: Queued[] = [];
+  private running = 0;
+  private submitted = 0;
+  private pumpPending = false;
 
   constructor(private readonly options: PoolOptions) {
     if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new RangeError(`WorkerPool: jobs must be an integer >= 1, got ${options.jobs}`);
     this.jobs = options.jobs;
     this.memoryMb = options.memoryMb ?? processHeapLimitMb();
     this.progress = new ProgressAggregator(options.onProgress);
+    if (this.jobs > 1 && options.preload !== undefined) this.workers();
   }
 
   /** Runs one task; never rejects (a failure is an outcome). */
@@ -64,7 +92,7 @@ export class WorkerPool {
     this.progress.add(spec.key);
     const request: TaskRequest = { key: spec.key, seed: taskSeed(this.options.seed ?? 0, spec.key), module: spec.module, export: spec.export, args: spec.args };
     const t0 = performance.now();
-    const settled = this.jobs === 1 ? this.runHere(request) : this.runInWorker(request);
+    const settled = this.jobs === 1 ? this.runHere(request) : this.whenFree(spec, () => this.runInWorker(request));
     return settled.then((o) => {
       this.progress.finish(spec.key);
       return { ...o, key: spec.key, ms: Math.round(performance.now() - t0) } as TaskOutcome<R>;
@@ -72,8 +100,9 @@ export class WorkerPool {
   }
 
   /**
-   * Runs every task and answers in the order given (keys must be unique). Costlier tasks are
-   * started first (a better finish on N workers); that changes nothing but the wall time.
+   * Runs every task and answers in the order given (keys must be unique). On workers, costlier
+   * tasks start first (a better finish on N workers: startsBefore); that changes nothing but the
+   * wall time.
    */
   async runAll<R = unknown>(specs: readonly TaskSpec[]): Promise<TaskOutcome<R>[]> {
     const seen = new Set<string>();
@@ -81,11 +110,7 @@ export class WorkerPool {
       if (seen.has(s.key)) throw new Error(`WorkerPool.runAll: duplicate task key ${JSON.stringify(s.key)}`);
       seen.add(s.key);
     }
-    const order = specs.map((s, i) => ({ s, i }));
-    if (this.jobs > 1) order.sort((a, b) => (b.s.cost ?? 1) - (a.s.cost ?? 1) || a.i - b.i);
-    const out = new Array<Promise<TaskOutcome<R>>>(specs.length);
-    for (const { s, i } of order) out[i] = this.run<R>(s);
-    return Promise.all(out);
+    return Promise.all(specs.map((s) => this.run<R>(s)));
   }
 
   /** Stops the workers (running tasks fail). Call once the run is done. */
@@ -102,8 +127,38 @@ export class WorkerPool {
     return next.then((reply) => this.fromReply(request.key, reply));
   }
 
-  private async runInWorker(request: TaskRequest): Promise<Settled> {
-    const pool = (this.piscina ??= new Piscina({
+  /** Starts `go` when a worker is free and it is the queued task that should start first. */
+  private whenFree(spec: TaskSpec, go: () => Promise<Settled>): Promise<Settled> {
+    return new Promise<Settled>((resolve) => {
+      const start = (): void => {
+        this.running++;
+        void go()
+          .then(resolve)
+          .finally(() => {
+            this.running--;
+            this.pump();
+          });
+      };
+      this.queue.push({ priority: spec.priority ?? 0, cost: spec.cost ?? 1, seq: this.submitted++, start });
+      // Tasks submitted in the same tick are ordered among themselves before any starts.
+      if (!this.pumpPending) {
+        this.pumpPending = true;
+        queueMicrotask(() => ((this.pumpPending = false), this.pump()));
+      }
+    });
+  }
+
+  private pump(): void {
+    while (this.running < this.jobs && this.queue.length > 0) {
+      let best = 0;
+      for (let i = 1; i < this.queue.length; i++) if (startsBefore(this.queue[i]!, this.queue[best]!)) best = i;
+      this.queue.splice(best, 1)[0]!.start();
+    }
+  }
+
+  /** The piscina pool, started on first use (or at construction with `preload`). */
+  private workers(): Piscina {
+    return (this.piscina ??= new Piscina({
       filename: threadEntryUrl(),
       // min = max: piscina replaces a worker that died (exit, out of memory, time limit) only up to
       // minThreads; with fewer, queued tasks could wait for a worker that never comes.
@@ -111,7 +166,12 @@ export class WorkerPool {
       maxThreads: this.jobs,
       atomics: 'disabled',
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+      ...(this.options.preload !== undefined ? { workerData: { preload: [...this.options.preload] } } : {}),
     }));
+  }
+
+  private async runInWorker(request: TaskRequest): Promise<Settled> {
+    const pool = this.workers();
     const abort = new AbortController();
     const timeoutMs = this.options.timeoutMs ?? null;
     let timedOut = false;
