@@ -41,8 +41,8 @@ export interface RunChecksOptions {
   readonly onProgress?: (done: number, id: string) => void;
 }
 
-/** The estimated cost of a check missing from RunChecksOptions.costs (about a median check's ms). */
-export const DEFAULT_CHECK_COST = 200;
+/** The estimated cost of a check missing from RunChecksOptions.costs (about a typical check's CPU ms at CI scale). */
+export const DEFAULT_CHECK_COST = 100;
 
 /** Runs `checks`; answers one result per check, in the order given. */
 export async function runChecks(checks: readonly Check[], o: RunChecksOptions): Promise<CheckResult[]> {
