@@ -15,9 +15,9 @@ import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import { checkTask, type CheckSource } from './checkTask.js';
 import { taskSeed } from './taskSeed.js';
 import { WorkerPool } from './workerPool.js';
-import { poolTrainFn } from './trainTask.js';
+import { poolTrainFn, TRAIN_TASK_MODULE } from './trainTask.js';
 import { isTrainingCheck } from './claimRuns.js';
-import { loadEngineTrainFn } from '../sweep/engineTrain.js';
+import { ENGINE_MODULE, loadEngineTrainFn } from '../sweep/engineTrain.js';
 import { useTrainFn } from '../sweep/provider.js';
 
 export interface RunChecksOptions {
@@ -70,7 +70,7 @@ export async function runChecks(checks: readonly Check[], o: RunChecksOptions): 
     report(check.id);
   };
 
-  const pool = workers && (pooled.length > 0 || together.length > 0) ? new WorkerPool({ jobs: o.jobs, seed: o.baseSeed, preload: [o.source!.module], onProgress: (done, _total, key) => ((poolDone = done), report(key)) }) : null;
+  const pool = workers && (pooled.length > 0 || together.length > 0) ? new WorkerPool({ jobs: o.jobs, seed: o.baseSeed, preload: [o.source!.module, ...(together.length > 0 ? [TRAIN_TASK_MODULE, ENGINE_MODULE] : [])], onProgress: (done, _total, key) => ((poolDone = done), report(key)) }) : null;
   const inPool = async (): Promise<void> => {
     if (pooled.length === 0 || pool === null) return;
     const specs = pooled.map(({ check: c }) => checkTask(o.source!, c.id, { ...o.run, baseSeed: o.baseSeed }, o.costs?.[c.id] ?? DEFAULT_CHECK_COST, o.backend));

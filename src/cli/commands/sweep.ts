@@ -18,11 +18,11 @@ import { ENGINE_NAMES } from '../../engines/engine.js';
 import { TRAIN_LIMITS } from '../../train/limits.js';
 import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
-import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
+import { ENGINE_MODULE, engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
 import { runSweep, type SweepOutcome } from '../../sweep/run.js';
 import { parseJobs } from '../../pool/jobs.js';
 import { WorkerPool } from '../../pool/workerPool.js';
-import { poolTrainFn } from '../../pool/trainTask.js';
+import { poolTrainFn, TRAIN_TASK_MODULE } from '../../pool/trainTask.js';
 import { STATE_FILE } from '../../sweep/state.js';
 import { sweepReportFiles } from '../../sweep/report.js';
 import { summarizeGroups } from '../../sweep/summary.js';
@@ -201,14 +201,18 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   const jobs = parseJobs(raw.jobs);
   const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
   if (shard && o.reportDir === null) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
+  // --jobs N > 1: the cells train in pool workers, all at once (the engine's own train() here
+  // otherwise). The workers start now and load the engine while this thread checks that it loads.
+  const pool = jobs > 1 && !trainFn ? new WorkerPool({ jobs, preload: [TRAIN_TASK_MODULE, ENGINE_MODULE] }) : null;
   let train = trainFn;
   if (!train) {
     const loaded = await loadEngineTrainFn(o.extras);
-    if (!('train' in loaded)) throw new Error(loaded.unavailable);
+    if (!('train' in loaded)) {
+      await pool?.close();
+      throw new Error(loaded.unavailable);
+    }
     train = loaded.train;
   }
-  // --jobs N > 1: the cells train in pool workers, all at once (the engine's own train() here otherwise).
-  const pool = jobs > 1 && !trainFn ? new WorkerPool({ jobs }) : null;
   if (pool) train = poolTrainFn(pool, o.extras);
   if (shard) {
     try {
