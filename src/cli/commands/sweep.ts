@@ -26,7 +26,7 @@ import { poolTrainFn, TRAIN_TASK_MODULE } from '../../pool/trainTask.js';
 import { STATE_FILE } from '../../sweep/state.js';
 import { sweepReportFiles } from '../../sweep/report.js';
 import { summarizeGroups } from '../../sweep/summary.js';
-import { shardCells, sweepShardRun, trainCells } from '../../pool/sweepShard.js';
+import { shardCells, shardStateFileName, sweepShardRun, trainCells } from '../../pool/sweepShard.js';
 import { parseShard, type Shard } from '../../pool/shard.js';
 import { writeShardFile } from '../../pool/shardFile.js';
 import { shardFileOf } from '../../pool/runShard.js';
@@ -182,7 +182,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--engine <name>', 'f32 (default) or tfjs')
     .option('--backend <name>', 'TF.js backend (implies --engine tfjs)')
     .option('--name <name>', 'run folder name under <report-dir>/runs (default: sweep-<hash of the options>)')
-    .option('--fresh', 'ignore the state of an earlier, interrupted sweep of the same name')
+    .option('--fresh', 'ignore the state of an earlier, interrupted sweep (or --shard) of the same name')
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/sweep (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no files (and keep no state: nothing resumes)')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
@@ -245,8 +245,14 @@ async function runSweepShard(o: ParsedSweep, shard: Shard, train: TrainFn, paral
   const cells = shardCells(o, shard);
   const progress = createProgress(showProgress, cells.length, 'cells');
   let outcomes;
+  // The cells trained so far are kept beside the shard file: a rerun of a cut-off shard job resumes.
+  const resume = { path: join(o.reportDir!, 'shards', o.name, shardStateFileName(shard)), fresh: o.fresh };
   try {
-    outcomes = await trainCells(cells, o.training, train, parallel, (done, c) => progress.update(done, `depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`));
+    outcomes = await trainCells(cells, o.training, train, parallel, (done, c) => progress.update(done, `depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`), resume);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (msg.includes(resume.path)) throw new InputError('--fresh', `${msg}; pass --fresh to train this shard's cells again`);
+    throw e;
   } finally {
     progress.stop();
   }
