@@ -55,7 +55,7 @@ export interface ShardResume {
   readonly fresh: boolean;
 }
 
-/** The state file of a shard beside its shard file: shard-2-of-4.sweep-state.json (merge reads only *.covcheck-shard.json). */
+/** The state file of a shard: shard-2-of-4.sweep-state.json (under <report-dir>/shard-state/<name>/). */
 export function shardStateFileName(shard: Shard): string {
   return `shard-${shard.index}-of-${shard.count}.${STATE_FILE}`;
 }
@@ -64,7 +64,7 @@ export function shardStateFileName(shard: Shard): string {
  * Trains `cells` (all at once when `parallel`: `train` runs on a pool; else one after the other, as
  * the engine in this thread needs); one stored outcome per cell, in the order given. With `resume`,
  * cells its state file holds are taken from it (as `sweep` resumes), and each newly trained cell is
- * saved there at once, so a shard job that is cut off trains only what it had left.
+ * saved there at once, so a shard job that is cut off trains only what it had left when rerun.
  */
 export async function trainCells(cells: readonly Cell[], training: SweepTraining, train: TrainFn, parallel: boolean, onDone?: (done: number, cell: Cell) => void, resume?: ShardResume): Promise<StoredOutcome<TrainRun>[]> {
   let done = 0;

@@ -245,8 +245,9 @@ async function runSweepShard(o: ParsedSweep, shard: Shard, train: TrainFn, paral
   const cells = shardCells(o, shard);
   const progress = createProgress(showProgress, cells.length, 'cells');
   let outcomes;
-  // The cells trained so far are kept beside the shard file: a rerun of a cut-off shard job resumes.
-  const resume = { path: join(o.reportDir!, 'shards', o.name, shardStateFileName(shard)), fresh: o.fresh };
+  // The cells trained so far are kept under shard-state/ (not among the shard files, which merge
+  // reads): a rerun of a cut-off shard job resumes.
+  const resume = { path: join(o.reportDir!, 'shard-state', o.name, shardStateFileName(shard)), fresh: o.fresh };
   try {
     outcomes = await trainCells(cells, o.training, train, parallel, (done, c) => progress.update(done, `depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`), resume);
   } catch (e) {
