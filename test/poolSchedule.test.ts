@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import { startsBefore, withPool } from '../src/pool/workerPool.js';
+import { startsBefore, withPool, WorkerPool } from '../src/pool/workerPool.js';
 import { runChecks, type RunChecksOptions } from '../src/pool/runChecks.js';
 import { runOne } from '../src/cli/commands/verify.js';
 import type { Check, CheckResult } from '../src/runner/check.js';
@@ -38,6 +38,17 @@ describe('the start order of the pool', () => {
     expect(start.dear!).toBeLessThan(start.cheap2!);
     expect(start.urgent!).toBeLessThan(start.cheap2!);
     expect(start.cheap2!).toBeLessThan(start.cheap3!);
+  });
+
+  it('settles the tasks still queued when the pool closes, naming them (no caller waits forever)', async () => {
+    const pool = new WorkerPool({ jobs: 2 });
+    const all = pool.runAll([task('a', 300), task('b', 300), task('c', 300), task('d', 300)]);
+    await new Promise((r) => setTimeout(r, 50));
+    await pool.close();
+    const out = await all;
+    const queued = out.filter((o) => !o.ok && o.failure.message.includes('closed before it started'));
+    expect(queued.map((o) => o.key)).toEqual(['c', 'd']);
+    expect(queued[0]!.ok ? '' : queued[0]!.failure.message).toContain('task c');
   });
 });
 

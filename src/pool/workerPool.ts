@@ -15,7 +15,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Piscina } from 'piscina';
 import { threadEntryUrl } from './entry.js';
 import { executeTask } from './execute.js';
-import { thrownFailure, threadFailure } from './failure.js';
+import { crashFailure, thrownFailure, threadFailure } from './failure.js';
 import { ProgressAggregator, type PoolProgress } from './progress.js';
 import { taskSeed } from './taskSeed.js';
 import { STARTED, type ProgressMessage, type TaskFailure, type TaskOutcome, type TaskReply, type TaskRequest, type TaskSpec } from './task.js';
@@ -49,6 +49,8 @@ interface Queued {
   readonly cost: number;
   readonly seq: number;
   readonly start: () => void;
+  /** Settles the task unstarted (the pool closed). */
+  readonly cancel: () => void;
 }
 
 /** Whether queued task a starts before b: higher priority, then costlier, then submitted first. */
@@ -116,6 +118,7 @@ export class WorkerPool {
   /** Stops the workers (running tasks fail). Call once the run is done. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const q of this.queue.splice(0)) q.cancel();
     const p = this.piscina;
     this.piscina = null;
     if (p) await p.close({ force: true });
@@ -139,7 +142,8 @@ export class WorkerPool {
             this.pump();
           });
       };
-      this.queue.push({ priority: spec.priority ?? 0, cost: spec.cost ?? 1, seq: this.submitted++, start });
+      const cancel = (): void => resolve({ ok: false, failure: crashFailure(`task ${spec.key}`, 'the pool was closed before it started') });
+      this.queue.push({ priority: spec.priority ?? 0, cost: spec.cost ?? 1, seq: this.submitted++, start, cancel });
       // Tasks submitted in the same tick are ordered among themselves before any starts.
       if (!this.pumpPending) {
         this.pumpPending = true;
@@ -149,7 +153,7 @@ export class WorkerPool {
   }
 
   private pump(): void {
-    while (this.running < this.jobs && this.queue.length > 0) {
+    while (!this.closed && this.running < this.jobs && this.queue.length > 0) {
       let best = 0;
       for (let i = 1; i < this.queue.length; i++) if (startsBefore(this.queue[i]!, this.queue[best]!)) best = i;
       this.queue.splice(best, 1)[0]!.start();
