@@ -20,6 +20,7 @@ import * as C12 from './claims/C12.js';
 import * as mutants from './mutants/index.js';
 import * as inBatch from './claims/inBatch/index.js';
 import { lossChecks } from './lossChecks.js';
+import { CHECK_COSTS } from './checkCosts.js';
 
 /** A claim module exports `record` (one claim) or `records` (several), and `checks`. */
 type ClaimModule = { readonly checks: readonly Check[] } & ({ readonly record: ClaimRecord } | { readonly records: readonly ClaimRecord[] });
@@ -37,5 +38,6 @@ export const registry: Registry = {
   claims: CLAIMS,
   checks: CHECKS,
   lossChecks,
+  costs: CHECK_COSTS,
   largeChecks: async (engine) => (await import('./claims/largeScale.js')).largeScaleChecks({ engine }),
 };

@@ -74,7 +74,7 @@ export function registryOf(o: Pick<CliOverrides, 'registry' | 'claims' | 'checks
       return { claims: o.claims, checks: o.checks, lossChecks: () => { throw new Error('loss checks need the claim registry, and none was given to the CLI'); } };
     }
     const r = await o.registry();
-    return { claims: o.claims ?? r.claims, checks: o.checks ?? r.checks, lossChecks: (...args) => r.lossChecks(...args), ...(r.largeChecks ? { largeChecks: r.largeChecks.bind(r) } : {}) };
+    return { claims: o.claims ?? r.claims, checks: o.checks ?? r.checks, lossChecks: (...args) => r.lossChecks(...args), ...(r.costs ? { costs: r.costs } : {}), ...(r.largeChecks ? { largeChecks: r.largeChecks.bind(r) } : {}) };
   };
   return () => (served ??= serve());
 }

@@ -105,7 +105,29 @@ export class Rational {
   }
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * gcd(a, b) for a ≥ 0, b > 0. Fast paths, same value: b a power of two (the dyadic rationals of the
+ * exact path: gcd = the lower of b and a's lowest set bit, 0 having every bit), and both parts
+ * safe integers (Euclid in float64, exact there); otherwise Euclid in bigints.
+ */
 function gcd(a: bigint, b: bigint): bigint {
+  if ((b & (b - 1n)) === 0n) {
+    if (a === 0n) return b;
+    const low = a & -a;
+    return low < b ? low : b;
+  }
+  if (a <= MAX_SAFE && b <= MAX_SAFE) {
+    let x = Number(a);
+    let y = Number(b);
+    while (y !== 0) {
+      const t = x % y;
+      x = y;
+      y = t;
+    }
+    return BigInt(x);
+  }
   while (b !== 0n) {
     const t = a % b;
     a = b;

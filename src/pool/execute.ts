@@ -58,7 +58,8 @@ async function registerTypeScript(): Promise<void> {
   register();
 }
 
-function importOnce(url: string): Promise<Record<string, unknown>> {
+/** The module at `url`, imported once per thread (a failed import is tried again next time). */
+export function importOnce(url: string): Promise<Record<string, unknown>> {
   let p = modules.get(url);
   if (!p) {
     p = import(url) as Promise<Record<string, unknown>>;

@@ -10,7 +10,7 @@ import type { ShardRun, StoredOutcome } from './shardFile.js';
 import { InputError } from '../errors.js';
 import { cellKey, cellsOf, settingOf, type Cell, type Grid, type SweepTraining } from '../sweep/grid.js';
 import type { EngineExtras } from '../sweep/engineTrain.js';
-import type { CellRecord, SweepState } from '../sweep/state.js';
+import { checkRecordFits, emptyState, loadState, saveState, STATE_FILE, type CellRecord, type SweepState } from '../sweep/state.js';
 import type { TrainFn, TrainRun } from '../sweep/trainFn.js';
 
 /** What defines a sweep run (equal across its shards). */
@@ -49,17 +49,42 @@ export function shardCells(d: Pick<SweepDefinition, 'grid' | 'training'>, shard:
   return all.filter((_, j) => assign[j] === shard.index).map((c) => c.cell);
 }
 
+/** Where a shard keeps the cells it has trained (sweep-state format), so that a rerun resumes; `fresh`: start over. */
+export interface ShardResume {
+  readonly path: string;
+  readonly fresh: boolean;
+}
+
+/** The state file of a shard: shard-2-of-4.sweep-state.json (under <report-dir>/shard-state/<name>/). */
+export function shardStateFileName(shard: Shard): string {
+  return `shard-${shard.index}-of-${shard.count}.${STATE_FILE}`;
+}
+
 /**
  * Trains `cells` (all at once when `parallel`: `train` runs on a pool; else one after the other, as
- * the engine in this thread needs); one stored outcome per cell, in the order given.
+ * the engine in this thread needs); one stored outcome per cell, in the order given. With `resume`,
+ * cells its state file holds are taken from it (as `sweep` resumes), and each newly trained cell is
+ * saved there at once, so a shard job that is cut off trains only what it had left when rerun.
  */
-export async function trainCells(cells: readonly Cell[], training: SweepTraining, train: TrainFn, parallel: boolean, onDone?: (done: number, cell: Cell) => void): Promise<StoredOutcome<TrainRun>[]> {
+export async function trainCells(cells: readonly Cell[], training: SweepTraining, train: TrainFn, parallel: boolean, onDone?: (done: number, cell: Cell) => void, resume?: ShardResume): Promise<StoredOutcome<TrainRun>[]> {
   let done = 0;
+  const state: SweepState = resume && !resume.fresh ? await loadState(resume.path) : emptyState();
+  let saving: Promise<void> = Promise.resolve();
   const one = async (cell: Cell): Promise<StoredOutcome<TrainRun>> => {
     const key = cellKey(cell, training);
     const t0 = performance.now();
+    const have = state.cells[key];
+    if (have && resume) {
+      checkRecordFits(have, cell, key, resume.path);
+      onDone?.(++done, cell);
+      return { key, ok: true, value: have.run, ms: 0 };
+    }
     try {
       const value = await train(settingOf(cell, training), cell.seed);
+      if (resume) {
+        state.cells[key] = { cell, run: value };
+        await (saving = saving.then(() => saveState(resume.path, state)));
+      }
       return { key, ok: true, value, ms: Math.round(performance.now() - t0) };
     } catch (e) {
       return { key, ok: false, failure: { kind: 'threw', message: `cell ${key}: ${e instanceof Error ? e.message : String(e)}` }, ms: Math.round(performance.now() - t0) };

@@ -28,8 +28,14 @@ export interface TaskSpec<A = unknown> {
   /** Name of the exported TaskFunction. */
   readonly export: string;
   readonly args: A;
-  /** Relative cost estimate (progress weight, shard balance); default 1. */
+  /** Relative cost estimate (progress weight, shard balance, start order); default 1. */
   readonly cost?: number;
+  /**
+   * Start order when workers are busy: a higher priority starts first (default 0), then the
+   * costlier, then the one submitted first. Tasks that others wait on (a sequential design's
+   * training runs) get a higher one. Changes nothing but the wall time.
+   */
+  readonly priority?: number;
 }
 
 /** Why a task did not return a value. */

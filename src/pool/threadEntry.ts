@@ -3,14 +3,19 @@
  * and a MessagePort for its progress). The compiled package starts this file directly; from the
  * TypeScript sources, sourceEntry.mjs registers tsx and forwards here.
  */
-import type { MessagePort } from 'node:worker_threads';
-import { executeTask } from './execute.js';
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { executeTask, importOnce } from './execute.js';
 import { STARTED, type TaskReply, type TaskRequest } from './task.js';
 
 export interface ThreadMessage {
   readonly request: TaskRequest;
   readonly port: MessagePort;
 }
+
+// PoolOptions.preload: the modules the pool's tasks will need start loading now, while the worker
+// waits for its first task (not awaited: a module that fails to load fails the task that needs it).
+const preload = (workerData as { preload?: unknown } | null | undefined)?.preload;
+if (Array.isArray(preload)) for (const url of preload) if (typeof url === 'string') importOnce(url).catch(() => undefined);
 
 export default async function handle(message: ThreadMessage): Promise<TaskReply> {
   try {

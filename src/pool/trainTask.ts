@@ -40,8 +40,14 @@ export function trainKey(setting: TrainSetting, seed: number): string {
   return `${settingKey(setting)}#${seed}`;
 }
 
+/**
+ * The start priority of a training run (TaskSpec.priority): a sequential design waits on its runs
+ * before it can ask for the next look's, so runs start before checks that nothing waits on.
+ */
+export const TRAIN_PRIORITY = 1;
+
 export function trainTask(setting: TrainSetting, seed: number, extras?: EngineExtras): TaskSpec<TrainTaskArgs> {
-  return { key: trainKey(setting, seed), module: TRAIN_TASK_MODULE, export: 'trainRun', args: { setting, seed, ...(extras ? { extras } : {}) }, cost: setting.steps * setting.batch + setting.evalSamples };
+  return { key: trainKey(setting, seed), module: TRAIN_TASK_MODULE, export: 'trainRun', args: { setting, seed, ...(extras ? { extras } : {}) }, cost: setting.steps * setting.batch + setting.evalSamples, priority: TRAIN_PRIORITY };
 }
 
 /** A TrainFn that runs on the pool (a failed run rejects with a TaskError naming it and its cause). */

@@ -15,7 +15,7 @@ import { getHeapStatistics } from 'node:v8';
 import { Piscina } from 'piscina';
 import { threadEntryUrl } from './entry.js';
 import { executeTask } from './execute.js';
-import { thrownFailure, threadFailure } from './failure.js';
+import { crashFailure, thrownFailure, threadFailure } from './failure.js';
 import { ProgressAggregator, type PoolProgress } from './progress.js';
 import { taskSeed } from './taskSeed.js';
 import { STARTED, type ProgressMessage, type TaskFailure, type TaskOutcome, type TaskReply, type TaskRequest, type TaskSpec } from './task.js';
@@ -35,6 +35,27 @@ export interface PoolOptions {
   readonly timeoutMs?: number;
   /** Aggregated progress over every task submitted (tasks as units). */
   readonly onProgress?: PoolProgress;
+  /**
+   * Task modules (file: URLs) every worker imports as soon as it starts (the registry of a verify
+   * run). Given with jobs > 1, the workers start at once, while this thread still prepares the
+   * run, instead of on the first task.
+   */
+  readonly preload?: readonly string[];
+}
+
+/** A task waiting for a free worker. */
+interface Queued {
+  readonly priority: number;
+  readonly cost: number;
+  readonly seq: number;
+  readonly start: () => void;
+  /** Settles the task unstarted (the pool closed). */
+  readonly cancel: () => void;
+}
+
+/** Whether queued task a starts before b: higher priority, then costlier, then submitted first. */
+export function startsBefore(a: Pick<Queued, 'priority' | 'cost' | 'seq'>, b: Pick<Queued, 'priority' | 'cost' | 'seq'>): boolean {
+  return a.priority !== b.priority ? a.priority > b.priority : a.cost !== b.cost ? a.cost > b.cost : a.seq < b.seq;
 }
 
 /** This process's V8 heap limit in MB (the default per-worker limit: a worker may use what we may). */
@@ -50,12 +71,21 @@ export class WorkerPool {
   /** In-process tasks run one at a time, in submission order. */
   private serial: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /**
+   * Tasks wait here, not in piscina's first-in-first-out queue, so that each free worker takes the
+   * task that should start first (startsBefore), also one submitted later.
+   */
+  private readonly queue: Queued[] = [];
+  private running = 0;
+  private submitted = 0;
+  private pumpPending = false;
 
   constructor(private readonly options: PoolOptions) {
     if (!Number.isInteger(options.jobs) || options.jobs < 1) throw new RangeError(`WorkerPool: jobs must be an integer >= 1, got ${options.jobs}`);
     this.jobs = options.jobs;
     this.memoryMb = options.memoryMb ?? processHeapLimitMb();
     this.progress = new ProgressAggregator(options.onProgress);
+    if (this.jobs > 1 && options.preload !== undefined) this.workers();
   }
 
   /** Runs one task; never rejects (a failure is an outcome). */
@@ -64,7 +94,7 @@ export class WorkerPool {
     this.progress.add(spec.key);
     const request: TaskRequest = { key: spec.key, seed: taskSeed(this.options.seed ?? 0, spec.key), module: spec.module, export: spec.export, args: spec.args };
     const t0 = performance.now();
-    const settled = this.jobs === 1 ? this.runHere(request) : this.runInWorker(request);
+    const settled = this.jobs === 1 ? this.runHere(request) : this.whenFree(spec, () => this.runInWorker(request));
     return settled.then((o) => {
       this.progress.finish(spec.key);
       return { ...o, key: spec.key, ms: Math.round(performance.now() - t0) } as TaskOutcome<R>;
@@ -72,8 +102,9 @@ export class WorkerPool {
   }
 
   /**
-   * Runs every task and answers in the order given (keys must be unique). Costlier tasks are
-   * started first (a better finish on N workers); that changes nothing but the wall time.
+   * Runs every task and answers in the order given (keys must be unique). On workers, costlier
+   * tasks start first (a better finish on N workers: startsBefore); that changes nothing but the
+   * wall time.
    */
   async runAll<R = unknown>(specs: readonly TaskSpec[]): Promise<TaskOutcome<R>[]> {
     const seen = new Set<string>();
@@ -81,16 +112,13 @@ export class WorkerPool {
       if (seen.has(s.key)) throw new Error(`WorkerPool.runAll: duplicate task key ${JSON.stringify(s.key)}`);
       seen.add(s.key);
     }
-    const order = specs.map((s, i) => ({ s, i }));
-    if (this.jobs > 1) order.sort((a, b) => (b.s.cost ?? 1) - (a.s.cost ?? 1) || a.i - b.i);
-    const out = new Array<Promise<TaskOutcome<R>>>(specs.length);
-    for (const { s, i } of order) out[i] = this.run<R>(s);
-    return Promise.all(out);
+    return Promise.all(specs.map((s) => this.run<R>(s)));
   }
 
   /** Stops the workers (running tasks fail). Call once the run is done. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const q of this.queue.splice(0)) q.cancel();
     const p = this.piscina;
     this.piscina = null;
     if (p) await p.close({ force: true });
@@ -102,8 +130,39 @@ export class WorkerPool {
     return next.then((reply) => this.fromReply(request.key, reply));
   }
 
-  private async runInWorker(request: TaskRequest): Promise<Settled> {
-    const pool = (this.piscina ??= new Piscina({
+  /** Starts `go` when a worker is free and it is the queued task that should start first. */
+  private whenFree(spec: TaskSpec, go: () => Promise<Settled>): Promise<Settled> {
+    return new Promise<Settled>((resolve) => {
+      const start = (): void => {
+        this.running++;
+        void go()
+          .then(resolve)
+          .finally(() => {
+            this.running--;
+            this.pump();
+          });
+      };
+      const cancel = (): void => resolve({ ok: false, failure: crashFailure(`task ${spec.key}`, 'the pool was closed before it started') });
+      this.queue.push({ priority: spec.priority ?? 0, cost: spec.cost ?? 1, seq: this.submitted++, start, cancel });
+      // Tasks submitted in the same tick are ordered among themselves before any starts.
+      if (!this.pumpPending) {
+        this.pumpPending = true;
+        queueMicrotask(() => ((this.pumpPending = false), this.pump()));
+      }
+    });
+  }
+
+  private pump(): void {
+    while (!this.closed && this.running < this.jobs && this.queue.length > 0) {
+      let best = 0;
+      for (let i = 1; i < this.queue.length; i++) if (startsBefore(this.queue[i]!, this.queue[best]!)) best = i;
+      this.queue.splice(best, 1)[0]!.start();
+    }
+  }
+
+  /** The piscina pool, started on first use (or at construction with `preload`). */
+  private workers(): Piscina {
+    return (this.piscina ??= new Piscina({
       filename: threadEntryUrl(),
       // min = max: piscina replaces a worker that died (exit, out of memory, time limit) only up to
       // minThreads; with fewer, queued tasks could wait for a worker that never comes.
@@ -111,7 +170,12 @@ export class WorkerPool {
       maxThreads: this.jobs,
       atomics: 'disabled',
       resourceLimits: { maxOldGenerationSizeMb: this.memoryMb },
+      ...(this.options.preload !== undefined ? { workerData: { preload: [...this.options.preload] } } : {}),
     }));
+  }
+
+  private async runInWorker(request: TaskRequest): Promise<Settled> {
+    const pool = this.workers();
     const abort = new AbortController();
     const timeoutMs = this.options.timeoutMs ?? null;
     let timedOut = false;

@@ -19,6 +19,11 @@ export interface Registry {
    * pipeline. `runs` overrides each check's case count; `trends: false` leaves out the slow
    * large-τ limit and τ-trend checks. (`verify --loss`, `compare`.)
    */
+  /**
+   * Estimated cost of each check (CPU ms at CI scale): `verify --jobs N` starts the costlier checks
+   * first. Wall time only, never a result; a check missing here gets a default.
+   */
+  readonly costs?: Readonly<Record<string, number>>;
   lossChecks(family: LossFamily, o?: { runs?: number; trends?: boolean }): Check[];
   /**
    * The checks of `verify --scale large` (C11, C12 at the size of `--preset large`, docs/gpu.md),

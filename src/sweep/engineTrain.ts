@@ -64,6 +64,9 @@ export function trainFnOf(train: EngineTrain, extras: EngineExtras = {}): TrainF
   };
 }
 
+/** The engine's module (what loadEngineTrainFn imports): pool workers preload it (PoolOptions.preload). */
+export const ENGINE_MODULE = new URL('../train/train.js', import.meta.url).href;
+
 export async function loadEngineTrainFn(extras: EngineExtras = {}): Promise<{ readonly train: TrainFn } | { readonly unavailable: string }> {
   try {
     const mod = await import('../train/train.js');

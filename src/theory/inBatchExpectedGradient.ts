@@ -13,8 +13,8 @@
  * with D(a,b) = ∇_{w_l} ½‖f(a) − f(b)‖² (claim C2). Cost: (n_0·S²)^B batches (S = support size):
  * B = 2 on trees of ≤ 4 leaves.
  */
-import type { Loss } from '../losses/loss.js';
-import { inBatchAnchors } from '../network/inBatchPairs.js';
+import type { Loss, LossValue } from '../losses/loss.js';
+import { inBatchAnchors, type Anchor } from '../network/inBatchPairs.js';
 import { axpy, distance, pairGradient, type PairwiseModel } from './pairwiseModel.js';
 
 export interface InBatchExpectation<T> {
@@ -28,6 +28,9 @@ export interface InBatchExpectation<T> {
 
 /** Refuses enumerations above this many batches. */
 export const MAX_IN_BATCH_ENUMERATION = 1 << 20;
+
+/** Memoises the loss per view configuration when there are at most this many (C^(2+H)). */
+const MAX_LOSS_MEMO = 1 << 17;
 
 export function inBatchExpectedGradient<T>(M: PairwiseModel<T>, loss: Loss, o: { B?: number; symmetric?: boolean } = {}): InBatchExpectation<T> {
   const { A, support, cond, p, d } = M;
@@ -47,37 +50,58 @@ export function inBatchExpectedGradient<T>(M: PairwiseModel<T>, loss: Loss, o: {
   const H = 2 * B - 2;
   const perAnchor = A.div(A.one, A.from(anchors.length));
   const C = M.marginal.length;
-  const D = new Map<number, T[]>();
-  const pairGrad = (a: number, b: number): T[] => {
-    const key = a * C + b;
-    let v = D.get(key);
-    if (!v) D.set(key, (v = pairGradient(M, a, b)));
-    return v;
+  const D = new Array<T[] | undefined>(C * C);
+  const pairGrad = (a: number, b: number): T[] => (D[a * C + b] ??= pairGradient(M, a, b));
+  // The loss weights of an anchor depend only on the configurations of its views: memoised per
+  // (anchor, positive, negatives) when there are few enough of those (the same values, fewer calls).
+  const memoise = C ** (2 + H) <= MAX_LOSS_MEMO;
+  const losses = new Array<LossValue<T> | undefined>(memoise ? C ** (2 + H) : 0);
+  const views = new Array<number>(2 * B).fill(0);
+  const lossAt = (an: Anchor): LossValue<T> => {
+    const a = views[an.anchor]!;
+    let key = a * C + views[an.positive]!;
+    for (const v of an.negatives) key = key * C + views[v]!;
+    let lv = memoise ? losses[key] : undefined;
+    if (lv === undefined) {
+      const rNeg = an.negatives.map((v) => distance(M, a, views[v]!));
+      lv = loss.evaluate(A, { rPos: [distance(M, a, views[an.positive]!)], rNeg: [rNeg], dim: M.nOut, reduction: 'sum' });
+      if (memoise) losses[key] = lv;
+    }
+    return lv;
   };
   const grad = new Array<T>(d).fill(A.zero);
   const num = p.map(() => p.map(() => A.zero));
   const den = p.map(() => p.map(() => A.zero));
   const idx = new Array<number>(B).fill(0);
+  // The base sample of each view's row, for the current batch.
+  const base = new Array<number>(2 * B).fill(0);
   let batches = 0;
   for (;;) {
-    const chosen = idx.map((k) => rows[k]!);
-    const prob = chosen.reduce((s, r) => A.mul(s, r.w), A.one);
-    const views = chosen.flatMap((r) => [r.c, r.cp]);
+    let prob = A.one;
+    for (let t = 0; t < B; t++) {
+      const r = rows[idx[t]!]!;
+      prob = A.mul(prob, r.w);
+      views[2 * t] = r.c;
+      views[2 * t + 1] = r.cp;
+      base[2 * t] = base[2 * t + 1] = r.i;
+    }
     batches++;
     const scaled = A.mul(prob, perAnchor);
     for (const an of anchors) {
       const a = views[an.anchor]!;
-      const rNeg = an.negatives.map((v) => distance(M, a, views[v]!));
-      const lv = loss.evaluate(A, { rPos: [distance(M, a, views[an.positive]!)], rNeg: [rNeg], dim: M.nOut, reduction: 'sum' });
+      const lv = lossAt(an);
       axpy(A, grad, A.mul(scaled, lv.betaPos[0]!), pairGrad(a, views[an.positive]!));
-      const ia = chosen[an.anchor >> 1]!.i;
-      an.negatives.forEach((v, k) => {
-        const b = lv.betaNeg[0]![k]!;
+      const numA = num[base[an.anchor]!]!;
+      const denA = den[base[an.anchor]!]!;
+      const betaNeg = lv.betaNeg[0]!;
+      for (let k = 0; k < an.negatives.length; k++) {
+        const v = an.negatives[k]!;
+        const b = betaNeg[k]!;
         axpy(A, grad, A.mul(scaled, b), pairGrad(a, views[v]!));
-        const j = chosen[v >> 1]!.i;
-        num[ia]![j] = A.sub(num[ia]![j]!, A.mul(prob, b));
-        den[ia]![j] = A.add(den[ia]![j]!, prob);
-      });
+        const j = base[v]!;
+        numA[j] = A.sub(numA[j]!, A.mul(prob, b));
+        denA[j] = A.add(denA[j]!, prob);
+      }
     }
     let t = 0;
     for (; t < B; t++) {

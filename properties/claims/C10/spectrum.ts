@@ -7,7 +7,6 @@
  * Numerical rank: λ_i counts when λ_i > tol, tol = c·n·ε·λ_max with n = d (the matrix order) —
  * the backward-error bound of a symmetric eigensolver, from the tolerance table.
  */
-import { eigs } from 'mathjs';
 import { F64 } from '../../../src/numeric/arith.js';
 import { Rng } from '../../../src/numeric/random.js';
 import { tolerance } from '../../../src/numeric/tolerance.js';
@@ -24,6 +23,7 @@ import { linePlot } from '../../../src/report/plot.js';
 const AUGS = ['root', 'level(1)', 'level(2)', 'identity'];
 
 async function run(options: RunOptions): Promise<Omit<CheckResult, 'ms'>> {
+  const { eigs } = await import('mathjs'); // loaded by this check only (≈ 0.8 s of CPU per thread that imports it)
   const rng = new Rng(options.seed);
   const tree = completeTree(3, 2, () => (rng.bernoulli(0.5) ? 1 : -1) * rng.range(0.7, 1), 0.5);
   const spec: NetworkSpec = { arch: treeArchitecture(tree, 2, 2), activation: { kind: 'relu' }, bias: false, normalize: false, eps: 1e-4 };

@@ -18,15 +18,15 @@ import { ENGINE_NAMES } from '../../engines/engine.js';
 import { TRAIN_LIMITS } from '../../train/limits.js';
 import { PRESETS, resolveOptions } from '../../train/presets.js';
 import { cellsOf, parseIntList, parseLossList, parseNumberList, settingOf, sweepName, type Grid, type SweepTraining } from '../../sweep/grid.js';
-import { engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
+import { ENGINE_MODULE, engineOptions, loadEngineTrainFn, type EngineExtras } from '../../sweep/engineTrain.js';
 import { runSweep, type SweepOutcome } from '../../sweep/run.js';
 import { parseJobs } from '../../pool/jobs.js';
 import { WorkerPool } from '../../pool/workerPool.js';
-import { poolTrainFn } from '../../pool/trainTask.js';
+import { poolTrainFn, TRAIN_TASK_MODULE } from '../../pool/trainTask.js';
 import { STATE_FILE } from '../../sweep/state.js';
 import { sweepReportFiles } from '../../sweep/report.js';
 import { summarizeGroups } from '../../sweep/summary.js';
-import { shardCells, sweepShardRun, trainCells } from '../../pool/sweepShard.js';
+import { shardCells, shardStateFileName, sweepShardRun, trainCells } from '../../pool/sweepShard.js';
 import { parseShard, type Shard } from '../../pool/shard.js';
 import { writeShardFile } from '../../pool/shardFile.js';
 import { shardFileOf } from '../../pool/runShard.js';
@@ -182,7 +182,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--engine <name>', 'f32 (default) or tfjs')
     .option('--backend <name>', 'TF.js backend (implies --engine tfjs)')
     .option('--name <name>', 'run folder name under <report-dir>/runs (default: sweep-<hash of the options>)')
-    .option('--fresh', 'ignore the state of an earlier, interrupted sweep of the same name')
+    .option('--fresh', 'ignore the state of an earlier, interrupted sweep (or --shard) of the same name')
     .option('--report-dir <dir>', 'where runs/<name>/ and latest/sweep (a link to the newest run) are written', 'reports')
     .option('--no-report', 'write no files (and keep no state: nothing resumes)')
     .option('--json', 'print report.json on stdout (the table goes to stderr)')
@@ -201,14 +201,18 @@ export async function runSweepCommand(raw: SweepRawOptions, ctx: CliContext, tra
   const jobs = parseJobs(raw.jobs);
   const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
   if (shard && o.reportDir === null) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
+  // --jobs N > 1: the cells train in pool workers, all at once (the engine's own train() here
+  // otherwise). The workers start now and load the engine while this thread checks that it loads.
+  const pool = jobs > 1 && !trainFn ? new WorkerPool({ jobs, preload: [TRAIN_TASK_MODULE, ENGINE_MODULE] }) : null;
   let train = trainFn;
   if (!train) {
     const loaded = await loadEngineTrainFn(o.extras);
-    if (!('train' in loaded)) throw new Error(loaded.unavailable);
+    if (!('train' in loaded)) {
+      await pool?.close();
+      throw new Error(loaded.unavailable);
+    }
     train = loaded.train;
   }
-  // --jobs N > 1: the cells train in pool workers, all at once (the engine's own train() here otherwise).
-  const pool = jobs > 1 && !trainFn ? new WorkerPool({ jobs }) : null;
   if (pool) train = poolTrainFn(pool, o.extras);
   if (shard) {
     try {
@@ -241,8 +245,15 @@ async function runSweepShard(o: ParsedSweep, shard: Shard, train: TrainFn, paral
   const cells = shardCells(o, shard);
   const progress = createProgress(showProgress, cells.length, 'cells');
   let outcomes;
+  // The cells trained so far are kept under shard-state/ (not among the shard files, which merge
+  // reads): a rerun of a cut-off shard job resumes.
+  const resume = { path: join(o.reportDir!, 'shard-state', o.name, shardStateFileName(shard)), fresh: o.fresh };
   try {
-    outcomes = await trainCells(cells, o.training, train, parallel, (done, c) => progress.update(done, `depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`));
+    outcomes = await trainCells(cells, o.training, train, parallel, (done, c) => progress.update(done, `depth ${c.depth} hid ${c.hid} δ ${c.deltaLower} ${c.loss} seed ${c.seed}`), resume);
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (msg.includes(resume.path)) throw new InputError('--fresh', `${msg}; pass --fresh to train this shard's cells again`);
+    throw e;
   } finally {
     progress.stop();
   }

@@ -122,7 +122,8 @@ export function register(program: Command, ctx: CliContext): void {
       const large = largeEngine === undefined ? null : await largeScalePlan(largeEngine, registry);
       const plan: Plan = large ?? { claims: registry.claims, checks: [...corpus.flatMap((c) => c.checks), ...registry.checks, ...(loss?.checks ?? [])] };
       const full = { ...ctx, backend: `tfjs-${raw.backend}` };
-      const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(registry.checks.map((c) => c.id)), backend: raw.backend, ...(shard ? { shard } : {}) };
+      // --scale large: its checks have the ids of the registry's C11/C12 checks, not their code: none runs from the source.
+      const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(large ? [] : registry.checks.map((c) => c.id)), ...(registry.costs ? { costs: registry.costs } : {}), backend: raw.backend, ...(shard ? { shard } : {}) };
       const options = parseVerifyOptions(raw, plan, ctx.cwd);
       await runPluginsFirst(options, plan, shard, corpus, loss?.isolated ?? null);
       const code = await runVerify(options, plan, full, pool);
@@ -323,6 +324,8 @@ export interface VerifyPool {
   readonly jobs: number;
   readonly source: CheckSource | null;
   readonly sourceIds: ReadonlySet<string>;
+  /** Estimated cost of each check (Registry.costs): the start order on workers. */
+  readonly costs?: Readonly<Record<string, number>>;
   readonly backend?: string;
   /** --shard: run only this slice and write a shard file instead of the report. */
   readonly shard?: Shard;

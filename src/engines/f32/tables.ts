@@ -245,6 +245,19 @@ export function tablePlan(layout: TreeLayout, maxSize: number, partialMax = 64):
   };
 }
 
+const compiled = new Map<string, unknown>();
+
+/**
+ * compile(), once per source in this thread: a plan's code depends on its shape alone, so the runs
+ * of one setting (every seed) share the same functions, and with them V8's optimised code, instead
+ * of compiling and warming up fresh ones per run.
+ */
+function compileOnce<F>(body: string): F {
+  let f = compiled.get(body) as F | undefined;
+  if (f === undefined) compiled.set(body, (f = compile<F>(body)));
+  return f;
+}
+
 type PartialFill = (P: Float32Array, V: Float32Array, G: Float32Array, PT: Float64Array, pcodes: Int32Array, s0: number, s1: number, Vw: number, Gw: number) => void;
 type PartialBin = (G: Float32Array, dV: Float64Array, PB: Float64Array, pcodes: Int32Array, s0: number, s1: number, Vw: number, Gw: number) => void;
 
@@ -285,7 +298,7 @@ function compilePartial(plan: TablePlan, activation: Activation, bias: boolean):
     pc += n.children.length;
   }
   const loop = (body: string[]) => `for (let s = s0; s < s1; s++) { const vb = s * Vw, gb = s * Gw, pc = s * ${nPC};\n${body.join('\n')}\n}`;
-  const [f, b] = compile<[PartialFill, PartialBin]>(`return [
+  const [f, b] = compileOnce<[PartialFill, PartialBin]>(`return [
     function fillPartial(P, V, G, PT, pcodes, s0, s1, Vw, Gw) { ${loop(fill)} },
     function binPartial(G, dV, PB, pcodes, s0, s1, Vw, Gw) { ${loop(bin)} },
   ];`);
@@ -296,8 +309,8 @@ function compilePartial(plan: TablePlan, activation: Activation, bias: boolean):
 function scalarActivation(activation: Activation): { psi: (a: number) => number; gate: (g: number, d: number) => number } {
   const { kernel } = activationRecord(activation);
   return {
-    psi: compile(`return (a) => ${kernel.value('a', activation)};`),
-    gate: compile(`return (g, d) => ${kernel.gate('g', 'd', activation)};`),
+    psi: compileOnce(`return (a) => ${kernel.value('a', activation)};`),
+    gate: compileOnce(`return (g, d) => ${kernel.gate('g', 'd', activation)};`),
   };
 }
 
