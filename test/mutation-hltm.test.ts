@@ -15,8 +15,8 @@ import { leafDistribution, requireEnumerable, viewMarginal } from '../src/hltm/e
 import { jointLatentLeaf } from '../src/hltm/latentLeaf.js';
 import { latentGivenRoot, pathProduct } from '../src/hltm/pathPolarity.js';
 import { restrictConfig, subtreeAt } from '../src/hltm/subtree.js';
+import { joint } from './support/hltmJoint.js';
 
-const R = (n: number, d = 1) => Rational.of(BigInt(n), BigInt(d));
 const ONE = Rational.ONE;
 const ZERO = Rational.ZERO;
 const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, s01: -0.5, s10: 0.625, s11: 0.25, s100: -0.75, s101: 0.125 };
@@ -24,23 +24,6 @@ const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, 
 const mixed = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
 const complete = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
 
-/** Every assignment of the nodes (bit i = node i) with its probability, by the product over edges. */
-function joint(t: Tree): { z: number[]; p: Rational }[] {
-  const n = t.nodes.length;
-  const out: { z: number[]; p: Rational }[] = [];
-  const p0 = Rational.fromNumber(t.rootPrior);
-  for (let a = 0; a < 1 << n; a++) {
-    const z = Array.from({ length: n }, (_, i) => (a >> i) & 1);
-    let p = z[0] ? p0 : ONE.sub(p0);
-    for (const node of t.nodes) {
-      if (node.parent < 0) continue;
-      const rho = Rational.fromNumber(node.polarity);
-      p = p.mul((z[node.index] === z[node.parent] ? ONE.add(rho) : ONE.sub(rho)).div(R(2)));
-    }
-    out.push({ z, p });
-  }
-  return out;
-}
 const leafConfig = (t: Tree, z: number[]) => t.leaves.reduce((c, leaf, j) => c | (z[leaf]! << j), 0);
 /** P(view leaves = c | base leaves = b) with independent flips q. */
 const flipKernel = (L: number, q: Rational, b: number, c: number) => {
