@@ -153,6 +153,7 @@ function tupleLaw(t: Tree, a: Augmentation, H: number): Map<string, Rational> {
 
 // K = 4: root prior 1/4, (1+ρ)/2 ∈ {3/4, 1/4, 1/2}, flips 1/4.
 const small = (): Tree => buildTree([0, 0], { s0: 0.5, s1: -0.5 }, 0.25);
+const tiny = (): Tree => buildTree([0], { s0: -0.5 }, 0.25);
 const deeper = (): Tree => buildTree([[0, 0], 0], { s0: 0.5, s1: 0, s00: -0.5, s01: 1 }, 0.75);
 // K = 2: every probability 0, 1/2 or 1.
 const halves = (): Tree => buildTree([[0, 0], 0], { s0: 1, s1: 0, s00: -1, s01: 0 }, 0.5);
@@ -200,7 +201,7 @@ describe('augmentation.ts: augment and sampleTuple have the tuple law', () => {
   });
 
   it('sampleTuple: (x, x_+) of one base, negatives of their own', () => {
-    for (const [t, augText, H, K] of [[small(), 'root', 0, 4], [halves2(), 'identity+flip(0.5)', 0, 2], [halves2(), 'root', 1, 2], [halves2(), 'none-shared', 0, 2]] as const) {
+    for (const [t, augText, H, K] of [[tiny(), 'root', 0, 4], [tiny(), 'none-shared', 0, 4], [halves2(), 'identity+flip(0.5)', 0, 2], [halves2(), 'root', 1, 2], [halves2(), 'none-shared', 0, 2]] as const) {
       const a = parseAugmentation(augText);
       sameLaw(lawOf(K, (rng) => {
         const tu = sampleTuple(t, a, H, rng);
@@ -231,7 +232,7 @@ function batchKey(t: Tree, sample: typeof sampleBatch, a: Augmentation, H: numbe
 }
 
 describe('batch.ts: sampleBatch has the tuple law', () => {
-  for (const [mk, augText, H, K] of [[small, 'root', 0, 4], [small, 'identity+flip(0.25)', 0, 4], [small, 'none-shared', 0, 4], [halves, 'root', 1, 2], [halves, 'level(1)+flip(0.5)', 0, 2], [halves2, 'none-shared+flip(0.5)', 0, 2]] as const) {
+  for (const [mk, augText, H, K] of [[small, 'root', 0, 4], [tiny, 'identity+flip(0.25)', 0, 4], [tiny, 'none-shared', 1, 4], [halves2, 'root', 1, 2], [halves, 'level(1)+flip(0.5)', 0, 2], [halves2, 'none-shared+flip(0.5)', 0, 2]] as const) {
     it(`${augText}, H = ${H}`, () => {
       const t = mk();
       const a = parseAugmentation(augText);
