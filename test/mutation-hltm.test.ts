@@ -23,6 +23,9 @@ const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, 
 /** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
 const mixed = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
 const complete = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
+/** Polarities ±1 make some node and leaf configurations impossible (left out of x_0's support). */
+const certain = (): Tree => buildTree([[0, 0], [0]], { s0: -1, s1: 1, s00: 0.5, s01: -0.75, s10: 1 }, 0.25);
+const certainRoot = (): Tree => buildTree([[0, 0], [0]], { s0: -1, s1: 1, s00: 0.5, s01: -0.75, s10: 1 }, 1);
 
 const leafConfig = (t: Tree, z: number[]) => t.leaves.reduce((c, leaf, j) => c | (z[leaf]! << j), 0);
 /** P(view leaves = c | base leaves = b) with independent flips q. */
@@ -72,6 +75,11 @@ describe('exact laws against the enumerated joint of all nodes', () => {
     ['complete', complete, 'none-shared+flip(0.375)', () => 'none'],
     ['complete', complete, 'level(1)+flip(0.5)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
     ['complete', complete, 'identity', () => 'leaves'],
+    ['certain', certain, 'identity+flip(0.25)', () => 'leaves'],
+    ['certain', certain, 'level(1)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
+    ['certain (root prior 1)', certainRoot, 'root+flip(0.25)', () => [0]],
+    ['certain (root prior 1)', certainRoot, 'level(1)+flip(0.5)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
+    ['certain (root prior 1)', certainRoot, 'identity', () => 'leaves'],
   ];
   for (const [name, mk, augText, keptOf] of cases) {
     it(`${name} tree, ${augText}: P(x_0) and P(x | x_0) exactly`, () => {
