@@ -15,7 +15,8 @@
  * The kernels are cached per shape in the module; under StrykerJS (which loads src once per worker
  * and switches mutants at run time) a cached kernel would have been built before the mutant was
  * switched on. Each run of this file therefore asks for an input width no earlier run in the same
- * process asked for (a counter on globalThis; a plain vitest run always uses the first width).
+ * process asked for (a counter on globalThis, read inside each test; a plain vitest run always
+ * uses the same widths).
  */
 import { describe, expect, it } from 'vitest';
 import { backwardKernel, forwardKernel, type KernelMode, type KernelShape } from '../src/engines/f32/kernels.js';
@@ -23,8 +24,8 @@ import { parseActivation, type Activation } from '../src/network/activation.js';
 import { Rng } from '../src/numeric/random.js';
 
 const g = globalThis as { __covcheckKernelRun?: number };
-const RUN = (g.__covcheckKernelRun = (g.__covcheckKernelRun ?? 0) + 1);
-const I = 3 + RUN;
+/** An input width no earlier call in this process asked for (called inside each test, at run time). */
+const freshWidth = (): number => 3 + (g.__covcheckKernelRun = (g.__covcheckKernelRun ?? 0) + 1);
 const SENT = 99.5;
 const f = Math.fround;
 
@@ -35,6 +36,7 @@ const dpsi = (act: Activation, x: number): number =>
 
 function runCase(shape: KernelShape, seed: number) {
   const O = shape.out;
+  const I = shape.in;
   const nodes = 2;
   const rng = new Rng(seed);
   const wSize = I * O + (shape.bias ? O : 0);
@@ -121,6 +123,7 @@ describe('f32 segment kernels against the written-out formulas', () => {
   for (const mode of modes) {
     for (const activation of acts) {
       it(`mode ${mode ?? 'default'}, ${activation.kind}: root/hidden × leaf/internal children × bias`, () => {
+        const I = freshWidth();
         for (const isRoot of [false, true]) for (const internalChildren of [false, true]) for (const bias of [false, true]) {
           const out = isRoot ? 2 : 3;
           runCase({ in: I, out, bias, activation, isRoot, internalChildren, ...(mode ? { mode } : {}) }, seed++);
@@ -131,6 +134,7 @@ describe('f32 segment kernels against the written-out formulas', () => {
 
   it('one compiled kernel per shape: the same function for an equal shape, another for another mode', () => {
     const act = parseActivation('relu');
+    const I = freshWidth();
     const s: KernelShape = { in: I, out: 2, bias: true, activation: act, isRoot: false, internalChildren: true };
     expect(forwardKernel(s)).toBe(forwardKernel({ ...s }));
     expect(backwardKernel(s)).toBe(backwardKernel({ ...s, mode: 'branch' }));
