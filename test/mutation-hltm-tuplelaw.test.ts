@@ -13,20 +13,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rational } from '../src/numeric/rational.js';
-import { buildTree, completeTree, type Tree } from '../src/hltm/tree.js';
+import type { Tree } from '../src/hltm/tree.js';
 import { parseAugmentation } from '../src/hltm/augmentation.js';
 import { marginals, transitionCounters, tupleCounters } from '../src/hltm/tupleLaw.js';
 import type { Counter } from '../src/stats/binomial.js';
-import { joint } from './support/hltmJoint.js';
+import { certainTree, completeTree22 as complete, joint, mixedTree as mixed } from './support/hltmJoint.js';
 
 const ONE = Rational.ONE;
 const ZERO = Rational.ZERO;
-const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, s01: -0.5, s10: 0.625, s11: 0.25, s100: -0.75, s101: 0.125 };
-/** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
-const mixed = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
-const complete = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
 /** Certain edges: z_0 = 1 always, s0 = 0 always (ρ = −1), s1 = 1 always (ρ = 1). */
-const certain = (): Tree => buildTree([[0, 0], [0]], { s0: -1, s1: 1, s00: 0.5, s01: -0.75, s10: 1 }, 1);
+const certain = (): Tree => certainTree(1);
 const q = (x: number) => Rational.fromNumber(x);
 const exact = (got: number, want: Rational, what: string) => expect(q(got).equals(want), `${what}: ${got} vs ${want.toNumber()}`).toBe(true);
 

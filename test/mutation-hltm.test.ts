@@ -15,17 +15,13 @@ import { leafDistribution, requireEnumerable, viewMarginal } from '../src/hltm/e
 import { jointLatentLeaf } from '../src/hltm/latentLeaf.js';
 import { latentGivenRoot, pathProduct } from '../src/hltm/pathPolarity.js';
 import { restrictConfig, subtreeAt } from '../src/hltm/subtree.js';
-import { joint } from './support/hltmJoint.js';
+import { certainTree, completeTree22 as complete, joint, mixedTree as mixed, POL } from './support/hltmJoint.js';
 
 const ONE = Rational.ONE;
 const ZERO = Rational.ZERO;
-const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, s01: -0.5, s10: 0.625, s11: 0.25, s100: -0.75, s101: 0.125 };
-/** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
-const mixed = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
-const complete = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
 /** Polarities ±1 make some node and leaf configurations impossible (left out of x_0's support). */
-const certain = (): Tree => buildTree([[0, 0], [0]], { s0: -1, s1: 1, s00: 0.5, s01: -0.75, s10: 1 }, 0.25);
-const certainRoot = (): Tree => buildTree([[0, 0], [0]], { s0: -1, s1: 1, s00: 0.5, s01: -0.75, s10: 1 }, 1);
+const certain = (): Tree => certainTree(0.25);
+const certainRoot = (): Tree => certainTree(1);
 
 const leafConfig = (t: Tree, z: number[]) => t.leaves.reduce((c, leaf, j) => c | (z[leaf]! << j), 0);
 /** P(view leaves = c | base leaves = b) with independent flips q. */

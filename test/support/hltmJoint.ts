@@ -5,7 +5,15 @@
  * for all 2^(nodes) assignments (bit i = node i), in exact rationals.
  */
 import { Rational } from '../../src/numeric/rational.js';
-import type { Tree } from '../../src/hltm/tree.js';
+import { buildTree, completeTree, type Tree } from '../../src/hltm/tree.js';
+
+/** Dyadic polarities (every float step on them exact). */
+export const POL: Readonly<Record<string, number>> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, s01: -0.5, s10: 0.625, s11: 0.25, s100: -0.75, s101: 0.125 };
+/** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
+export const mixedTree = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
+export const completeTree22 = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
+/** s → [s0 → (s00, s01), s1 → s10]; ρ = ±1 on s0, s1, s10 make some configurations impossible. */
+export const certainTree = (rootPrior: number): Tree => buildTree([[0, 0], [0]], { s0: -1, s1: 1, s00: 0.5, s01: -0.75, s10: 1 }, rootPrior);
 
 export function joint(t: Tree): { z: number[]; p: Rational }[] {
   const n = t.nodes.length;
