@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rational } from '../src/numeric/rational.js';
-import type { Rng } from '../src/numeric/random.js';
+import { Rng } from '../src/numeric/random.js';
 import { buildTree, type Tree } from '../src/hltm/tree.js';
 import { augment, parseAugmentation, sampleTuple, type Augmentation } from '../src/hltm/augmentation.js';
 import { keepProbabilities, latentsOf, leavesOf, sampleFrom, sampleNodes } from '../src/hltm/sampler.js';
@@ -158,6 +158,8 @@ const deeper = (): Tree => buildTree([[0, 0], 0], { s0: 0.5, s1: 0, s00: -0.5, s
 // K = 2: every probability 0, 1/2 or 1.
 const halves = (): Tree => buildTree([[0, 0], 0], { s0: 1, s1: 0, s00: -1, s01: 0 }, 0.5);
 const halves2 = (): Tree => buildTree([0, 0], { s0: 0, s1: -1 }, 0.5);
+/** For the bit-sliced sampler (every bit a fair coin): thresholds 2^30 (root prior ¼), 2^31, 2^32. */
+const quarter2 = (): Tree => buildTree([0, 0], { s0: 0, s1: -1 }, 0.25);
 
 describe('sampler.ts: ancestral sampling has the joint law', () => {
   it('sampleNodes (fresh, into out), sampleFrom a kept prefix', () => {
@@ -271,7 +273,7 @@ describe('bitslicedBatch.ts: bern32 and sampleBatchBitsliced', () => {
 
   for (const [augText, H] of [['root', 1], ['level(1)+flip(0.5)', 0], ['none-shared', 0], ['identity+flip(0.5)', 0]] as const) {
     it(`${augText}, H = ${H}: tuple 0 has the tuple law; with lane-equal draws every lane of the group is the same tuple`, () => {
-      const t = halves2();
+      const t = quarter2();
       const a = parseAugmentation(augText);
       const B = 3;
       const law = lawOf(2, (rng) => {
@@ -287,5 +289,56 @@ describe('bitslicedBatch.ts: bern32 and sampleBatchBitsliced', () => {
     expect(batchSampler()).toBe(sampleBatch);
     expect(batchSampler('sequential')).toBe(sampleBatch);
     expect(batchSampler('bitsliced')).toBe(sampleBatchBitsliced);
+  });
+});
+
+describe('sampler edges: a draw equal to its threshold is not below it; batch buffers and refusals', () => {
+  // P(u < p) = p needs the strict test: a draw exactly at the threshold falls on the "not below" side
+  // (z_0 = 0, a child flipped, a leaf not flipped).
+  const t = buildTree([0, 0], { s0: 0, s1: 0.5 }, 0.5);
+  it('uniform() = the threshold: sampleNodes, augment', () => {
+    const keep = keepProbabilities(t);
+    let k = 0;
+    const script = [keep[0]!, keep[1]!, keep[2]!];
+    const nodes = sampleNodes(t, { uniform: () => script[k++]! } as unknown as Rng);
+    expect(Array.from(nodes)).toEqual([0, 1, 1]);
+    const a = parseAugmentation('identity+flip(0.5)');
+    expect(Array.from(augment(t, a, Uint8Array.from([1, 1, 0]), { uniform: () => 0.5 } as unknown as Rng))).toEqual([1, 1, 0]);
+    expect(() => sampleTuple(t, a, -1, { uniform: () => 0.5 } as unknown as Rng)).toThrow(/^H: expected an integer >= 0, got -1/);
+  });
+
+  it('u32() = the threshold: sampleBatch', () => {
+    // thresholds: root 2^31 (p_0 = ½), s0 2^31 ((1+0)/2), s1 3·2^30 ((1+½)/2), flip 2^31
+    const script = [2 ** 31, 2 ** 31, 3 * 2 ** 30, 2 ** 31, 2 ** 31];
+    let k = 0;
+    const b = sampleBatch(t, parseAugmentation('none-shared+flip(0.5)'), 0, 1, { u32: () => script[k++ % script.length]! } as unknown as Rng, allocBatch(t, 0, 1, { nodes: true }));
+    // none-shared: z_0 = 0 (not below), both children flipped from the root: 1, 1; flips not taken
+    expect(Array.from(b.anchorNodes!)).toEqual([0, 1, 1]);
+  });
+
+  it('allocBatch gives node vectors only when asked; batchFor refuses a batch of another B, H or tree, naming the sampler', () => {
+    const tree2 = buildTree([0, 0, 0, 0], () => 0.5);
+    expect(allocBatch(t, 1, 2).anchorNodes).toBeUndefined();
+    expect(allocBatch(t, 1, 2).negNodes).toBeUndefined();
+    const rng = new Rng(1);
+    const a = parseAugmentation('root');
+    // Same anchor length (B·L = 4): only the B field tells them apart.
+    expect(() => sampleBatch(t, a, 1, 2, rng, allocBatch(tree2, 1, 1))).toThrow('sampleBatch: out was allocated for B=1, H=1 and another tree');
+    expect(() => sampleBatch(t, a, 2, 2, rng, allocBatch(t, 1, 2))).toThrow('sampleBatch: out was allocated for B=2, H=1 and another tree');
+    expect(() => sampleBatchBitsliced(t, a, 2, 2, rng, allocBatch(t, 1, 2))).toThrow('sampleBatchBitsliced: out was allocated for B=2, H=1 and another tree');
+    expect(() => sampleBatch(t, a, -1, 2, rng)).toThrow(/^H: expected an integer >= 0/);
+    expect(() => sampleBatch(t, a, 1, 0, rng)).toThrow(/^B: expected an integer >= 1/);
+  });
+
+  it('bitsliced: every row of a batch of 33 tuples with H = 2 is written (two groups, the second of one lane)', () => {
+    const tree = buildTree([[0, 0], 0], { s0: 0.5, s1: -0.25, s00: 0.75, s01: 0 }, 0.25);
+    const [B, H] = [33, 2];
+    const out = allocBatch(tree, H, B, { nodes: true });
+    for (const arr of [out.anchor, out.pos, out.neg]) arr.fill(NaN);
+    for (const arr of [out.anchorNodes!, out.posNodes!, out.negNodes!, out.anchorLatents]) arr.fill(7);
+    sampleBatchBitsliced(tree, parseAugmentation('root+flip(0.25)'), H, B, new Rng(3), out);
+    for (const [name, arr] of Object.entries({ anchor: out.anchor, pos: out.pos, neg: out.neg, anchorNodes: out.anchorNodes!, posNodes: out.posNodes!, negNodes: out.negNodes!, anchorLatents: out.anchorLatents })) {
+      expect(Array.from(arr).every((v) => v === 0 || v === 1), name).toBe(true);
+    }
   });
 });

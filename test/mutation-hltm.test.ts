@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXACT } from '../src/numeric/arith.js';
 import { Rational } from '../src/numeric/rational.js';
-import { buildTree, completeTree, pathPolarity, polaritiesOf, shapeOf, type Tree } from '../src/hltm/tree.js';
+import { buildTree, completeShape, completeTree, pathPolarity, polaritiesOf, shapeOf, type Tree } from '../src/hltm/tree.js';
 import { parseAugmentation, augmentationName, keptCount } from '../src/hltm/augmentation.js';
 import { leafDistribution, requireEnumerable, viewMarginal } from '../src/hltm/exactDistribution.js';
 import { jointLatentLeaf } from '../src/hltm/latentLeaf.js';
@@ -187,5 +187,29 @@ describe('tree construction (docs/theory.md §1.1)', () => {
     expect([t.complete, complete().complete]).toEqual([undefined, { depth: 2, children: 2 }]);
     expect(t.nodes.map((n) => n.height)).toEqual([3, 1, 2, 0, 0, 0, 1, 0, 0, 0]);
     expect(t.nodes.map((n) => n.leafIndex)).toEqual([-1, -1, -1, 0, 1, 2, -1, 3, 4, 5]);
+  });
+});
+
+describe('augmentation parsing, tree shapes: messages and edge values', () => {
+  it('parseAugmentation refusals name the field and quote the input; q = 0 and q = 1 are flips', () => {
+    const msg = 'expected an augmentation such as "root" or "level(1)+flip(0.05)"';
+    for (const bad of [5, '', '   ', undefined]) expect(() => parseAugmentation(bad as string)).toThrow(`augmentation: ${msg}`);
+    expect(() => parseAugmentation('', 'aug2')).toThrow(`aug2: ${msg}`);
+    expect(() => parseAugmentation('level(1.5)')).toThrow('augmentation: level(k) needs an integer k >= 0, got 1.5');
+    expect(() => parseAugmentation('flip(1.5)')).toThrow('augmentation: flip(q) needs q in [0, 1], got 1.5');
+    expect(() => parseAugmentation('flip(0.1)+root+flip(0.2)')).toThrow('augmentation: flip given twice in "flip(0.1)+root+flip(0.2)"');
+    expect(() => parseAugmentation('root+bogus')).toThrow('augmentation: unknown augmentation "bogus" (expected root, level(k), identity, none-shared, flip(q), joined by +)');
+    expect(() => parseAugmentation('root+identity')).toThrow('augmentation: two base augmentations in "root+identity"');
+    expect(parseAugmentation('flip(0)')).toEqual({ base: { kind: 'identity' }, flip: 0 });
+    expect(parseAugmentation('root+flip(1)')).toEqual({ base: { kind: 'root' }, flip: 1 });
+  });
+
+  it('completeShape names its field; a tree is complete only with equal leaf depths and equal child counts', () => {
+    expect(() => completeShape(0, 2)).toThrow(/^depth: expected an integer >= 1, got 0/);
+    expect(() => completeShape(2, 0)).toThrow(/^children: expected an integer >= 1, got 0/);
+    const pol = () => 0.5;
+    expect(buildTree([[0, 0], [0, 0, 0]], pol).complete).toBeUndefined(); // equal depths, counts 2 and 3
+    expect(buildTree([[0, 0], 0], pol).complete).toBeUndefined(); // counts 2, leaf depths 1 and 2
+    expect(buildTree([[0, 0], [0, 0]], pol).complete).toEqual({ depth: 2, children: 2 });
   });
 });
