@@ -55,6 +55,11 @@ describe('f32 layout', () => {
     expect(I.nodes.map((n) => irregular.nodes[n.node]!.name)).toEqual(['s', 's0', 's2', 's01', 's20']);
     expect(I.segments.map((s) => [s.first, s.count, s.internalChildren])).toEqual([[0, 1, true], [1, 1, true], [2, 1, true], [3, 1, false], [4, 1, false]]);
     expect(I.leafBase).toBe(-1);
+    // Same depth, in and out, contiguous, but s0 reads 4 leaves and s1 one internal child of width 4:
+    // two segments (only s1's kernel passes dV down).
+    const mixedKids = buildTree([[0, 0, 0, 0], [[0, 0]]], () => 0.5);
+    const M = treeLayout(treeArchitecture(mixedKids, 4), true);
+    expect(M.segments.map((s) => [s.first, s.count, s.in, s.internalChildren])).toEqual([[0, 1, 8, true], [1, 1, 4, false], [2, 1, 4, true], [3, 1, 2, false]]);
     // Every segment's nodes sit at its offsets plus multiples of the strides.
     for (const lay of [L, I]) {
       for (const s of lay.segments) {
@@ -95,6 +100,16 @@ describe('f32 pattern-table plan', () => {
     expect(p16.partial).toEqual([]); // 16 + 16 > 31
     expect(tablePlan(L, 16, 32).partial.length).toBe(4);
     expect(tablePlan(L, 15, 64).nodes.length).toBe(16);
+  });
+  it('small trees: the root itself tabulated (frontier, isRoot), or partial above two tabulated children', () => {
+    const tiny = buildTree([[0, 0], 0], () => 0.5);
+    const p = tablePlan(treeLayout(treeArchitecture(tiny, 3), true), 32, 0);
+    expect(p.nodes.map((n) => [n.k, n.size, n.isRoot, n.frontier])).toEqual([[0, 8, true, true], [1, 4, false, false]]);
+    const two = completeTree(2, 2, () => 0.5);
+    const q = tablePlan(treeLayout(treeArchitecture(two, 3), true), 4, 64);
+    expect(q.nodes.map((n) => [n.k, n.size, n.frontier])).toEqual([[1, 4, false], [2, 4, false]]);
+    expect(q.partial.map((n) => [n.k, n.isRoot])).toEqual([[0, true]]);
+    expect(q.frontier).toEqual([]);
   });
   it('irregular tree: a node with leaf and tabulated children, its code weights (leaf bit first, mixed radix)', () => {
     const I = treeLayout(treeArchitecture(irregular, 4), true);
