@@ -54,4 +54,17 @@ describe('f32 pattern tables = the kernel path (float64 summation order only)', 
       });
     }
   }
+
+  it('forwardPre (every pre-activation, codes of non-frontier nodes from their parents): tables = kernels bit for bit', () => {
+    for (const [name, t] of trees) {
+      const spec: NetworkSpec = { arch: treeArchitecture(t, 5), activation: parseActivation('relu'), bias: true, normalize: false, eps: 1e-4 };
+      const params = roundParams(initParams(spec, new Rng(8), { scheme: 'pytorch' }));
+      const S = 40;
+      const rng = new Rng(2);
+      const x = Float32Array.from({ length: S * spec.arch.nInputs }, () => rng.int(2));
+      const pre = (tableMax: number, partialMax: number) => Array.from(new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1, tableMax, partialMax }).forwardPre(x, S));
+      const ref = pre(0, 0);
+      for (const [a, b] of [[32, 0], [16, 64], [4, 64], [256, 64]] as const) expect(pre(a, b), `${name}, tables ≤ ${a}, partial ≤ ${b}`).toEqual(ref);
+    }
+  });
 });
