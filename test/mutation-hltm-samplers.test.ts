@@ -325,6 +325,8 @@ describe('sampler edges: a draw equal to its threshold is not below it; batch bu
     // Same anchor length (B·L = 4): only the B field tells them apart.
     expect(() => sampleBatch(t, a, 1, 2, rng, allocBatch(tree2, 1, 1))).toThrow('sampleBatch: out was allocated for B=1, H=1 and another tree');
     expect(() => sampleBatch(t, a, 2, 2, rng, allocBatch(t, 1, 2))).toThrow('sampleBatch: out was allocated for B=2, H=1 and another tree');
+    // Same B and H, another tree: only the row length tells them apart.
+    expect(() => sampleBatch(t, a, 1, 2, rng, allocBatch(tree2, 1, 2))).toThrow('sampleBatch: out was allocated for B=2, H=1 and another tree');
     expect(() => sampleBatchBitsliced(t, a, 2, 2, rng, allocBatch(t, 1, 2))).toThrow('sampleBatchBitsliced: out was allocated for B=2, H=1 and another tree');
     expect(() => sampleBatch(t, a, -1, 2, rng)).toThrow(/^H: expected an integer >= 0/);
     expect(() => sampleBatch(t, a, 1, 0, rng)).toThrow(/^B: expected an integer >= 1/);
