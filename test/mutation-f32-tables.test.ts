@@ -67,4 +67,16 @@ describe('f32 pattern tables = the kernel path (float64 summation order only)', 
       for (const [a, b] of [[32, 0], [16, 64], [4, 64], [256, 64]] as const) expect(pre(a, b), `${name}, tables ≤ ${a}, partial ≤ ${b}`).toEqual(ref);
     }
   });
+
+  it('inputs that are not all 0/1 go through the kernels: values 0, ½, 1 (½ = 0x3f000000 has no bit outside 1.0f)', () => {
+    for (const [name, t] of trees) {
+      const spec: NetworkSpec = { arch: treeArchitecture(t, 5), activation: parseActivation('relu'), bias: true, normalize: false, eps: 1e-4 };
+      const params = roundParams(initParams(spec, new Rng(8), { scheme: 'pytorch' }));
+      const S = 12;
+      const rng = new Rng(6);
+      const x = Float32Array.from({ length: S * spec.arch.nInputs }, () => [0, 0.5, 1][rng.int(3)]!);
+      const pre = (tableMax: number) => Array.from(new F32Engine({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 4, H: 1, tableMax, partialMax: 64 }).forwardPre(x, S));
+      expect(pre(32), name).toEqual(pre(0));
+    }
+  });
 });
