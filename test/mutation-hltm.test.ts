@@ -9,38 +9,20 @@
 import { describe, expect, it } from 'vitest';
 import { EXACT } from '../src/numeric/arith.js';
 import { Rational } from '../src/numeric/rational.js';
-import { buildTree, completeTree, pathPolarity, polaritiesOf, shapeOf, type Tree } from '../src/hltm/tree.js';
+import { buildTree, completeShape, completeTree, pathPolarity, polaritiesOf, shapeOf, type Tree } from '../src/hltm/tree.js';
 import { parseAugmentation, augmentationName, keptCount } from '../src/hltm/augmentation.js';
 import { leafDistribution, requireEnumerable, viewMarginal } from '../src/hltm/exactDistribution.js';
 import { jointLatentLeaf } from '../src/hltm/latentLeaf.js';
 import { latentGivenRoot, pathProduct } from '../src/hltm/pathPolarity.js';
 import { restrictConfig, subtreeAt } from '../src/hltm/subtree.js';
+import { certainTree, completeTree22 as complete, joint, mixedTree as mixed, POL } from './support/hltmJoint.js';
 
-const R = (n: number, d = 1) => Rational.of(BigInt(n), BigInt(d));
 const ONE = Rational.ONE;
 const ZERO = Rational.ZERO;
-const POL: Record<string, number> = { s0: 0.5, s1: -0.25, s2: 0.75, s00: 0.375, s01: -0.5, s10: 0.625, s11: 0.25, s100: -0.75, s101: 0.125 };
-/** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
-const mixed = (): Tree => buildTree([[0, 0], [[0, 0], 0], 0], (n) => POL[n]!, 0.375);
-const complete = (): Tree => completeTree(2, 2, (n) => POL[n]!, 0.625);
+/** Polarities ±1 make some node and leaf configurations impossible (left out of x_0's support). */
+const certain = (): Tree => certainTree(0.25);
+const certainRoot = (): Tree => certainTree(1);
 
-/** Every assignment of the nodes (bit i = node i) with its probability, by the product over edges. */
-function joint(t: Tree): { z: number[]; p: Rational }[] {
-  const n = t.nodes.length;
-  const out: { z: number[]; p: Rational }[] = [];
-  const p0 = Rational.fromNumber(t.rootPrior);
-  for (let a = 0; a < 1 << n; a++) {
-    const z = Array.from({ length: n }, (_, i) => (a >> i) & 1);
-    let p = z[0] ? p0 : ONE.sub(p0);
-    for (const node of t.nodes) {
-      if (node.parent < 0) continue;
-      const rho = Rational.fromNumber(node.polarity);
-      p = p.mul((z[node.index] === z[node.parent] ? ONE.add(rho) : ONE.sub(rho)).div(R(2)));
-    }
-    out.push({ z, p });
-  }
-  return out;
-}
 const leafConfig = (t: Tree, z: number[]) => t.leaves.reduce((c, leaf, j) => c | (z[leaf]! << j), 0);
 /** P(view leaves = c | base leaves = b) with independent flips q. */
 const flipKernel = (L: number, q: Rational, b: number, c: number) => {
@@ -89,6 +71,11 @@ describe('exact laws against the enumerated joint of all nodes', () => {
     ['complete', complete, 'none-shared+flip(0.375)', () => 'none'],
     ['complete', complete, 'level(1)+flip(0.5)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
     ['complete', complete, 'identity', () => 'leaves'],
+    ['certain', certain, 'identity+flip(0.25)', () => 'leaves'],
+    ['certain', certain, 'level(1)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
+    ['certain (root prior 1)', certainRoot, 'root+flip(0.25)', () => [0]],
+    ['certain (root prior 1)', certainRoot, 'level(1)+flip(0.5)', (t) => t.nodes.filter((n) => n.depth <= 1).map((n) => n.index)],
+    ['certain (root prior 1)', certainRoot, 'identity', () => 'leaves'],
   ];
   for (const [name, mk, augText, keptOf] of cases) {
     it(`${name} tree, ${augText}: P(x_0) and P(x | x_0) exactly`, () => {
@@ -200,5 +187,29 @@ describe('tree construction (docs/theory.md §1.1)', () => {
     expect([t.complete, complete().complete]).toEqual([undefined, { depth: 2, children: 2 }]);
     expect(t.nodes.map((n) => n.height)).toEqual([3, 1, 2, 0, 0, 0, 1, 0, 0, 0]);
     expect(t.nodes.map((n) => n.leafIndex)).toEqual([-1, -1, -1, 0, 1, 2, -1, 3, 4, 5]);
+  });
+});
+
+describe('augmentation parsing, tree shapes: messages and edge values', () => {
+  it('parseAugmentation refusals name the field and quote the input; q = 0 and q = 1 are flips', () => {
+    const msg = 'expected an augmentation such as "root" or "level(1)+flip(0.05)"';
+    for (const bad of [5, '', '   ', undefined]) expect(() => parseAugmentation(bad as string)).toThrow(`augmentation: ${msg}`);
+    expect(() => parseAugmentation('', 'aug2')).toThrow(`aug2: ${msg}`);
+    expect(() => parseAugmentation('level(1.5)')).toThrow('augmentation: level(k) needs an integer k >= 0, got 1.5');
+    expect(() => parseAugmentation('flip(1.5)')).toThrow('augmentation: flip(q) needs q in [0, 1], got 1.5');
+    expect(() => parseAugmentation('flip(0.1)+root+flip(0.2)')).toThrow('augmentation: flip given twice in "flip(0.1)+root+flip(0.2)"');
+    expect(() => parseAugmentation('root+bogus')).toThrow('augmentation: unknown augmentation "bogus" (expected root, level(k), identity, none-shared, flip(q), joined by +)');
+    expect(() => parseAugmentation('root+identity')).toThrow('augmentation: two base augmentations in "root+identity"');
+    expect(parseAugmentation('flip(0)')).toEqual({ base: { kind: 'identity' }, flip: 0 });
+    expect(parseAugmentation('root+flip(1)')).toEqual({ base: { kind: 'root' }, flip: 1 });
+  });
+
+  it('completeShape names its field; a tree is complete only with equal leaf depths and equal child counts', () => {
+    expect(() => completeShape(0, 2)).toThrow(/^depth: expected an integer >= 1, got 0/);
+    expect(() => completeShape(2, 0)).toThrow(/^children: expected an integer >= 1, got 0/);
+    const pol = () => 0.5;
+    expect(buildTree([[0, 0], [0, 0, 0]], pol).complete).toBeUndefined(); // equal depths, counts 2 and 3
+    expect(buildTree([[0, 0], 0], pol).complete).toBeUndefined(); // counts 2, leaf depths 1 and 2
+    expect(buildTree([[0, 0], [0, 0]], pol).complete).toEqual({ depth: 2, children: 2 });
   });
 });
