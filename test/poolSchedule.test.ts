@@ -26,18 +26,20 @@ describe('the start order of the pool', () => {
     expect(startsBefore(q(0, 4, 1), q(0, 4, 0))).toBe(false);
   });
 
+  // The order is the one the pool hands tasks to workers (onDispatch, this thread): the tasks' own
+  // start times on two workers can come in the other order on a loaded machine (seen in CI: cheap3's
+  // first instruction 5.7 ms before cheap2's, though cheap2 was handed out first).
   it('starts the costliest first, and a later task of higher priority before the queued ones; answers in the order given', async () => {
-    const out = await withPool({ jobs: 2, seed: 1 }, async (pool) => {
-      const first = pool.runAll([task('cheap1', 250, { cost: 1 }), task('cheap2', 250, { cost: 1 }), task('dear', 250, { cost: 9 }), task('cheap3', 250, { cost: 1 })]);
-      await new Promise((r) => setTimeout(r, 50)); // 'dear' and 'cheap1' run, 'cheap2' and 'cheap3' wait
+    const dispatched: string[] = [];
+    const out = await withPool({ jobs: 2, seed: 1, onDispatch: (key) => dispatched.push(key) }, async (pool) => {
+      const first = pool.runAll([task('cheap1', 500, { cost: 1 }), task('cheap2', 250, { cost: 1 }), task('dear', 500, { cost: 9 }), task('cheap3', 250, { cost: 1 })]);
+      await new Promise((r) => setTimeout(r, 50)); // 'dear' and 'cheap1' run (500 ms), 'cheap2' and 'cheap3' wait
       const urgent = pool.run(task('urgent', 10, { priority: 1 }));
       return [...(await first), await urgent];
     });
     expect(out.map((o) => o.key)).toEqual(['cheap1', 'cheap2', 'dear', 'cheap3', 'urgent']);
-    const start = Object.fromEntries(out.map((o) => [o.key, o.ok ? (o.value as { start: number }).start : Number.NaN]));
-    expect(start.dear!).toBeLessThan(start.cheap2!);
-    expect(start.urgent!).toBeLessThan(start.cheap2!);
-    expect(start.cheap2!).toBeLessThan(start.cheap3!);
+    expect(out.every((o) => o.ok)).toBe(true);
+    expect(dispatched).toEqual(['dear', 'cheap1', 'urgent', 'cheap2', 'cheap3']);
   });
 
   it('settles the tasks still queued when the pool closes, naming them (no caller waits forever)', async () => {

@@ -41,6 +41,12 @@ export interface PoolOptions {
    * run, instead of on the first task.
    */
   readonly preload?: readonly string[];
+  /**
+   * Called with a task's key when the pool hands it to a worker, in that order (the order startsBefore
+   * decides). The task's own first instruction on its worker may come later, and on a loaded machine
+   * two workers' first instructions can be in the other order.
+   */
+  readonly onDispatch?: (key: string) => void;
 }
 
 /** A task waiting for a free worker. */
@@ -135,6 +141,7 @@ export class WorkerPool {
     return new Promise<Settled>((resolve) => {
       const start = (): void => {
         this.running++;
+        this.options.onDispatch?.(spec.key);
         void go()
           .then(resolve)
           .finally(() => {
