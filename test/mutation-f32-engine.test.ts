@@ -11,7 +11,10 @@
  *   one node's, summed over the rows in ascending order whatever the chunks);
  * - packing: P[pOff + j·out + i] = W[i·in + j], the bias after the weights, written out;
  * - SGD and Adam: the step written out from the engine's own gradient (float64, then float32);
- * - nonFinite: the deepest non-finite block (nodes in reverse order), W before b.
+ * - nonFinite: the deepest non-finite block (nodes in reverse order), W before b;
+ * - the table switches: tables exist iff tableMax ≥ 2 and the plan (tables.ts tablePlan, called
+ *   here with the same limits) has nodes; a forward uses them iff every leaf is 0 or 1; a batch with
+ *   other values gives the kernel path's gradient bit for bit, tables built or not.
  */
 import { describe, expect, it } from 'vitest';
 import { buildTree, completeTree, type Tree } from '../src/hltm/tree.js';
@@ -22,10 +25,20 @@ import { parseActivation } from '../src/network/activation.js';
 import { initParams } from '../src/network/init.js';
 import { Rng } from '../src/numeric/random.js';
 import { tolerance } from '../src/numeric/tolerance.js';
-import { F32Engine } from '../src/engines/f32/engine.js';
+import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
 import { drawEvalSet } from '../src/train/evaluate.js';
 import type { EvalSet, UnitSums } from '../src/engines/unitSums.js';
-import { ENGINE_LOSSES as LOSSES, roundParams } from '../properties/claims/C2/index.js';
+import { ENGINE_LOSSES as LOSSES, gradientTolerance, roundParams } from '../properties/claims/C2/index.js';
+import { tablePlan } from '../src/engines/f32/tables.js';
+import { batchLoss } from '../src/network/batchGradient.js';
+import { F64 } from '../src/numeric/arith.js';
+
+/** The engine with its table state readable (protected in engine.ts). */
+class Probe extends F32Engine {
+  get state() {
+    return { tables: this.tables, usedTables: this.usedTables };
+  }
+}
 
 const trees: [string, Tree][] = [
   ['irregular', buildTree([[0, [0, 0, 0]], 0, [[0, 0], 0]], () => 0.75)],
@@ -268,6 +281,93 @@ describe('f32 engine: parameters, steps and the non-finite probe', () => {
           expect(e.nonFinite()).toBeNull();
         }
       }
+    }
+  });
+});
+
+describe('f32 engine: options and table switches', () => {
+  it('tables exist iff tableMax ≥ 2 and tablePlan(tableMax, partialMax) has nodes, with that plan; chunk as given, 64 by default', () => {
+    for (const [name, t] of trees) {
+      const { spec, params } = setup(t);
+      for (const [tableMax, partialMax] of [[0, 0], [1, 64], [2, 0], [2, 64], [3, 8], [4, 0], [4, 8], [8, 64], [32, 64], [undefined, undefined]] as const) {
+        const e = new Probe({ spec, params, loss: LOSSES['nce(τ=0.5)']!, optimizer: { name: 'sgd', lr: 0.1 }, B: 2, H: 1, ...(tableMax === undefined ? {} : { tableMax, partialMax }) });
+        const plan = tablePlan(e.layout, tableMax ?? 32, partialMax ?? 64);
+        const what = `${name}, tables ≤ ${tableMax}, partial ≤ ${partialMax}`;
+        if ((tableMax ?? 32) >= 2 && plan.nodes.length > 0) expect(e.state.tables?.plan, what).toEqual(plan);
+        else expect(e.state.tables, what).toBeNull();
+      }
+      expect(new Probe({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 2, H: 1, chunk: 7 }).chunk).toBe(7);
+      expect(new Probe({ spec, params, loss: LOSSES.simp!, optimizer: { name: 'sgd', lr: 0.1 }, B: 2, H: 1 }).chunk).toBe(64);
+    }
+  });
+
+  it('a forward uses the tables iff every leaf is 0 or 1 (bits 0 and 0x3f800000); other values: the kernels\' gradient bit for bit', () => {
+    for (const [name, t] of trees) {
+      const { spec, params } = setup(t);
+      const [B, H] = [3, 2];
+      const batch = sampleBatch(t, parseAugmentation('root'), H, B, new Rng(5), allocBatch(t, H, B));
+      const e = new Probe({ spec, params, loss: LOSSES['nce(τ=0.5)']!, optimizer: { name: 'sgd', lr: 0.1 }, B, H });
+      expect(e.state.tables, name).not.toBeNull();
+      expect(e.state.usedTables).toBe(false);
+      e.gradient(batch);
+      expect(e.state.usedTables, `${name}: 0/1 batch`).toBe(true);
+      // One leaf of one negative changed to v: the whole forward takes the kernels.
+      for (const v of [0.5, 2, -1, -0, 1.5, 0.25, 2 ** -149]) {
+        const neg = batch.neg.slice();
+        neg[neg.length - 1] = v;
+        const odd = { ...batch, neg };
+        const kernels = engine(spec, params, { tableMax: 0, B, H });
+        const want = kernels.gradient(odd);
+        expect(e.gradient(odd), `${name}, leaf ${v}`).toBe(want);
+        expect(e.state.usedTables, `${name}, leaf ${v}`).toBe(false);
+        expect(Array.from(e.grad), `${name}, leaf ${v}`).toEqual(Array.from(kernels.grad));
+        // The next 0/1 batch uses the tables again.
+        e.gradient(batch);
+        expect(e.state.usedTables, `${name}: 0/1 batch after ${v}`).toBe(true);
+      }
+      // forwardPre and unitSums set the flag the same way.
+      const L = spec.arch.nInputs;
+      e.forwardPre(new Float32Array(L).fill(1), 1);
+      expect(e.state.usedTables).toBe(true);
+      e.forwardPre(new Float32Array(L).fill(0.5), 1);
+      expect(e.state.usedTables).toBe(false);
+    }
+  });
+
+  it("names itself 'f32' and refuses per-block activations that differ, naming the engine", () => {
+    const t = trees[1]![1];
+    const { spec, params } = setup(t);
+    expect(engine(spec, params).name).toBe('f32');
+    const activations = spec.arch.blocks.map((_, i) => parseActivation(i === 1 ? 'tanh' : 'relu'));
+    expect(() => engine({ ...spec, activations }, params)).toThrow(/the f32 engine needs one activation for every hidden block/);
+  });
+
+  it("normalizeForm 'max' reaches the loss stage: gradient = float64 reference (C2 engine tolerance)", () => {
+    for (const [name, t] of trees) {
+      const { spec: base, params } = setup(t);
+      const spec: NetworkSpec = { ...base, normalizeForm: 'max' };
+      const [B, H] = [4, 2];
+      const hb = sampleBatch(t, parseAugmentation('root'), H, B, new Rng(5), allocBatch(t, H, B));
+      const L = spec.arch.nInputs;
+      const rows = (a: Float32Array, n: number) => Array.from({ length: n }, (_, r) => Array.from(a.subarray(r * L, (r + 1) * L)));
+      const neg = rows(hb.neg, B * H);
+      const batch = { x: rows(hb.anchor, B), pos: rows(hb.pos, B), neg: Array.from({ length: B }, (_, i) => neg.slice(i * H, (i + 1) * H)) };
+      const loss = 'nce(τ=0.5)';
+      const ref = batchLoss(F64, spec, params, batch, LOSSES[loss]!);
+      const plus = batchLoss(F64, base, params, batch, LOSSES[loss]!);
+      const e = engine(spec, params, { B, H });
+      e.gradient(hb);
+      const got = unpackParams(e.layout, e.grad);
+      const flat = (p: { W: number[][]; b: number[][] | null }) => [...p.W.flat(), ...(p.b ?? []).flat()];
+      const want = flat({ W: ref.grads.W, b: ref.grads.b });
+      const other = flat({ W: plus.grads.W, b: plus.grads.b });
+      const { tol } = gradientTolerance(spec, params, { net: { spec, params }, batch, loss }, ref);
+      const err = Math.max(...flat(got).map((v, i) => Math.abs(v - want[i]!)));
+      expect(err, name).toBeLessThanOrEqual(tol);
+      // The C2 bound is loose next to the forms' difference here (≈ 4e-4): the engine must also lie
+      // nearer the 'max' reference than half the distance between the two forms.
+      const separation = Math.max(...other.map((v, i) => Math.abs(v - want[i]!)));
+      expect(err, name).toBeLessThan(separation / 2);
     }
   });
 });
