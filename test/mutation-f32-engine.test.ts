@@ -358,7 +358,7 @@ describe('f32 engine: options and table switches', () => {
       const e = engine(spec, params, { B, H });
       e.gradient(hb);
       const got = unpackParams(e.layout, e.grad);
-      const flat = (p: { W: number[][]; b: number[][] | null }) => [...p.W.flat(), ...(p.b ?? []).flat()];
+      const flat = (p: { W: readonly (readonly number[])[]; b: readonly (readonly number[])[] | null | undefined }) => [...p.W.flat(), ...(p.b ?? []).flat()];
       const want = flat({ W: ref.grads.W, b: ref.grads.b });
       const other = flat({ W: plus.grads.W, b: plus.grads.b });
       const { tol } = gradientTolerance(spec, params, { net: { spec, params }, batch, loss }, ref);
