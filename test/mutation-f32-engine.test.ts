@@ -289,7 +289,7 @@ describe('f32 engine: options and table switches', () => {
   it('tables exist iff tableMax ≥ 2 and tablePlan(tableMax, partialMax) has nodes, with that plan; chunk as given, 64 by default', () => {
     for (const [name, t] of trees) {
       const { spec, params } = setup(t);
-      for (const [tableMax, partialMax] of [[0, 0], [1, 64], [2, 0], [2, 64], [3, 8], [4, 0], [4, 8], [8, 64], [32, 64], [undefined, undefined]] as const) {
+      for (const [tableMax, partialMax] of [[0, 0], [1, 64], [2, 0], [2, 64], [3, 8], [4, 0], [4, 8], [8, 8], [8, 64], [32, 16], [32, 64], [undefined, undefined]] as const) {
         const e = new Probe({ spec, params, loss: LOSSES['nce(τ=0.5)']!, optimizer: { name: 'sgd', lr: 0.1 }, B: 2, H: 1, ...(tableMax === undefined ? {} : { tableMax, partialMax }) });
         const plan = tablePlan(e.layout, tableMax ?? 32, partialMax ?? 64);
         const what = `${name}, tables ≤ ${tableMax}, partial ≤ ${partialMax}`;
