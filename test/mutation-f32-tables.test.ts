@@ -28,6 +28,12 @@ const trees = [
   ['complete', completeTree(4, 2, (n) => (n.length % 2 ? 0.8 : -0.9))],
 ] as const;
 
+/** The ReLU tree network with biases (hid 5) and its float32-rounded PyTorch initialisation (seed 8). */
+function reluNetwork(t: (typeof trees)[number][1]): { spec: NetworkSpec; params: ReturnType<typeof roundParams> } {
+  const spec: NetworkSpec = { arch: treeArchitecture(t, 5), activation: parseActivation('relu'), bias: true, normalize: false, eps: 1e-4 };
+  return { spec, params: roundParams(initParams(spec, new Rng(8), { scheme: 'pytorch' })) };
+}
+
 describe('f32 pattern tables = the kernel path (float64 summation order only)', () => {
   for (const [name, t] of trees) {
     for (const act of ['relu', 'tanh']) {
@@ -57,8 +63,7 @@ describe('f32 pattern tables = the kernel path (float64 summation order only)', 
 
   it('forwardPre (every pre-activation, codes of non-frontier nodes from their parents): tables = kernels bit for bit', () => {
     for (const [name, t] of trees) {
-      const spec: NetworkSpec = { arch: treeArchitecture(t, 5), activation: parseActivation('relu'), bias: true, normalize: false, eps: 1e-4 };
-      const params = roundParams(initParams(spec, new Rng(8), { scheme: 'pytorch' }));
+      const { spec, params } = reluNetwork(t);
       const S = 40;
       const rng = new Rng(2);
       const x = Float32Array.from({ length: S * spec.arch.nInputs }, () => rng.int(2));
@@ -70,8 +75,7 @@ describe('f32 pattern tables = the kernel path (float64 summation order only)', 
 
   it('inputs that are not all 0/1 go through the kernels: values 0, ½, 1 (½ = 0x3f000000 has no bit outside 1.0f)', () => {
     for (const [name, t] of trees) {
-      const spec: NetworkSpec = { arch: treeArchitecture(t, 5), activation: parseActivation('relu'), bias: true, normalize: false, eps: 1e-4 };
-      const params = roundParams(initParams(spec, new Rng(8), { scheme: 'pytorch' }));
+      const { spec, params } = reluNetwork(t);
       const S = 12;
       const rng = new Rng(6);
       const x = Float32Array.from({ length: S * spec.arch.nInputs }, () => [0, 0.5, 1][rng.int(3)]!);
