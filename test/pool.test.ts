@@ -44,7 +44,8 @@ describe('the worker pool', () => {
     expect(there!.ok && there!.value).toEqual(here!.ok && here!.value);
   });
 
-  // The time limit is generous (6 s) so that the heap bomb reaches its memory limit first even on a loaded machine.
+  // The time limit is generous (6 s) so that the heap bomb reaches its memory limit first even on a loaded machine;
+  // the task that runs too long blocks (Atomics.wait) rather than spins, so the 6 s cost no CPU. The spinning one is next.
   it('fails only the task whose worker throws, exits, runs out of heap or runs too long, naming it and the cause', async () => {
     const outcomes = await withPool({ jobs: 2, memoryMb: 64, timeoutMs: 6000 }, (p) =>
       p.runAll([
@@ -52,7 +53,7 @@ describe('the worker pool', () => {
         task('throws', 'throwsInput', { field: '--lr' }),
         task('exits', 'exits', { code: 0 }),
         task('bomb', 'heapBomb'),
-        task('loops', 'loops'),
+        task('loops', 'blocks'),
         task('ok-after', 'meanOfUniforms', { n: 1000 }),
       ]),
     );
@@ -67,6 +68,12 @@ describe('the worker pool', () => {
     expect(by.loops!.ms).toBeLessThan(6000 + 5000); // the limit counts from the task's start, plus a worker start at most
     expect(failureLines(outcomes)).toHaveLength(4);
     expect(() => valueOf(by.exits!)).toThrow(TaskError);
+  });
+
+  it('terminates a task that spins without ever yielding (a JavaScript loop, not a blocked wait)', async () => {
+    const [spin, after] = await withPool({ jobs: 2, timeoutMs: 1000 }, (p) => p.runAll([task('spins', 'loops'), task('ok-after', 'meanOfUniforms', { n: 10 })]));
+    expect(spin!.ok ? null : spin!.failure).toMatchObject({ kind: 'timeout', message: 'task spins ran past its time limit of 1000 ms and was terminated' });
+    expect(after!.ok).toBe(true); // the pool replaced the terminated worker
   });
 
   it('counts the time limit from a task\'s start, not from its wait in the queue', async () => {

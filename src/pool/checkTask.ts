@@ -13,6 +13,7 @@ import { jsonSafe } from '../report/json.js';
 import type { Check, CheckResult, RunOptions } from '../runner/check.js';
 import type { TaskContext, TaskSpec } from './task.js';
 import { taskSeed } from './taskSeed.js';
+import { importOnce } from './execute.js';
 
 /** Where a worker finds the checks: module URL, export (Check[] or (args) => Check[] | Promise), args. */
 export interface CheckSource {
@@ -90,7 +91,7 @@ export function checksOf(source: CheckSource): Promise<readonly Check[]> {
   let p = lists.get(k);
   if (!p) {
     p = (async () => {
-      const mod = (await import(source.module)) as Record<string, unknown>;
+      const mod = await importOnce(source.module);
       const x = mod[source.export];
       const list = typeof x === 'function' ? await (x as (a: unknown) => unknown)(source.args) : x;
       if (!Array.isArray(list)) throw new Error(`${source.module}#${source.export} is not a list of checks nor a function returning one`);

@@ -12,7 +12,7 @@ const send = (m: ChildMessage): void => {
 };
 
 process.once('message', (m: { readonly request: TaskRequest }) => {
-  void executeTask(m.request, (p) => send({ type: 'progress', fraction: p.fraction, ...(p.label !== undefined ? { label: p.label } : {}) }), { typescript: 'always' }).then((reply) => {
+  void executeTask(m.request, (p) => send({ type: 'progress', fraction: p.fraction, ...(p.label !== undefined ? { label: p.label } : {}) })).then((reply) => {
     process.send?.({ type: 'reply', reply } satisfies ChildMessage, () => process.disconnect());
   });
 });

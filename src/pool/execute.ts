@@ -6,31 +6,20 @@
  * wherever it runs.
  */
 import type { ErrorData, ProgressMessage, TaskContext, TaskReply, TaskRequest } from './task.js';
+import { moduleUrl, runsCompiled } from './moduleUrl.js';
 
 /** Least time between two progress messages of one task (the bar redraws at 10 fps anyway). */
 export const PROGRESS_INTERVAL_MS = 100;
 
 const TSX_FLAG = Symbol.for('covcheck.pool.tsxRegistered');
 
-export interface ExecuteOptions {
-  /**
-   * When to register tsx's ESM loader (Node starts workers and children without the host's loaders;
-   * registering costs about 0.3–0.5 s, so only where TypeScript may be loaded):
-   * 'always': isolated children, which load users' .ts loss plugins; 'ts-modules': pool workers,
-   * only for a .ts task module (covcheck's own modules run from its sources; compiled ones are .js);
-   * 'never': in-process, where the host (vitest, bin/covcheck.js) loads TypeScript its own way.
-   */
-  readonly typescript: 'always' | 'ts-modules' | 'never';
-}
-
 const TS_MODULE = /\.[cm]?tsx?$/;
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 
 /** Runs the request; never throws (a throw of the task is the reply's error). */
-export async function executeTask(request: TaskRequest, post: (p: ProgressMessage) => void, options: ExecuteOptions): Promise<TaskReply> {
+export async function executeTask(request: TaskRequest, post: (p: ProgressMessage) => void): Promise<TaskReply> {
   try {
-    if (options.typescript === 'always' || (options.typescript === 'ts-modules' && TS_MODULE.test(request.module))) await registerTypeScript();
     const mod = await importOnce(request.module);
     const fn = mod[request.export];
     if (typeof fn !== 'function') throw new Error(`task module ${request.module} exports no function '${request.export}'`);
@@ -58,11 +47,20 @@ async function registerTypeScript(): Promise<void> {
   register();
 }
 
-/** The module at `url`, imported once per thread (a failed import is tried again next time). */
+/**
+ * The module at `url`, imported once per thread (a failed import is tried again next time). In a
+ * thread that runs compiled code, covcheck's own .ts modules load as their compiled twins
+ * (moduleUrl.ts) and any other .ts module (a test fixture, a user's check list) registers tsx first:
+ * Node starts workers and children without the host's loaders, and registering costs about 0.3 s,
+ * so only where TypeScript is loaded. (Users' .ts loss plugins load through tsx's own tsImport:
+ * src/losses/plugin/load.ts.) A thread that runs the sources has its host's loader (vitest, or
+ * sourceEntry.mjs).
+ */
 export function importOnce(url: string): Promise<Record<string, unknown>> {
   let p = modules.get(url);
   if (!p) {
-    p = import(url) as Promise<Record<string, unknown>>;
+    const at = moduleUrl(url);
+    p = (runsCompiled() && TS_MODULE.test(at) ? registerTypeScript() : Promise.resolve()).then(() => import(at) as Promise<Record<string, unknown>>);
     modules.set(url, p);
     p.catch(() => modules.delete(url));
   }

@@ -20,7 +20,7 @@ if (Array.isArray(preload)) for (const url of preload) if (typeof url === 'strin
 export default async function handle(message: ThreadMessage): Promise<TaskReply> {
   try {
     message.port.postMessage(STARTED); // the task's time limit starts now, not while it queued
-    return await executeTask(message.request, (p) => message.port.postMessage(p), { typescript: 'ts-modules' });
+    return await executeTask(message.request, (p) => message.port.postMessage(p));
   } finally {
     message.port.close();
   }

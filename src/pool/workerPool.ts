@@ -131,7 +131,7 @@ export class WorkerPool {
   }
 
   private runHere(request: TaskRequest): Promise<Settled> {
-    const next = this.serial.then(() => executeTask(request, (p) => this.progress.update(request.key, p.fraction, p.label), { typescript: 'never' }));
+    const next = this.serial.then(() => executeTask(request, (p) => this.progress.update(request.key, p.fraction, p.label)));
     this.serial = next.catch(() => undefined);
     return next.then((reply) => this.fromReply(request.key, reply));
   }
