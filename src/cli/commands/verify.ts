@@ -113,7 +113,6 @@ export function register(program: Command, ctx: CliContext): void {
       const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
       if (shard && !raw.report) throw new InputError('--shard', 'a shard writes its results under --report-dir: drop --no-report');
       const largeEngine = await largeScaleEngine(raw); // before the registry loads: flags and the adapter
-      await loadBackend(raw.backend); // InputError naming --backend when unknown or not installed
       const registry = await ctx.registry();
       const limits = parsePluginLimits(raw);
       const corpus: IsolatedCorpus[] = [];
@@ -125,6 +124,10 @@ export function register(program: Command, ctx: CliContext): void {
       // --scale large: its checks have the ids of the registry's C11/C12 checks, not their code: none runs from the source.
       const pool = { jobs, source: ctx.checkSource ?? null, sourceIds: new Set(large ? [] : registry.checks.map((c) => c.id)), ...(registry.costs ? { costs: registry.costs } : {}), backend: raw.backend, ...(shard ? { shard } : {}) };
       const options = parseVerifyOptions(raw, plan, ctx.cwd);
+      // TensorFlow.js (≈ 0.35 s of CPU to load) only when a float32 check will use it, or to check a
+      // --backend asked for: an InputError naming --backend when unknown, not installed or broken,
+      // before any output. Pool workers load it themselves for their float32 checks (checkTask.ts).
+      if (raw.backend !== 'wasm' || selectChecks(plan.checks, options).some((c) => c.arithmetic === 'float32')) await loadBackend(raw.backend);
       await runPluginsFirst(options, plan, shard, corpus, loss?.isolated ?? null);
       const code = await runVerify(options, plan, full, pool);
       ctx.exitCode = code;
