@@ -2,7 +2,8 @@
  * The covcheck command line. `main(argv)` parses with commander (exitOverride: nothing calls
  * process.exit), runs one command and returns its exit code:
  *   0 nothing failed, 1 a claim failed, 2 bad usage or input, 3 internal error.
- * Every command is registered from src/cli/commands/index.ts with `register(program, ctx)`.
+ * Commands are registered from src/cli/commands/index.ts with `register(program, ctx)`: the one the
+ * line names, or all of them for --help, --version and unknown words.
  */
 import { resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -25,13 +26,14 @@ export async function main(argv: readonly string[], overrides: CliOverrides = {}
   const stderr = overrides.stderr ?? process.stderr;
   try {
     ctx = makeContext(overrides, debug);
-    const program = await buildProgram(ctx);
-    const commandNames = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+    const { COMMANDS } = await import('./commands/index.js');
     const first = args[0];
     const full =
-      first === undefined || (first.startsWith('-') && !COMMANDS_WITHOUT_DEFAULT.has(first) && !commandNames.has(first))
+      first === undefined || (first.startsWith('-') && !COMMANDS_WITHOUT_DEFAULT.has(first) && !Object.hasOwn(COMMANDS, first))
         ? ['verify', ...args]
         : [...args];
+    // One command's module when the line names one (or runs the default); all for help, version and unknown words.
+    const program = await buildProgram(ctx, full[0]);
     await program.parseAsync(full, { from: 'user' });
     return ctx.exitCode;
   } catch (e) {
@@ -39,8 +41,8 @@ export async function main(argv: readonly string[], overrides: CliOverrides = {}
   }
 }
 
-/** Builds the commander program with every registered command (exported for docs and tests). */
-export async function buildProgram(ctx: CliContext): Promise<Command> {
+/** Builds the commander program with every registered command, or only `only` when it names one (exported for docs and tests). */
+export async function buildProgram(ctx: CliContext, only?: string): Promise<Command> {
   const program = new Command(PROGRAM);
   program
     .description('Property-based checks of the covariance-operator theory of contrastive SSL (THEORY: docs/theory.md)')
@@ -57,8 +59,8 @@ export async function buildProgram(ctx: CliContext): Promise<Command> {
       'after',
       '\nWith no command, covcheck runs `verify`.\nExit codes: 0 nothing failed, 1 a claim failed, 2 bad usage or input, 3 internal error.',
     );
-  const { registerAll } = await import('./commands/index.js');
-  registerAll(program, ctx);
+  const { registerCommands } = await import('./commands/index.js');
+  await registerCommands(program, ctx, only);
   return program;
 }
 
