@@ -5,18 +5,18 @@
  * and it falls back to the largest file first, which put properties/claims.test.ts (a small file, the
  * longest run) near the end. Files named here start first, in this order; every other file keeps
  * vitest's order after them. Seconds: one file alone on an idle 2-core machine (vitest 4.1,
- * 2026-11-30); a stale entry only costs time, never a test.
+ * 2026-11-30, session 5); a stale entry only costs time, never a test.
  */
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const LONG_FILES_FIRST: readonly string[] = [
-  'properties/claims.test.ts', // ≈ 30 s: every registered check at CI scale
-  'test/plugin-faults-cli.test.ts', // ≈ 20 s: the CLI plugin fault matrix (processes, time limits)
-  'test/impl-verify.test.ts', // ≈ 11 s: implementations under test as child processes
-  'test/poolVerify.test.ts', // ≈ 10 s: verify --jobs 2
-  'test/pool.test.ts', // ≈ 9 s: worker faults, time limits
-  'test/replay-paste.test.ts', // ≈ 6 s: printed commands run in bash
+  'properties/claims.test.ts', // ≈ 17 s: every registered check at CI scale (verify --jobs 2, in its beforeAll)
+  'test/plugin-faults-cli.test.ts', // ≈ 15 s: the CLI plugin fault matrix (processes, time limits)
+  'test/impl-verify.test.ts', // ≈ 14 s: implementations under test as child processes
+  'test/impl-protocol.test.ts', // ≈ 8 s
   'test/isolation.test.ts', // ≈ 6 s
+  'test/pool.test.ts', // ≈ 6 s: worker faults, time limits
+  'test/replay-paste.test.ts', // ≈ 5 s: printed commands run in bash
   'test/bad-input.test.ts', // ≈ 5 s
 ];
 
