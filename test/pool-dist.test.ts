@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deriveSeed } from '../src/numeric/random.js';
@@ -36,5 +37,29 @@ describe.runIf(existsSync(DIST) && existsSync(resolve('dist/properties/claims/C1
     await expect(runIsolated({ key: 'exit', module: url('test/fixtures/pool/lossTask.ts'), export: 'evaluateLoss', args }, { subject: 'loss plugin ./exit.ts', timeoutMs: 15_000, memoryMb: 256 })).rejects.toThrow(
       /^loss plugin \.\/exit\.ts: isolated process of task exit exited with code 0/,
     );
+  });
+
+  // From the sources with dist/ up to date (npm test builds first), workers start from the compiled
+  // entry and load the compiled twins of covcheck's .ts modules (src/pool/moduleUrl.ts): no tsx.
+  it('maps a source module URL to its compiled twin in compiled code, and leaves fixtures and dist URLs alone', async () => {
+    const { moduleUrl, runsCompiled } = (await import(url('dist/src/pool/moduleUrl.js'))) as typeof import('../src/pool/moduleUrl.js');
+    expect(runsCompiled()).toBe(true);
+    expect(moduleUrl(url('properties/registry.ts'))).toBe(url('dist/properties/registry.js'));
+    expect(moduleUrl(url('properties/registry.js'))).toBe(url('dist/properties/registry.js')); // the sources' own spelling
+    expect(moduleUrl(url('src/pool/checkTask.ts'))).toBe(url('dist/src/pool/checkTask.js'));
+    expect(moduleUrl(url('test/fixtures/pool/tasks.ts'))).toBe(url('test/fixtures/pool/tasks.ts'));
+    expect(moduleUrl(url('src/no/such/module.ts'))).toBe(url('src/no/such/module.ts'));
+    expect(moduleUrl(url('dist/properties/registry.js'))).toBe(url('dist/properties/registry.js'));
+    const { moduleUrl: fromSource } = await import('../src/pool/moduleUrl.js');
+    expect(fromSource(url('properties/registry.ts'))).toBe(url('properties/registry.ts')); // the sources' own thread has tsx
+    // npm test builds first, so dist/ is fresh there; a bare `vitest` after an edit gets the tsx entry.
+    const { threadEntryUrl, childEntry } = await import('../src/pool/entry.js');
+    const { distIsFresh } = createRequire(import.meta.url)('../bin/dist-freshness.cjs') as { distIsFresh: (root: string) => boolean };
+    if (distIsFresh(resolve('.'))) {
+      expect(threadEntryUrl()).toBe(url('dist/src/pool/threadEntry.js'));
+      expect(childEntry()).toEqual({ url: url('dist/src/pool/childEntry.js'), argv: [] });
+    } else {
+      expect(threadEntryUrl()).toBe(url('src/pool/sourceEntry.mjs'));
+    }
   });
 });
