@@ -41,3 +41,21 @@ describe('package.json exports (built by `npm run build`, which npm ci and npm t
     expect(targets.filter((t) => !existsSync(`${root}${t}`)), 'missing build outputs (run npm run build)').toEqual([]);
   });
 });
+
+describe('expectedVerdicts (what covcheck/vitest accepts)', () => {
+  it('is the one verdict the check declares; skipped at CI scale for the checks decided only at full scale', async () => {
+    const { expectedVerdicts } = await import('../properties/runClaims.js');
+    const { CHECKS } = await import('../properties/registry.js');
+    const { FULL_SCALE_ONLY } = await import('../properties/claims/C12.js');
+    const hold = CHECKS.find((c) => c.expect === 'hold' && !FULL_SCALE_ONLY.includes(c.id))!;
+    const excluded = CHECKS.find((c) => c.expect === 'fail')!;
+    expect(expectedVerdicts(hold, 'ci')).toEqual(['pass']);
+    expect(expectedVerdicts(excluded, 'ci')).toEqual(['expected-fail']); // an excluded variant that passes fails the test
+    expect(FULL_SCALE_ONLY.length).toBeGreaterThan(0);
+    for (const id of FULL_SCALE_ONLY) {
+      const check = CHECKS.find((c) => c.id === id)!;
+      expect(expectedVerdicts(check, 'ci')).toEqual(['skipped']); // was ['inconclusive']: the check answers skipped
+      expect(expectedVerdicts(check, 'full')).toEqual([check.expect === 'hold' ? 'pass' : 'expected-fail']);
+    }
+  });
+});
