@@ -42,7 +42,8 @@ describe.runIf(existsSync(DIST) && existsSync(resolve('dist/properties/claims/C1
   // From the sources with dist/ up to date (npm test builds first), workers start from the compiled
   // entry and load the compiled twins of covcheck's .ts modules (src/pool/moduleUrl.ts): no tsx.
   it('maps a source module URL to its compiled twin in compiled code, and leaves fixtures and dist URLs alone', async () => {
-    const { moduleUrl, runsCompiled } = (await import(url('dist/src/pool/moduleUrl.js'))) as typeof import('../src/pool/moduleUrl.js');
+    const { moduleUrl } = (await import(url('dist/src/pool/moduleUrl.js'))) as typeof import('../src/pool/moduleUrl.js');
+    const { entryIsCompiled: runsCompiled } = (await import(url('dist/src/pool/entry.js'))) as typeof import('../src/pool/entry.js');
     expect(runsCompiled()).toBe(true);
     expect(moduleUrl(url('properties/registry.ts'))).toBe(url('dist/properties/registry.js'));
     expect(moduleUrl(url('properties/registry.js'))).toBe(url('dist/properties/registry.js')); // the sources' own spelling

@@ -6,7 +6,8 @@
  * wherever it runs.
  */
 import type { ErrorData, ProgressMessage, TaskContext, TaskReply, TaskRequest } from './task.js';
-import { moduleUrl, runsCompiled } from './moduleUrl.js';
+import { moduleUrl } from './moduleUrl.js';
+import { entryIsCompiled } from './entry.js';
 
 /** Least time between two progress messages of one task (the bar redraws at 10 fps anyway). */
 export const PROGRESS_INTERVAL_MS = 100;
@@ -60,7 +61,7 @@ export function importOnce(url: string): Promise<Record<string, unknown>> {
   let p = modules.get(url);
   if (!p) {
     const at = moduleUrl(url);
-    p = (runsCompiled() && TS_MODULE.test(at) ? registerTypeScript() : Promise.resolve()).then(() => import(at) as Promise<Record<string, unknown>>);
+    p = (entryIsCompiled() && TS_MODULE.test(at) ? registerTypeScript() : Promise.resolve()).then(() => import(at) as Promise<Record<string, unknown>>);
     modules.set(url, p);
     p.catch(() => modules.delete(url));
   }

@@ -10,8 +10,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { entryIsCompiled } from './entry.js';
 
-const COMPILED = !import.meta.url.endsWith('.ts');
 /** The package folder and its dist/ (compiled, this file is dist/src/pool/moduleUrl.js). */
 const PACKAGE = new URL('../../../', import.meta.url).href;
 const DIST = new URL('../../', import.meta.url).href;
@@ -19,14 +19,9 @@ const OWN = /^(src|properties)\/.+(?<!\.d)\.(ts|js)$/;
 
 const twins = new Map<string, string>();
 
-/** Whether this thread runs covcheck's compiled code (then it has no TypeScript loader unless it registers one). */
-export function runsCompiled(): boolean {
-  return COMPILED;
-}
-
 /** `url`, or its compiled twin when this thread runs compiled code and the twin exists. */
 export function moduleUrl(url: string): string {
-  if (!COMPILED || !url.startsWith(PACKAGE)) return url;
+  if (!entryIsCompiled() || !url.startsWith(PACKAGE)) return url;
   let out = twins.get(url);
   if (out === undefined) {
     const rel = url.slice(PACKAGE.length);
