@@ -12,7 +12,7 @@
  * At seed 42 the whole report must also be byte-identical (but for the `node` line) to
  * fixtures/golden/verify-seed42-ci.report.json: the report does not depend on the number of workers
  * (written at --jobs 1), and nothing changes a verdict, message or statistic unnoticed.
- * test/golden.test.ts runs a smaller golden set in this process (--jobs 1).
+ * test/golden.test.ts shows that the older, smaller golden set is this report restricted to its claims.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,8 +3,8 @@
  * the registry module, with the seed of their id; the report does not depend on N. The whole
  * CI-scale run at --jobs 2 (every check, the C11/C12 training runs split across the workers) is
  * compared byte for byte with fixtures/golden/verify-seed42-ci.report.json (written at --jobs 1) by
- * properties/claims.test.ts, which runs the registry that way once for all its tests; the golden
- * claim set at --jobs 1, in this process, is test/golden.test.ts.
+ * properties/claims.test.ts, which runs the registry that way once for all its tests (--jobs 1, in
+ * one process, is what many other tests run).
  */
 import { describe, expect, it } from 'vitest';
 import { runCli } from './support/runCli.js';
