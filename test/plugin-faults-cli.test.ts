@@ -1,13 +1,22 @@
 /**
- * The plugin fault matrix at the command line (issue 8 §2): `node bin/covcheck.js` verify, hunt and
- * eval and train with each faulty loss plugin, and verify and replay of a corpus file naming one, (test/fixtures/plugins-faulty: process.exit(0), a call that
- * never returns (hang.ts, blocked in Atomics.wait; the spinning loop.ts once, under eval, since a
- * spinning cell burns a core for its whole time limit), an allocation bomb, a throw, NaN, a wrong
- * shape, a fake passing report on stdout). Each must end
- * with exit 2, one line on stderr naming the plugin file, nothing on stdout, no report or corpus
- * folder, within the limit (--plugin-timeout 3s, --plugin-memory 256; hunt --time 3s). Without the
- * isolation the exit plugins end the gate with exit 0 and the loop hangs it. The measured matrix is
- * printed (exit code, elapsed ms, message). Runs several processes at once to keep the wall time modest.
+ * The plugin fault matrix at the command line (issue 8 §2): `node bin/covcheck.js` with each faulty
+ * loss plugin of test/fixtures/plugins-faulty: process.exit(0), a call that never returns (hang.ts,
+ * blocked in Atomics.wait; the spinning loop.ts, with a 1 s limit, since a spinning cell burns a core
+ * for its whole time limit), an allocation bomb, a throw, NaN, a wrong shape, a fake passing report on
+ * stdout. Each must end with exit 2, one line on stderr naming the plugin file, nothing on stdout, no
+ * report or corpus folder, within the limit (--plugin-timeout 3s, --plugin-memory 256; hunt --time 3s).
+ * Without the isolation the exit plugins end the gate with exit 0 and the loop hangs it.
+ *
+ * Which cells: every fault under `eval` (the cheapest command: no registry), and under every other
+ * command that runs user code (verify, hunt, train; verify and replay of a corpus file naming a
+ * plugin) the faults that would break a gate — an exit (a silent green gate), a hang (a gate that never
+ * ends), a fake report on stdout (a false pass) — and the memory limit (`bomb`) under verify, NaN
+ * under train (where it could pass for a diverged run). The remaining faults (throw, NaN, wrong
+ * shape) are classified in the isolated child, the same code for every command
+ * (test/isolation.test.ts tries each); the commands differ only in how they wire it, which the gate
+ * faults show. (All 7 faults × 4 commands: 33 processes and 19 s of CPU; these 23 cells: 13 s.)
+ * The measured matrix is printed (exit code, elapsed ms, message). Runs several processes at once to
+ * keep the wall time modest.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,13 +86,22 @@ describe('loss plugins isolated at the command line', () => {
     return join(tmp, `cwd-${f}`);
   };
   const CORPUS_FAULTS = ['exit', 'hang'] as const;
+  const GATE_FAULTS = ['exit', 'hang', 'fakeStdout'] as const;
+  const cell = (command: keyof typeof commands, fault: string) => ({ command, fault, args: commands[command](fault), cwd: DIR });
   const cells = [
-    ...Object.entries(commands).flatMap(([command, args]) => FAULTS.map((fault) => ({ command, fault, args: args(fault), cwd: DIR }))),
+    ...FAULTS.map((fault) => cell('eval', fault)),
     // The spinning plugin burns a core for its whole limit: 1 s here (the others' 3 s is for the hang cells' slow starts).
     { command: 'eval', fault: 'loop', args: [...commands.eval('loop'), '--plugin-timeout', '1s'], cwd: DIR },
+    ...(['verify', 'hunt', 'train'] as const).flatMap((command) => GATE_FAULTS.map((fault) => cell(command, fault))),
+    cell('verify', 'bomb'),
+    cell('train', 'nan'),
     ...CORPUS_FAULTS.map((fault) => ({ command: 'verify (corpus)', fault, args: ['verify', '--claims', 'C1', '--check', 'corpus/C1-bias-', '--no-progress', '--report-dir', join(tmp, `reports-corpus-${fault}`), ...LIMITS], cwd: corpusCwd(fault) })),
     ...CORPUS_FAULTS.map((fault) => ({ command: 'replay (corpus)', fault, args: ['replay', join('fixtures', 'counterexamples', `C1-bias-${fault}.json`), ...LIMITS], cwd: join(tmp, `cwd-${fault}`) })),
   ];
+  it('the matrix has every fault at the command line, and every command with the gate faults', () => {
+    expect(new Set(cells.map((c) => c.fault))).toEqual(new Set([...FAULTS, 'loop']));
+    for (const command of ['eval', 'verify', 'hunt', 'train']) for (const fault of GATE_FAULTS) expect(cells.some((c) => c.command === command && c.fault === fault), `${command} × ${fault}`).toBe(true);
+  });
   let outcomes: Outcome[] = [];
 
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 export const LONG_FILES_FIRST: readonly string[] = [
   'properties/claims.test.ts', // ≈ 17 s: every registered check at CI scale (verify --jobs 2, in its beforeAll)
-  'test/plugin-faults-cli.test.ts', // ≈ 15 s: the CLI plugin fault matrix (processes, time limits)
+  'test/plugin-faults-cli.test.ts', // ≈ 11 s: the CLI plugin fault matrix (processes, time limits)
   'test/impl-verify.test.ts', // ≈ 14 s: implementations under test as child processes
   'test/impl-protocol.test.ts', // ≈ 8 s
   'test/isolation.test.ts', // ≈ 6 s
