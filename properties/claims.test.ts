@@ -24,6 +24,7 @@ import { run } from './cli.js';
 import { CHECKS } from './registry.js';
 import { FULL_SCALE_ONLY } from './claims/C12.js';
 import { CORPUS_DIR, corpusChecks } from '../src/hunt/corpus.js';
+import { MUTANTS } from '../src/mutants/catalogue.js';
 
 const SEED = Number(process.env.COVCHECK_SEED ?? 42);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -89,6 +90,12 @@ describe.each([...new Set(CHECKS.map((c) => c.claim))])('%s', (claim) => {
       // docs/theory.md C12(b): decided only at full scale; vitest (and .ci/run's count) shows it skipped.
       if (row.verdict === 'skipped') return ctx.skip(row.message);
       if (check.expect === 'fail') expect(row.counterexample ?? row.statistic, 'an expected-fail must show a counterexample (or, statistical, its test)').toBeDefined();
+      // A mutant (properties/mutants/checks.ts) is caught by one of the claims it names.
+      const mutant = MUTANTS.find((m) => check.id === `${check.claim}/mutant/${m.id}`);
+      if (mutant) {
+        const claims = String((row.statistic as { claims?: unknown } | undefined)?.claims).split(', ');
+        expect(claims.some((c) => (mutant.expectedCatchers as readonly string[]).includes(c)), `${mutant.id}: caught by ${claims.join(', ')}, expected one of ${mutant.expectedCatchers.join(', ')}`).toBe(true);
+      }
     });
   }
 });

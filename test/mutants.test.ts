@@ -1,10 +1,11 @@
 /**
  * The mutation self-check: every injected bug of src/mutants/catalogue.ts is caught by at least one
- * claim check, and the correct pipeline passes the very same checks (so "caught" means something).
+ * claim check (the registry's mutant checks, decided in properties/claims.test.ts's CI-scale run),
+ * and the correct pipeline passes the very same checks (so "caught" means something).
  */
 import { describe, expect, it } from 'vitest';
 import { CORRECT, MUTANTS } from '../src/mutants/catalogue.js';
-import { catchMutants, checks as mutantChecks, mutantsMarkdown, runPipeline } from '../properties/mutants/index.js';
+import { checks as mutantChecks, mutantsMarkdown, runPipeline } from '../properties/mutants/index.js';
 import { runCheck } from '../src/runner/run.js';
 import { balanceCheck } from '../properties/claims/C6/index.js';
 import { pluginFamily } from '../src/losses/plugin/index.js';
@@ -18,16 +19,16 @@ describe('mutation self-check', () => {
     expect(failed.map((r) => `${r.check}: ${r.message}`)).toEqual([]);
   });
 
-  it('catches every mutant, and names the claims that caught it', async () => {
-    const outcomes = await catchMutants({ seed: SEED });
-    expect(outcomes.map((o) => o.mutant)).toEqual(MUTANTS.map((m) => m.id));
-    for (const o of outcomes) {
-      expect(o.caught, `${o.mutant} was not caught by any of ${o.checksRun} checks`).toBe(true);
-      const m = MUTANTS.find((x) => x.id === o.mutant)!;
-      expect(o.claims.some((c) => m.expectedCatchers.includes(c)), `${o.mutant}: caught by ${o.claims.join(', ')}, expected one of ${m.expectedCatchers.join(', ')}`).toBe(true);
-    }
-    const md = mutantsMarkdown(outcomes);
-    expect(md).toMatch(/\| exp-without-logsumexp \| caught \| C6 \|/);
+  // That every mutant is caught, and by one of the claims it names (expectedCatchers), is decided by
+  // the registry's mutant checks (one per mutant, properties/mutants/checks.ts) in the CI-scale run of
+  // properties/claims.test.ts, row by row: not run a second time here.
+  it('the outcome table shows each mutant, caught or missed, with its claims and checks', () => {
+    const caught = { mutant: 'exp-without-logsumexp', title: '', caught: true, caughtBy: [{ check: 'C6/float32/small-tau-nce', claim: 'C6' as const, message: '' }], claims: ['C6' as const], checksRun: 3, ms: 1 };
+    const missed = { mutant: 'invisible', title: '', caught: false, caughtBy: [], claims: [], checksRun: 3, ms: 1 };
+    const md = mutantsMarkdown([caught, missed]);
+    expect(md).toMatch(/\| exp-without-logsumexp \| caught \| C6 \| C6\/float32\/small-tau-nce \|/);
+    expect(md).toMatch(/\| invisible \| \*\*missed\*\* \| — \| — \|/);
+    expect(MUTANTS.length).toBeGreaterThan(5);
   });
 
   it('registers one check per mutant whose verdict is expected-fail when caught', async () => {
