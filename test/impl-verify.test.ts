@@ -32,7 +32,7 @@ describe('verify --impl', { timeout: 120_000 }, () => {
   });
 
   for (const bug of ['detach-negative', 'half-grad']) {
-    it(`--bug ${bug} fails C2 (exit 1), saves the case with the implementation's name, and replays`, async () => {
+    it(`--bug ${bug} fails C2 (exit 1), saves the case with the implementation's name, and replays${bug === 'half-grad' ? ' (green once fixed)' : ''}`, async () => {
       const r = await cli('verify', '--impl', tfjs('--bug', bug), '--runs', '1', '--report-dir', 'reports');
       expect(r.code, r.out).toBe(1);
       expect(r.out).toMatch(/fail +impl\/C2-derivative/);
@@ -46,13 +46,16 @@ describe('verify --impl', { timeout: 120_000 }, () => {
       let out = '';
       const again = await main(['replay', '--impl', tfjs('--bug', bug), file], { cwd: r.dir, checks: [], claims: [], stdout: { write: (s: string) => void (out += s) }, stderr: { write: () => {} } });
       expect(again, out).toBe(1);
+      if (bug === 'detach-negative') return; // the fixed implementation's replay: once (half-grad) is enough
       let fixedOut = '';
       const fixed = await main(['replay', '--impl', tfjs(), file], { cwd: r.dir, checks: [], claims: [], stdout: { write: (s: string) => void (fixedOut += s) }, stderr: { write: () => {} } });
       expect(fixed, fixedOut).toBe(0);
     });
   }
 
-  for (const fault of ['no-handshake', 'garbage', 'nan', 'crash-midway']) {
+  // Before the first request, an answer that is not a number (never a verdict), a crash midway: the
+  // other faults (garbage, wrong id) take the same path and are each tried in impl-protocol.test.ts.
+  for (const fault of ['no-handshake', 'nan', 'crash-midway']) {
     it(`--fault ${fault}: exit 2 naming the implementation, request and fault, nothing on stdout`, async () => {
       const r = await cli('verify', '--impl', tfjs('--fault', fault), '--runs', '1', '--no-report');
       expect(r.code, r.err).toBe(2);
