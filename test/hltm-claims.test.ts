@@ -1,6 +1,7 @@
 /**
- * Claims C8 and C9 at CI scale through the runner, and the negative controls that show the C9 tests
- * have power (a biased sampler, unshared positives, negatives sharing the anchor's base are caught).
+ * Claims C8 and C9: the negative controls that show the C9 tests have power (a biased sampler,
+ * unshared positives, negatives sharing the anchor's base are caught), C8 not vacuous, and C9
+ * inconclusive (never pass) with too few samples. The checks at CI scale: properties/claims.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../src/runner/run.js';
@@ -12,15 +13,19 @@ import { buildTree, polaritiesOf, shapeOf } from '../src/hltm/tree.js';
 import { decideFrequencies } from '../src/stats/index.js';
 import * as C8 from '../properties/claims/C8.js';
 import * as C9 from '../properties/claims/C9.js';
+import { CHECKS } from '../properties/registry.js';
 
-describe('claims C8, C9 at CI scale', () => {
-  for (const check of [...C8.checks, ...C9.checks]) {
-    it(`${check.id} passes`, async () => {
-      const r = await runCheck(check, { seed: 42, scale: 'ci' });
-      expect(r.verdict, r.message).toBe('pass');
-      expect(r.claim).toBe(check.claim);
-    });
-  }
+// The C8 and C9 checks themselves run at CI scale in properties/claims.test.ts (the registry run,
+// each with its declared verdict); here: what shows that they can fail.
+describe('claims C8, C9: not vacuous, and with power', () => {
+  it('the registry holds every C8 and C9 check, each expected to hold', () => {
+    expect(C8.checks.length).toBeGreaterThan(0);
+    expect(C9.checks.length).toBeGreaterThan(1);
+    for (const check of [...C8.checks, ...C9.checks]) {
+      expect(CHECKS, check.id).toContain(check);
+      expect(check.expect, check.id).toBe('hold');
+    }
+  });
   it('C8 is not vacuous: both sides are usually non-zero', () => {
     const tree = buildTree([[0, 0], [0, [0, 0]]], { s0: 0.5, s1: -0.75, s00: 0.25, s01: 1, s10: -1, s11: 0.5, s110: 0.75, s111: -0.5 }, 0.25);
     let nonZero = 0;
