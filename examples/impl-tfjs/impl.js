@@ -11,6 +11,7 @@
 //   --negatives explicit | in-batch      (IMPL_NEGATIVES) announce only these negatives (default both)
 //   --fault-at N                         (IMPL_FAULT_AT) the request the fault hits (default 1;
 //                                                        crash-midway: 2)
+import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
@@ -27,7 +28,9 @@ const negatives = flags.negatives ?? process.env.IMPL_NEGATIVES ?? '';
 if (!['', 'explicit', 'in-batch'].includes(negatives)) throw new Error(`--negatives: expected explicit or in-batch, got ${JSON.stringify(negatives)}`);
 if (!['', 'no-handshake', 'garbage', 'wrong-id', 'nan', 'timeout', 'crash-midway'].includes(fault)) throw new Error(`--fault: unknown fault ${JSON.stringify(fault)}`);
 
-const tf = await import('@tensorflow/tfjs');
+// `require`, not `import()`: TF.js is a CommonJS bundle, which import() first scans for its export
+// names (0.26 s of CPU at each start against 0.08 s).
+const tf = createRequire(import.meta.url)('@tensorflow/tfjs');
 await tf.setBackend('cpu');
 tf.enableProdMode();
 const { gradCases, gradDistances, shapeKey } = await import('./gradCase.js');
