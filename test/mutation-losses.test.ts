@@ -281,6 +281,17 @@ describe('dual numbers: each operation against its calculus rule', () => {
     expect(o.variable(2, 1).d).toEqual([0, 1]);
   });
 
+  it('÷ by an exact 0: the partials neither side has stay 0, so 1/(1/0) + x is finite with ∂ = (1, 0)', () => {
+    const inf = o.div(1, o.const(0));
+    expect(inf.v).toBe(Infinity);
+    expect(inf.d).toEqual([0, 0]); // was (0 − ∞·0)/0 = NaN for both
+    const back = o.add(x, o.div(1, inf));
+    expect([back.v, ...back.d]).toEqual([0.7, 1, 0]); // was ∂ = NaN: a plugin error naming r_+
+    expect(o.div(x, o.const(0)).d[0]).toBeNaN(); // x/0 does depend on x: no partial is invented
+    const exact = dualOps(EXACT, 2);
+    expect(exact.div(exact.variable(Rational.of(1n, 2n), 0), 2).d.map((r) => r.toString())).toEqual(['1/2', '0']);
+  });
+
   it('logSumExp, softplus, sigmoid, sum, mean; max and min choose a at ties', () => {
     const e = [Math.exp(0.7), Math.exp(-2.6), Math.exp(1)];
     const s = sumOf(e);

@@ -163,8 +163,10 @@ export function dualOps<T>(A: Arith<T>, n: number, token: symbol = Symbol('evalu
       const x = lift(a);
       const y = lift(b);
       const v = A.div(x.v, y.v);
-      // (x' − v·y')/y
-      const d = x.d.map((xd, i) => A.div(A.sub(xd, A.mul(v, y.d[i]!)), y.v));
+      // (x' − v·y')/y; a partial that is 0 in both stays 0 (as in mul, exp, log: only the partials
+      // present are scaled), so a division by an exact 0 (v = ±∞) does not make NaN partials for the
+      // distances neither side depends on, which a later step could leave in a finite loss.
+      const d = x.d.map((xd, i) => (A.eq(xd, A.zero) && A.eq(y.d[i]!, A.zero) ? A.zero : A.div(A.sub(xd, A.mul(v, y.d[i]!)), y.v)));
       return new Dual(v, d, token);
     },
     neg(a: Dual<T> | number) {
