@@ -62,32 +62,38 @@ function trivialNote(trivial: readonly string[] | undefined): string {
 
 /**
  * A power law y ~ x^expected judged on a series, with zero and non-finite values handled explicitly
- * (issue 8: a loss whose residue is 0 at every τ meets the trend trivially, THEORY.md C7):
- *   - 'zero': every y ≤ negligible: the trend holds trivially (no slope is fitted through noise);
+ * (issue 8: a loss whose residue is 0 at every τ meets the trend trivially, THEORY.md C7). A point is
+ * 0 when y ≤ its `negligible` level (one for the series, or one per point: the rounding level of each
+ * point, C7/models.ts negligibleRatio); `level` is the largest level of the points taken for 0.
+ *   - 'zero': every y negligible: the trend holds trivially (no slope is fitted through noise);
  *   - 'undefined': some y is not finite (a zero denominator under a non-zero numerator): no slope;
  *   - 'partial': some y negligible and others not: no log-log slope can be fitted through 0;
  *   - 'fit': the log-log least-squares slope and max/min of y·x^(−expected) (bounded when y ~ x^expected).
  */
 export type PowerFit =
-  | { readonly kind: 'zero'; readonly max: number }
+  | { readonly kind: 'zero'; readonly max: number; readonly level: number }
   | { readonly kind: 'undefined'; readonly at: readonly number[] }
-  | { readonly kind: 'partial'; readonly zeroAt: readonly number[]; readonly max: number }
+  | { readonly kind: 'partial'; readonly zeroAt: readonly number[]; readonly max: number; readonly level: number }
   | { readonly kind: 'fit'; readonly slope: number; readonly bound: number };
 
-export function powerFit(points: readonly (readonly [number, number])[], o: { expected: number; negligible: number }): PowerFit {
+export function powerFit(points: readonly (readonly [number, number])[], o: { expected: number; negligible: number | readonly number[] }): PowerFit {
+  const levelAt = (i: number): number => (typeof o.negligible === 'number' ? o.negligible : o.negligible[i]!);
+  if (typeof o.negligible !== 'number' && o.negligible.length !== points.length) throw new RangeError(`powerFit: ${o.negligible.length} negligible levels for ${points.length} points`);
   const nonFinite = points.filter(([, y]) => !Number.isFinite(y)).map(([x]) => x);
   if (nonFinite.length > 0) return { kind: 'undefined', at: nonFinite };
   const max = Math.max(0, ...points.map(([, y]) => y));
-  if (max <= o.negligible) return { kind: 'zero', max };
-  const zeroAt = points.filter(([, y]) => !(y > o.negligible)).map(([x]) => x);
-  if (zeroAt.length > 0) return { kind: 'partial', zeroAt, max };
+  const zero = points.map(([, y], i) => !(y > levelAt(i)));
+  const level = Math.max(0, ...points.map((_, i) => (zero[i] ? levelAt(i) : 0)));
+  if (zero.every(Boolean)) return { kind: 'zero', max, level };
+  const zeroAt = points.filter((_, i) => zero[i]).map(([x]) => x);
+  if (zeroAt.length > 0) return { kind: 'partial', zeroAt, max, level };
   const scaled = points.map(([x, y]) => y * x ** -o.expected);
   return { kind: 'fit', slope: logLogSlope(points), bound: Math.max(...scaled) / Math.min(...scaled) };
 }
 
 /** The words for a fit that has no slope ('undefined', 'partial'), naming the quantity and the points. */
-export function noSlopeWords(f: Exclude<PowerFit, { kind: 'fit' } | { kind: 'zero' }>, o: { quantity: string; x: string; negligible: number }): string {
+export function noSlopeWords(f: Exclude<PowerFit, { kind: 'fit' } | { kind: 'zero' }>, o: { quantity: string; x: string }): string {
   return f.kind === 'undefined'
     ? `${o.quantity} is not finite at ${o.x} = ${f.at.map(fmt).join(', ')} (its denominator is 0): no slope`
-    : `${o.quantity} is 0 (≤ ${fmt(o.negligible)}) at ${o.x} = ${f.zeroAt.map(fmt).join(', ')} but up to ${fmt(f.max)} elsewhere: no log-log slope through 0`;
+    : `${o.quantity} is 0 (≤ ${fmt(f.level)}, its rounding level) at ${o.x} = ${f.zeroAt.map(fmt).join(', ')} but up to ${fmt(f.max)} elsewhere: no log-log slope through 0`;
 }

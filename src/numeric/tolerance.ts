@@ -100,6 +100,40 @@ export function tolerance(precision: Precision, kind: CheckKind, ops: number, sc
 }
 
 /**
+ * λ of the probable bound below: the bound fails for a sum of n terms with probability at most
+ * 2n·exp(−λ²(1 − u)²/2) (≈ 2n·1.3e-14 at λ = 8: 1.7e-9 for the largest enumeration, n = 2^16).
+ */
+export const PROBABLE_LAMBDA = 8;
+
+/**
+ * The probable rounding error of a long sum (Higham & Mary, "A new approach to probabilistic rounding
+ * error analysis", SIAM J. Sci. Comput. 41(5), 2019, Theorem 2.4): with the roundings of the n
+ * operations independent, mean-zero random variables, |fl(Σ a_i b_i) − Σ a_i b_i| ≤ γ̃_n(λ)·Σ|a_i b_i|,
+ * γ̃_n(λ) = exp(λ√n·u + n·u²/(1 − u)) − 1 ≈ λ√n·u, except with the probability of PROBABLE_LAMBDA.
+ * So tol = c·λ·√n·(ε·scale + η): the worst case c·n·ε·scale (`tolerance`) shrunk by √n/λ.
+ *
+ * Used where the worst case is far too loose to tell a quantity that is 0 in exact arithmetic from one
+ * that is small but not 0: C7's trends (a residue ratio is "0" at a point when it is below this bound
+ * relative to its denominator, properties/claims/C7/models.ts). Over the trend models of seeds 1–30 the
+ * worst-case bound comes within 1.5× of the smallest genuine residue (τ = 4096, H = 2), while the
+ * residues that are 0 in exact arithmetic stay below 1e-6 of it: the probable bound (√n/λ = 32 at
+ * n = 2^16) separates the two. Where it fails (probability above) a red, never a green, can follow:
+ * noise taken for a residue breaks the fitted slope.
+ */
+export function probableTolerance(precision: Precision, kind: CheckKind, ops: number, scale: number): Tolerance {
+  const c = TOLERANCE_CONSTANT[precision][kind];
+  const eps = MACHINE_EPSILON[precision];
+  const eta = UNDERFLOW_UNIT[precision];
+  const s = Math.max(scale, Number.MIN_VALUE);
+  const root = Math.sqrt(Math.max(1, ops));
+  const tol = c * PROBABLE_LAMBDA * root * (eps * s + eta);
+  return {
+    tol,
+    derivation: `tol = c·λ·√n·(ε·scale + η) = ${c}·${PROBABLE_LAMBDA}·√${ops}·(${eps.toExponential(3)}·${s.toExponential(3)} + ${eta.toExponential(3)}) = ${tol.toExponential(3)} (${precision}, ${kind}, probable)`,
+  };
+}
+
+/**
  * Operations of a loss stage on one pair of outputs (lossValueTolerance): the normalisation and the
  * distance or similarity of two outputs (d ≤ 8 products and sums each: 2·8) and the loss of the
  * distances with the batch mean (a log-sum-exp or sigmoid: 8 more), as the engine gradient

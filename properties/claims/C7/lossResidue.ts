@@ -6,17 +6,15 @@
  */
 import * as fc from 'fast-check';
 import { EXACT, F64, type Arith } from '../../../src/numeric/arith.js';
-import { tolerance } from '../../../src/numeric/tolerance.js';
 import type { Measurement, PropertyCheck } from '../../../src/runner/check.js';
 import { fmt } from '../../../src/runner/run.js';
 import type { Params } from '../../../src/losses/plugin/index.js';
 import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.js';
-import { modelMagnitudes, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
 import { norm2, residue, residueClosedForm } from '../../../src/theory/pairwiseOperator.js';
 import { CORRECT } from '../../../src/mutants/catalogue.js';
 import { arbModel, describeModel, type Model, type ModelConstraints } from '../../generators/model.js';
 import { idSuffix, negativesRange, NOT_APPLICABLE, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
-import { models, TINY } from './models.js';
+import { models, thetaTolerance, TINY } from './models.js';
 import { firstMismatch } from '../../../src/claims/compare.js';
 import { record } from './record.js';
 
@@ -24,13 +22,6 @@ interface LossCase {
   readonly model: Model;
   readonly params: Params;
   readonly H: number;
-}
-
-/** Tolerance of θ ≈ 0 from the enumeration: scale bounds every summand, n counts them. */
-function thetaTolerance<T>(M: PairwiseModel<T>, H: number, betaScale: number, xiMax: number, tuples: number) {
-  const { K, f } = modelMagnitudes(M);
-  const scale = 4 * M.nOut * K * f * (betaScale + xiMax + 1) * (H + 1);
-  return tolerance('float64', 'expectation', tuples + M.p.length ** 2 + M.d * M.nOut, scale);
 }
 
 function measureLossResidue<T>(A: Arith<T>, u: LossUnderTest, c: LossCase, target: 'zero' | 'closed-form'): Measurement {
@@ -52,7 +43,7 @@ function measureLossResidue<T>(A: Arith<T>, u: LossUnderTest, c: LossCase, targe
     theta.forEach((v, r) => (err = Math.max(err, Math.abs(A.toNumber(v) - A.toNumber(want[r]!)))));
     if (Number.isNaN(err)) err = Number.POSITIVE_INFINITY;
     const xiMax = Math.max(0, ...e.xi.flat().map((v) => Math.abs(A.toNumber(v))));
-    const t = thetaTolerance(M, c.H, e.betaScale, xiMax, e.tuples);
+    const t = thetaTolerance(M, { H: c.H, betaScale: e.betaScale, xiMax, terms: e.tuples });
     if (err / t.tol > worstRatio) {
       worstRatio = err / t.tol;
       worst = { ok: err <= t.tol, error: err, tolerance: t.tol, derivation: t.derivation, note: `cut [${M.cut.join(', ')}]: ‖θ‖∞ = ${fmt(err)}, ${e.tuples} tuples` };

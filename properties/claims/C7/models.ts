@@ -12,7 +12,8 @@ import type { Augmentation } from '../../../src/hltm/augmentation.js';
 import { completeTree, type Tree } from '../../../src/hltm/tree.js';
 import type { Loss } from '../../../src/losses/loss.js';
 import { expectedLossGradient } from '../../../src/theory/expectedLossGradient.js';
-import { pairwiseModel, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
+import { modelMagnitudes, pairwiseModel, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
+import { probableTolerance, tolerance, type Tolerance } from '../../../src/numeric/tolerance.js';
 import { residueRatio } from '../../../src/theory/pairwiseOperator.js';
 import { CORRECT } from '../../../src/mutants/catalogue.js';
 import type { Model, ModelConstraints } from '../../generators/model.js';
@@ -42,10 +43,34 @@ export interface TrendTarget {
 export const SLOPE_TOL = 0.1;
 
 /**
- * ‖θ‖/‖OP^ξ w‖ at or below this is 0 (float64 rounding of the enumeration: a few hundred operations
- * on O(1) values, ~1e-13, with a wide margin): a residue 0 at every point meets a trend trivially.
+ * The rounding of θ = E[∇L] + 2·OP^ξ w from the enumeration, per entry (‖θ‖∞): scale bounds every
+ * summand (the model's magnitudes, the loss weights β and ξ), n counts the tuples and the operator's
+ * terms. `bound` 'worst-case' (c·n·ε·scale: the identity checks) or 'probable' (c·λ·√n·ε·scale: the
+ * trends' "0", src/numeric/tolerance.ts probableTolerance).
  */
-export const NEGLIGIBLE_RATIO = 1e-9;
+export function thetaTolerance<T>(M: PairwiseModel<T>, o: { readonly H: number; readonly betaScale: number; readonly xiMax: number; readonly terms: number; readonly bound?: 'worst-case' | 'probable' }): Tolerance {
+  const { K, f } = modelMagnitudes(M);
+  const scale = 4 * M.nOut * K * f * (o.betaScale + o.xiMax + 1) * (o.H + 1);
+  const ops = o.terms + M.p.length ** 2 + M.d * M.nOut;
+  return (o.bound === 'probable' ? probableTolerance : tolerance)('float64', 'expectation', ops, scale);
+}
+
+/**
+ * ‖θ‖/‖OP^ξ w‖ at or below this is 0, for one point of a trend: the probable rounding of θ
+ * (thetaTolerance, ‖·‖∞ → ‖·‖₂: × √d) over ‖OP^ξ w‖; 0 where ‖OP^ξ w‖ = 0 (the ratio is then 0 or
+ * not finite, decided as such). A residue 0 at every point meets a trend trivially.
+ */
+export function negligibleRatio<T>(M: PairwiseModel<T>, e: { readonly betaScale: number; readonly xi: readonly (readonly T[])[]; readonly terms: number }, H: number, op: number): number {
+  if (!(op > 0)) return 0;
+  const xiMax = Math.max(0, ...e.xi.flat().map((v) => Math.abs(M.A.toNumber(v))));
+  return (thetaTolerance(M, { H, betaScale: e.betaScale, xiMax, terms: e.terms, bound: 'probable' }).tol * Math.sqrt(M.d)) / op;
+}
+
+/** A trend's point: the ratio and the level at or below which it is 0. */
+export interface TrendPoint {
+  readonly ratio: number;
+  readonly negligible: number;
+}
 
 /** A fixed tiny model (seeded): complete binary tree of depth 2, hid 2, gaussian weights. */
 export function trendModel(seed: number): { tree: Tree; spec: NetworkSpec; params: ReturnType<typeof initParams> } {
@@ -59,13 +84,14 @@ export function trendModel(seed: number): { tree: Tree; spec: NetworkSpec; param
   return { tree, spec, params: initParams(spec, rng, { scheme: 'gaussian' }) };
 }
 
-/** ‖θ‖/‖OP^ξ w‖ at the cut below the root of the trend model, under an augmentation and a loss. */
-export function ratioAt(seed: number, aug: Augmentation, loss: Loss, H: number, u?: LossUnderTest): number {
+/** ‖θ‖/‖OP^ξ w‖ at the cut below the root of the trend model, under an augmentation and a loss, and its 0 level. */
+export function ratioAt(seed: number, aug: Augmentation, loss: Loss, H: number, u?: LossUnderTest): TrendPoint {
   const { tree, spec, params } = trendModel(seed);
   const dist = leafDistribution(F64, tree, aug);
   // The cut below the root (depth 1), where C(x_0) is not constant.
   const cut = spec.arch.layers[spec.arch.layers.length - 1]!.blocks;
   const M = pairwiseModel(F64, spec, params, dist, cut);
   const e = expectedLossGradient(M, loss, H, (u?.pipeline ?? CORRECT).law);
-  return Math.max(0, residueRatio(M, e).ratio);
+  const r = residueRatio(M, e);
+  return { ratio: Math.max(0, r.ratio), negligible: negligibleRatio(M, { ...e, terms: e.tuples }, H, r.op) };
 }

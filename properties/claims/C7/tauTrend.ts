@@ -7,7 +7,7 @@ import { fmt } from '../../../src/runner/run.js';
 import { linePlot } from '../../../src/report/plot.js';
 import { slug } from '../../../src/report/write.js';
 import { idSuffix, pipelineLoss, type LossUnderTest } from '../../lossUnderTest.js';
-import { NEGLIGIBLE_RATIO, ratioAt, SLOPE_TOL, type TrendTarget } from './models.js';
+import { ratioAt, SLOPE_TOL, type TrendTarget } from './models.js';
 import { noSlopeWords, powerFit, trendCheck } from '../trendCheck.js';
 import { record } from './record.js';
 
@@ -28,10 +28,13 @@ export function tauTrendCheck(targets: readonly TrendTarget[], o: { id: string; 
       for (let s = 0; s < (o.seeds ?? 1); s++) {
         const seed = options.seed + 104729 * s;
         const points: [number, number][] = [];
+        const levels: number[] = [];
         for (const tau of TREND_TAUS) {
           const loss = pipelineLoss(t.u, { ...t.u.family.params, tau });
           if (!loss) break;
-          points.push([tau, ratioAt(seed, { base: { kind: 'root' }, flip: 0 }, loss, t.H, t.u)]);
+          const at = ratioAt(seed, { base: { kind: 'root' }, flip: 0 }, loss, t.H, t.u);
+          points.push([tau, at.ratio]);
+          levels.push(at.negligible);
         }
         if (points.length === 0) {
           skipped++;
@@ -39,17 +42,19 @@ export function tauTrendCheck(targets: readonly TrendTarget[], o: { id: string; 
         }
         const name = `${t.label}${(o.seeds ?? 1) > 1 ? ` (model ${s + 1})` : ''}`;
         series.push({ name, points });
-        const whole = powerFit(points, { expected: -1, negligible: NEGLIGIBLE_RATIO });
+        const whole = powerFit(points, { expected: -1, negligible: levels });
         if (whole.kind === 'zero') {
           stat[name] = `residue 0 at every τ (ratio ≤ ${fmt(whole.max)})`;
           trivial.push(`${name}: ‖θ‖/‖OP^ξ w‖ ≤ ${fmt(whole.max)} at every τ`);
           continue;
         }
-        const words = { quantity: '‖θ‖/‖OP^ξ w‖', x: 'τ', negligible: NEGLIGIBLE_RATIO };
-        const fit = powerFit(points.filter(([tau]) => tau >= TREND_FIT_FROM), { expected: -1, negligible: NEGLIGIBLE_RATIO });
+        const words = { quantity: '‖θ‖/‖OP^ξ w‖', x: 'τ' };
+        const tail = points.map((_, i) => i).filter((i) => points[i]![0] >= TREND_FIT_FROM);
+        const fit = powerFit(tail.map((i) => points[i]!), { expected: -1, negligible: tail.map((i) => levels[i]!) });
         if (fit.kind !== 'fit') {
-          // The tail is 0 but not the whole series: say where it is 0 and how large it is elsewhere.
-          const f = fit.kind === 'zero' ? { kind: 'partial' as const, zeroAt: points.filter(([, r]) => !(r > NEGLIGIBLE_RATIO)).map(([tau]) => tau), max: Math.max(...points.map(([, r]) => r)) } : fit;
+          // The tail is 0 but not the whole series (so the whole has no slope either): say where it is 0 and how large it is elsewhere.
+          const f = fit.kind !== 'zero' ? fit : whole.kind !== 'fit' ? whole : null;
+          if (f === null) throw new Error('tauTrend: a tail of zeros in a series without any'); // unreachable: the tail's points are the series'
           stat[name] = 'no slope';
           worst = { ratio: Number.POSITIVE_INFINITY, error: Number.POSITIVE_INFINITY, tolerance: SLOPE_TOL };
           bad.push(`${name}: ${noSlopeWords(f, words)}`);

@@ -11,7 +11,7 @@
  */
 import * as fc from 'fast-check';
 import { F64 } from '../../../src/numeric/arith.js';
-import { tolerance } from '../../../src/numeric/tolerance.js';
+import { probableTolerance, tolerance, type Tolerance } from '../../../src/numeric/tolerance.js';
 import type { Measurement, PropertyCheck } from '../../../src/runner/check.js';
 import type { Augmentation } from '../../../src/hltm/augmentation.js';
 import { leafDistribution } from '../../../src/hltm/exactDistribution.js';
@@ -20,7 +20,7 @@ import { noSlopeWords, powerFit } from '../trendCheck.js';
 import { modelMagnitudes, pairwiseModel, type PairwiseModel } from '../../../src/theory/pairwiseModel.js';
 import { residue, residueRatio } from '../../../src/theory/pairwiseOperator.js';
 import { inBatchExpectedGradient } from '../../../src/theory/inBatchExpectedGradient.js';
-import { NEGLIGIBLE_RATIO, SLOPE_TOL, trendModel } from '../C7/models.js';
+import { SLOPE_TOL, trendModel } from '../C7/models.js';
 import { record as c3 } from '../C3/record.js';
 import { record as c7 } from '../C7/record.js';
 
@@ -40,13 +40,22 @@ function layerModels(seed: number, aug: Augmentation): PairwiseModel<number>[] {
   return spec.arch.layers.map((l) => pairwiseModel(F64, spec, params, dist, l.blocks));
 }
 
+/**
+ * The rounding of θ from the in-batch enumeration, per entry: every batch's summands bounded by the
+ * model's magnitudes (8·nOut·K·f), n = batches + H + 1. 'worst-case' (θ = 0 checks) or 'probable'
+ * (the trend's 0 level; src/numeric/tolerance.ts probableTolerance).
+ */
+function inBatchThetaTolerance(M: PairwiseModel<number>, batches: number, bound: 'worst-case' | 'probable'): Tolerance {
+  const { K, f } = modelMagnitudes(M);
+  return (bound === 'probable' ? probableTolerance : tolerance)('float64', 'expectation', batches + H + 1, 8 * M.nOut * K * f);
+}
+
 /** θ = E[∇L] + 2·OP^ξ w = 0 at every layer, and (simp) ξ ≡ 1. */
 function residueVanishes(models: PairwiseModel<number>[], loss: Loss, symmetric: boolean, xiOne: boolean): Measurement {
   let worst: Measurement = { ok: true, error: 0, tolerance: 0 };
   for (const M of models) {
     const e = inBatchExpectedGradient(M, loss, { B, symmetric });
-    const { K, f } = modelMagnitudes(M);
-    const t = tolerance('float64', 'expectation', e.batches + H + 1, 8 * M.nOut * K * f);
+    const t = inBatchThetaTolerance(M, e.batches, 'worst-case');
     const xiErr = xiOne ? Math.max(...e.xi.flat().map((x) => Math.abs(x - 1))) : 0;
     const err = Math.max(xiErr, ...residue(M, e).theta.map(Math.abs));
     const m = { ok: err <= t.tol, error: err, tolerance: t.tol, derivation: t.derivation, note: `max |θ|${xiOne ? ', |ξ − 1|' : ''} over the cut of blocks ${M.cut.join(',')}` };
@@ -100,13 +109,19 @@ export const c7InBatchTauTrend: PropertyCheck<ExpectationCase> = {
   measure: (c) => {
     const models = layerModels(c.seed, { base: { kind: 'root' }, flip: 0 });
     const M = models[models.length - 1]!;
-    const points = TREND_TAUS.map((tau): [number, number] => [tau, residueRatio(M, inBatchExpectedGradient(M, infoNceLoss(tau), { B, symmetric: true })).ratio]);
+    // Each point's 0 level: the probable rounding of θ (‖·‖∞ → ‖·‖₂: × √d) over ‖OP^ξ w‖ (0 where that is 0).
+    const at = TREND_TAUS.map((tau) => {
+      const e = inBatchExpectedGradient(M, infoNceLoss(tau), { B, symmetric: true });
+      const r = residueRatio(M, e);
+      return { ratio: r.ratio, negligible: r.op > 0 ? (inBatchThetaTolerance(M, e.batches, 'probable').tol * Math.sqrt(M.d)) / r.op : 0 };
+    });
+    const points = TREND_TAUS.map((tau, i): [number, number] => [tau, at[i]!.ratio]);
     const ratios = points.map(([t, r]) => `τ ${t}: ${r.toExponential(3)}`).join(', ');
     // A residue 0 at every τ (e.g. a model whose ReLUs are all off: verify --seed 100) meets the trend
     // trivially (THEORY.md C7); a partial zero or a zero denominator has no slope (issue 8 §1).
-    const fit = powerFit(points, { expected: -1, negligible: NEGLIGIBLE_RATIO });
-    if (fit.kind === 'zero') return { ok: true, error: 0, tolerance: SLOPE_TOL, derivation: `‖θ‖/‖OP^ξ w‖ ≤ ${NEGLIGIBLE_RATIO} at every τ: met trivially (0 at every point)`, note: `ratios ${ratios}` };
-    if (fit.kind !== 'fit') return { ok: false, error: Number.POSITIVE_INFINITY, tolerance: SLOPE_TOL, derivation: noSlopeWords(fit, { quantity: '‖θ‖/‖OP^ξ w‖', x: 'τ', negligible: NEGLIGIBLE_RATIO }), note: `ratios ${ratios}` };
+    const fit = powerFit(points, { expected: -1, negligible: at.map((p) => p.negligible) });
+    if (fit.kind === 'zero') return { ok: true, error: 0, tolerance: SLOPE_TOL, derivation: `‖θ‖/‖OP^ξ w‖ ≤ ${fit.level.toExponential(3)} (its rounding level) at every τ: met trivially (0 at every point)`, note: `ratios ${ratios}` };
+    if (fit.kind !== 'fit') return { ok: false, error: Number.POSITIVE_INFINITY, tolerance: SLOPE_TOL, derivation: noSlopeWords(fit, { quantity: '‖θ‖/‖OP^ξ w‖', x: 'τ' }), note: `ratios ${ratios}` };
     const { slope, bound } = fit;
     const err = Math.abs(slope + 1);
     return {
