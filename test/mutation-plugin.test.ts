@@ -149,9 +149,10 @@ describe('call.ts: one evaluation on dual numbers', () => {
     expect(call(slope)).toMatch(/^loss plugin "d" \(src\): (returned NaN|has a non-finite derivative \((-?Infinity|NaN)\) with respect to r_1−) on the case/);
     const dslope: LossPlugin = { name: 'd2', loss: (o, r) => o.add(r.pos, o.div(1, o.div(1, o.sub(r.neg[0]!, 1)))) };
     expect(call(dslope, [[3]])).toBe('did not throw');
-    // 1/(1/0) = 0 is finite, its slope (−(−∞))/∞² is NaN (0/0 also in the r_+ slot); log r− at a
+    // 1/(1/0) = 0 is finite, its slope in r− is NaN; in the r_+ slot, which neither division depends
+    // on, the partial stays 0 (dual.ts; it was 0/0 = NaN, and the message named r_+); log r− at a
     // subnormal r− is finite, its slope 1/r− overflows.
-    expect(call(dslope, [[1]])).toBe(`loss plugin "d2" (src): has a non-finite derivative (NaN) with respect to r_+ ${where}`);
+    expect(call(dslope, [[1]])).toBe(`loss plugin "d2" (src): has a non-finite derivative (NaN) with respect to r_1− ${where}`);
     const logSub: LossPlugin = { name: 'ls', loss: (o, r) => o.add(r.pos, o.log(r.neg[0]!)) };
     expect(call(logSub, [[1e-320]])).toBe('loss plugin "ls" (src): has a non-finite derivative (Infinity) with respect to r_1− on the case (r_+ = 0.5, r− = [1e-320]); params (none); float arithmetic');
     expect(msg(() => callPlugin(F64, { ...logSub, kind: 'batch', loss: (o, r) => o.add(r.pos[0]!, o.log(r.neg[1]![0]!)) }, 'src', {}, [0.5, 0.5], [[2], [1e-320]], 2, 'mean'))).toMatch(/has a non-finite derivative \(Infinity\) with respect to r−\[1\]\[0\] on the case/);
