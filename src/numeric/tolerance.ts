@@ -121,16 +121,9 @@ export const PROBABLE_LAMBDA = 8;
  * noise taken for a residue breaks the fitted slope.
  */
 export function probableTolerance(precision: Precision, kind: CheckKind, ops: number, scale: number): Tolerance {
-  const c = TOLERANCE_CONSTANT[precision][kind];
-  const eps = MACHINE_EPSILON[precision];
-  const eta = UNDERFLOW_UNIT[precision];
-  const s = Math.max(scale, Number.MIN_VALUE);
-  const root = Math.sqrt(Math.max(1, ops));
-  const tol = c * PROBABLE_LAMBDA * root * (eps * s + eta);
-  return {
-    tol,
-    derivation: `tol = c·λ·√n·(ε·scale + η) = ${c}·${PROBABLE_LAMBDA}·√${ops}·(${eps.toExponential(3)}·${s.toExponential(3)} + ${eta.toExponential(3)}) = ${tol.toExponential(3)} (${precision}, ${kind}, probable)`,
-  };
+  const one = tolerance(precision, kind, 1, scale); // c·(ε·scale + η)
+  const tol = one.tol * PROBABLE_LAMBDA * Math.sqrt(Math.max(1, ops));
+  return { tol, derivation: `tol = λ·√n·c·(ε·scale + η) = ${PROBABLE_LAMBDA}·√${ops}·${one.tol.toExponential(3)} = ${tol.toExponential(3)} (${precision}, ${kind}, probable)` };
 }
 
 /**
