@@ -162,12 +162,22 @@ describe('train()', () => {
     expect(strip(c)).not.toEqual(strip(a));
   });
 
-  it('the TF.js engine reproduces the f32 curve at initialisation and trains', async () => {
-    const f = await train({ ...SMALL, epochs: 1, seed: 3, opSamples: 0 });
+  // The TF.js engine's parts are checked against float64 elsewhere, each within a derived bound: its
+  // forward pass and gradients by the registry (C2/float32/tfjs-forward, tfjs-autograd,
+  // tfjs-level-autograd), its SGD and Adam steps by test/engine-f32.test.ts. (Its curve against the f32
+  // engine's, within the literals 1e-4 at initialisation and 0.02 after an epoch, is no longer asserted:
+  // two float32 computations, neither the reference.) Here: a run trains through it.
+  it('a run on the TF.js engine evaluates, steps and reports like one on f32', async () => {
     const t = await train({ ...SMALL, epochs: 1, seed: 3, opSamples: 0, engine: 'tfjs', backend: 'wasm' });
     expect(t.engine).toBe('tfjs/wasm');
-    f.epochs[0]!.corrByNode.forEach((v, i) => expect(Math.abs(v - t.epochs[0]!.corrByNode[i]!)).toBeLessThan(1e-4));
-    f.epochs[1]!.corrByNode.forEach((v, i) => expect(Math.abs(v - t.epochs[1]!.corrByNode[i]!)).toBeLessThan(0.02));
+    expect(t.epochs).toHaveLength(2);
+    expect(t.epochs[1]!.steps).toBe(SMALL.samplesPerEpoch / SMALL.batch);
+    for (const e of t.epochs) {
+      expect(e.corrByNode).toHaveLength(7);
+      e.corrByNode.forEach((v) => expect(v >= 0 && v <= 1).toBe(true));
+    }
+    expect(Number.isFinite(t.epochs[1]!.loss)).toBe(true);
+    expect(t.epochs[1]!.corrByNode, 'the steps moved the weights').not.toEqual(t.epochs[0]!.corrByNode);
   });
 
   it('stops a diverging run with a diagnosis naming the step and a node', async () => {
