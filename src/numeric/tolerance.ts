@@ -117,8 +117,10 @@ export const PROBABLE_LAMBDA = 8;
  * relative to its denominator, properties/claims/C7/models.ts). Over the trend models of seeds 1–30 the
  * worst-case bound comes within 1.5× of the smallest genuine residue (τ = 4096, H = 2), while the
  * residues that are 0 in exact arithmetic stay below 1e-6 of it: the probable bound (√n/λ = 32 at
- * n = 2^16) separates the two. Where it fails (probability above) a red, never a green, can follow:
- * noise taken for a residue breaks the fitted slope.
+ * n = 2^16) separates the two. Where it fails (probability above), noise taken for a residue breaks
+ * the fitted slope: a red. The other way round, a genuine residue at or below its level at every point
+ * would read as "met trivially": the measured margin (≥ 47×) is what rules that out, and the C7 tests
+ * (test/trends.test.ts) require it on fixed models.
  */
 export function probableTolerance(precision: Precision, kind: CheckKind, ops: number, scale: number): Tolerance {
   const one = tolerance(precision, kind, 1, scale); // c·(ε·scale + η)
