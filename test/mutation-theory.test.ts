@@ -25,6 +25,7 @@ import { expectedLossGradient, oracleExpectedGradient } from '../src/theory/expe
 import { inBatchExpectedGradient, MAX_IN_BATCH_ENUMERATION } from '../src/theory/inBatchExpectedGradient.js';
 import { monteCarloMean, viewGivenRoot } from '../src/theory/monteCarlo.js';
 import { axpy, conditionalTables, distance, modelMagnitudes, pairGradient, pairwiseModel, THEORY_LAW, type PairwiseModel, type TupleLaw } from '../src/theory/pairwiseModel.js';
+import { expectWithin, withinBound } from './support/within.js';
 import { norm2, pairwiseOperatorTimes, residue, residueClosedForm, residueRatio, withinCovariance } from '../src/theory/pairwiseOperator.js';
 
 const tree = completeTree(2, 2, (n) => (n.length % 2 ? 0.75 : -0.5), 0.625);
@@ -332,9 +333,10 @@ describe('the pairwise model tables and the pairwise operator, against direct su
     const rr = residueRatio(M, { grad, xi });
     const op = explicitOp(M.w).map((x) => R('2').mul(x));
     const th = grad.map((g, r) => g.add(op[r]!));
-    expect(rr.op).toBeCloseTo(norm2(A, explicitOp(M.w)), 12);
-    expect(rr.theta).toBeCloseTo(norm2(A, th), 12);
-    expect(rr.ratio).toBeCloseTo(rr.theta / rr.op, 12);
+    // Exact: the same rationals go through the same norm2, so the floats are equal.
+    expect(rr.op).toBe(norm2(A, explicitOp(M.w)));
+    expect(rr.theta).toBe(norm2(A, th));
+    expect(rr.ratio).toBe(rr.theta / rr.op);
   });
 });
 
@@ -351,10 +353,12 @@ describe('monteCarloMean, against the exact conditional means and variances', ()
     const n = 4000;
     for (let s = 0; s < n; s++) counts[viewGivenRoot(tree, 1, rng).reduce((a, bit, j) => a + (bit << j), 0)]!++;
     const i = dist.x0.findIndex((x) => x.key === '1');
-    // Each frequency within 5 binomial standard errors (false-failure rate < 1e-5 per entry).
+    // Each frequency within 5 binomial standard errors (false-failure rate < 1e-5 per entry), plus the
+    // rounding of k/n − p (2 operations on numbers ≤ 1: the table's bound) for p = 0 or 1, where sd = 0.
+    const rounding = withinBound(1, { ops: 2 }).tol;
     counts.forEach((k, c) => {
       const pc = dist.cond[i]![c]!;
-      expect(Math.abs(k / n - pc)).toBeLessThanOrEqual(5 * Math.sqrt((pc * (1 - pc)) / n) + 1e-12);
+      expect(Math.abs(k / n - pc)).toBeLessThanOrEqual(5 * Math.sqrt((pc * (1 - pc)) / n) + rounding);
     });
   });
 
@@ -368,15 +372,23 @@ describe('monteCarloMean, against the exact conditional means and variances', ()
         est.forEach((x, r) => {
           let mean = 0;
           let sq = 0;
+          let top = 0;
           for (let c = 0; c < C; c++) {
             mean += dist.cond[i]![c]! * vals(c)[r]!;
             sq += dist.cond[i]![c]! * vals(c)[r]! ** 2;
+            if (dist.cond[i]![c]! > 0) top = Math.max(top, Math.abs(vals(c)[r]!));
           }
+          // Rounding, from the table: the exact mean is C weighted terms; Welford's running mean takes
+          // 3 operations per sample on numbers ≤ max|x| (its update d/s and the sum: scale 2·max|x|).
+          const meanRounding = withinBound(mean, { kind: 'expectation', ops: C + 3 * m, scale: 2 * top }).tol;
+          // σ² = E[x²] − E[x]² cancels: below its rounding (C + 3 operations on terms ≤ 2·E[x²]) it is 0.
+          const varRounding = withinBound(sq, { kind: 'expectation', ops: C + 3, scale: 2 * sq }).tol;
           const sd = Math.sqrt(Math.max(0, sq - mean * mean));
-          expect(Math.abs(x - mean)).toBeLessThanOrEqual(5 * sd / Math.sqrt(m) + 1e-12);
+          expect(Math.abs(x - mean)).toBeLessThanOrEqual(5 * sd / Math.sqrt(m) + meanRounding);
           // The sample standard error within 20% of σ/√m (its relative sd is √(1/2m) ≈ 1.3%, more with kurtosis).
-          if (sd > 1e-9) expect(Math.abs(se[r]! * Math.sqrt(m) / sd - 1)).toBeLessThan(0.2);
-          else expect(se[r]!).toBeLessThan(1e-9);
+          if (sd * sd > varRounding) expect(Math.abs(se[r]! * Math.sqrt(m) / sd - 1)).toBeLessThan(0.2);
+          // σ = 0: Welford's sum of squares holds only rounding, ≤ 4m operations on terms ≤ (2·max|x|)².
+          else expect(se[r]! ** 2 * m * (m - 1)).toBeLessThanOrEqual(withinBound(0, { kind: 'expectation', ops: 4 * m, scale: m * (2 * top) ** 2 }).tol);
         });
       check(mc.fbar, mc.fbarSe, (c) => T.f[c]!);
       for (const b of spec.arch.blocks) check(mc.Kbar[b.index]!, mc.KbarSe[b.index]!, (c) => T.K[c]![b.index]!);
@@ -392,11 +404,17 @@ describe('monteCarloMean, against the exact conditional means and variances', ()
       rowsF.push([...tr.out]);
       rowsK.push(connections(F64, spec, q, tr)[0]!.K);
     }
+    // Welford (3 operations a sample for the mean, 4 more for the sum of squares) against two passes
+    // (m + 1, then 3m + 2): the table's bound with n = 7m + 4, scale 2·max|x| for the mean and
+    // Σ(|x| + |x̄|)²/(m(m − 1)) for se², the square of the standard error (se itself is a root of a
+    // possibly cancelling sum).
     const twoPass = (rows: number[][], est: number[], se: number[]) => rows[0]!.forEach((_, r) => {
       const mean = rows.reduce((a, row) => a + row[r]!, 0) / m;
       const v = rows.reduce((a, row) => a + (row[r]! - mean) ** 2, 0) / (m - 1);
-      expect(Math.abs(est[r]! - mean)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(mean)));
-      expect(Math.abs(se[r]! - Math.sqrt(v / m))).toBeLessThanOrEqual(1e-12 * (1 + Math.sqrt(v / m)));
+      const top = rows.reduce((a, row) => Math.max(a, Math.abs(row[r]!)), 0);
+      expectWithin(est[r]!, mean, { ops: 7 * m + 4, scale: 2 * top, what: `mean ${r}` });
+      const sq = rows.reduce((a, row) => a + (Math.abs(row[r]!) + Math.abs(mean)) ** 2, 0) / (m * (m - 1));
+      expectWithin(se[r]! ** 2, v / m, { ops: 7 * m + 4, scale: sq, what: `se² ${r}` });
     });
     twoPass(rowsF, mc.fbar, mc.fbarSe);
     twoPass(rowsK, mc.Kbar[0]!, mc.KbarSe[0]!);
@@ -451,11 +469,23 @@ describe('the expected gradient of L_simp (C3), against differences of the enume
   });
 });
 
-/** E[L] over a tuple law with H negatives, written as a plain enumeration (value only). */
-function tupleExpectedLoss(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): number {
+/**
+ * The chain of roundings of one loss term on `distances` distances: each distance ½‖f − f′‖² (3 per
+ * output unit and a halving) and the loss's exp, sum, divide and product per distance (as
+ * FINITE_DIFFERENCE_CHAIN counts a loss weight), with the product of the tuple's probabilities (one more
+ * per distance). The enumerations' sums add one per term on top (the count of terms).
+ */
+const lossChain = (M: PairwiseModel<number>, distances: number) => distances * (3 * M.nOut + 1 + 4 + 1);
+
+/**
+ * E[L] over a tuple law with H negatives, written as a plain enumeration (value only), and the scale of
+ * its rounding: Σ prob·(1 + |L| + Σ distances) (a loss value rounds relative to its distances and itself).
+ */
+function tupleExpectedLoss(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): { value: number; scale: number } {
   const { p, cond, support, marginal } = M;
   const half = (a: number, b: number) => M.f[a]!.reduce((s, v, k) => s + (v - M.f[b]![k]!) ** 2, 0) / 2;
   let total = 0;
+  let scale = 0;
   p.forEach((pi, i) => {
     for (const c of support) {
       for (const cp of law.positive === 'shares-anchor' ? [c] : support) {
@@ -465,8 +495,10 @@ function tupleExpectedLoss(M: PairwiseModel<number>, loss: Loss, H: number, law:
         const rec = (negs: number[], prob: number) => {
           if (negs.length === free) {
             const all = law.selfNegative ? [cp, ...negs] : negs;
-            const lv = loss.evaluate(F64, { rPos: [half(c, cp)], rNeg: [all.map((n) => half(c, n))], dim: M.nOut, reduction: 'sum' });
+            const r = [half(c, cp), ...all.map((n) => half(c, n))];
+            const lv = loss.evaluate(F64, { rPos: [r[0]!], rNeg: [r.slice(1)], dim: M.nOut, reduction: 'sum' });
             total += prob * lv.value;
+            scale += prob * (1 + Math.abs(lv.value) + r.reduce((a, x) => a + x, 0));
             return;
           }
           for (const n of support) rec([...negs, n], prob * marginal[n]!);
@@ -475,17 +507,19 @@ function tupleExpectedLoss(M: PairwiseModel<number>, loss: Loss, H: number, law:
       }
     }
   });
-  return total;
+  return { value: total, scale };
 }
 
-/** ξ(i, j) = (H/|indep|)·Σ_k E[−β_k | x_0 = i, x_0'_k = j] by plain enumeration (float64). */
-function bruteXi(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): number[][] {
+/** ξ(i, j) = (H/|indep|)·Σ_k E[−β_k | x_0 = i, x_0'_k = j] by plain enumeration (float64), and Σ|terms|. */
+function bruteXi(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw): { xi: number[][]; scale: number[][] } {
   const { p, cond, support, marginal } = M;
   const half = (a: number, b: number) => M.f[a]!.reduce((s, v, k) => s + (v - M.f[b]![k]!) ** 2, 0) / 2;
   const indep = Array.from({ length: H }, (_, k) => k).filter((k) => !(law.selfNegative && k === 0));
-  return p.map((_, i) =>
+  const scale = p.map(() => p.map(() => 0));
+  const xi = p.map((_, i) =>
     p.map((__, j) => {
       let s = 0;
+      let abs = 0;
       for (const k of indep) {
         for (const c of support) {
           for (const cp of law.positive === 'shares-anchor' ? [c] : support) {
@@ -495,6 +529,7 @@ function bruteXi(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw)
               if (negs.length === H) {
                 const lv = loss.evaluate(F64, { rPos: [half(c, cp)], rNeg: [negs.map((n) => half(c, n))], dim: M.nOut, reduction: 'sum' });
                 s -= prob * lv.betaNeg[0]![k]!;
+                abs += Math.abs(prob * lv.betaNeg[0]![k]!);
                 return;
               }
               const t = negs.length;
@@ -505,9 +540,11 @@ function bruteXi(M: PairwiseModel<number>, loss: Loss, H: number, law: TupleLaw)
           }
         }
       }
+      scale[i]![j] = (H / indep.length) * abs;
       return (H / indep.length) * s;
     }),
   );
+  return { xi, scale };
 }
 
 describe('inBatchExpectedGradient, against differences of the enumerated batch loss', () => {
@@ -525,6 +562,7 @@ describe('inBatchExpectedGradient, against differences of the enumerated batch l
     })));
     const n0 = M.p.length;
     const num = Array.from({ length: n0 }, () => new Array<number>(n0).fill(0));
+    const abs = Array.from({ length: n0 }, () => new Array<number>(n0).fill(0));
     const den = Array.from({ length: n0 }, () => new Array<number>(n0).fill(0));
     let value = 0;
     let count = 0;
@@ -545,13 +583,15 @@ describe('inBatchExpectedGradient, against differences of the enumerated batch l
         value += (prob * lv.value) / anchors.length;
         negRows.forEach(([r], s) => [0, 1].forEach((h) => {
           num[chosen[t]!.i]![r.i]! -= prob * lv.betaNeg[0]![2 * s + h]!;
+          abs[chosen[t]!.i]![r.i]! += Math.abs(prob * lv.betaNeg[0]![2 * s + h]!);
           den[chosen[t]!.i]![r.i]! += prob;
         }));
       }
     };
     rec([]);
     const H = 2 * B - 2;
-    return { value, count, xi: num.map((row, i) => row.map((x, j) => (den[i]![j]! === 0 ? 0 : (H * x) / den[i]![j]!))) };
+    const per = (m: number[][]) => m.map((row, i) => row.map((x, j) => (den[i]![j]! === 0 ? 0 : (H * x) / den[i]![j]!)));
+    return { value, count, xi: per(num), xiScale: per(abs) };
   }
 
   for (const symmetric of [false, true]) {
@@ -561,7 +601,9 @@ describe('inBatchExpectedGradient, against differences of the enumerated batch l
       const e = inBatchExpectedGradient(M, loss, { B: 2, symmetric });
       const brute = batchExpectation(M, loss, 2, symmetric);
       expect(e.batches).toBe(brute.count);
-      e.xi.forEach((row, i) => row.forEach((x, j) => expect(Math.abs(x - brute.xi[i]![j]!), `ξ(${i},${j})`).toBeLessThan(1e-12)));
+      // Two enumerations of the same sums over batches (the table's 'expectation' bound, n = the batches
+      // plus the loss's chain on its 2B − 1 distances, scale Σ|terms| of the plain enumeration).
+      e.xi.forEach((row, i) => row.forEach((x, j) => expectWithin(x, brute.xi[i]![j]!, { kind: 'expectation', ops: brute.count + lossChain(M, 2 * 2 - 1), scale: brute.xiScale[i]![j]!, what: `ξ(${i},${j})` })));
       expect(e.xi.flat().some((x) => x > 0.1)).toBe(true);
       let r = 0;
       let nonzero = 0;
@@ -607,7 +649,7 @@ describe('expectedLossGradient (C7), against differences of E[L] and a plain enu
       const M = pairwiseModel(F64, BIAS3, q, dist, cut);
       const e = expectedLossGradient(M, loss, H, law);
       const L0 = tupleExpectedLoss(M, loss, H, law);
-      expect(Math.abs(e.value - L0)).toBeLessThan(1e-12 * (1 + Math.abs(L0)));
+      expectWithin(e.value, L0.value, { kind: 'expectation', ops: e.tuples + lossChain(M, H + 1), scale: L0.scale, what: 'E[L]' });
       const S = M.support.length;
       const pairs = law.positive === 'shares-anchor' ? S : M.support.flatMap((c) => M.support.filter((cp) => M.p.some((_, i) => M.cond[i]![c]! * M.cond[i]![cp]! > 0))).length;
       expect(e.tuples).toBe(pairs * S ** (law.selfNegative ? H - 1 : H));
@@ -615,8 +657,8 @@ describe('expectedLossGradient (C7), against differences of E[L] and a plain enu
       let nonzero = 0;
       for (const nu of cut) {
         for (let k = 0; k < q.W[nu]!.length; k++, r++) {
-          const f = (t: number) => tupleExpectedLoss(pairwiseModel(F64, BIAS3, moved(F64, q, 'W', nu, k, t), dist, cut), loss, H, law);
-          const dd = richardsonDerivative(f, { h: 1e-3, value: L0 });
+          const f = (t: number) => tupleExpectedLoss(pairwiseModel(F64, BIAS3, moved(F64, q, 'W', nu, k, t), dist, cut), loss, H, law).value;
+          const dd = richardsonDerivative(f, { h: 1e-3, value: L0.value });
           if (!dd.smooth) continue;
           const cmp = compareDerivative(e.grad[r]!, dd, { source: 'gradient', scale: 1, scaleText: '1' });
           expect(cmp.ok, `${name} w${r}: ${e.grad[r]} vs ${dd.estimate} (${cmp.derivation})`).toBe(true);
@@ -628,7 +670,7 @@ describe('expectedLossGradient (C7), against differences of E[L] and a plain enu
       const xi = bruteXi(M, loss, H, law);
       const indepCount = law.selfNegative ? H - 1 : H;
       if (indepCount === 0) expect(e.xi.flat().every((v) => v === 0)).toBe(true);
-      e.xi.forEach((row, i) => row.forEach((v, j) => expect(Math.abs(v - xi[i]![j]!), `ξ(${i},${j})`).toBeLessThan(1e-12)));
+      e.xi.forEach((row, i) => row.forEach((v, j) => expectWithin(v, xi.xi[i]![j]!, { kind: 'expectation', ops: e.tuples + lossChain(M, H + 1), scale: xi.scale[i]![j]!, what: `ξ(${i},${j})` })));
       expect(e.xi.flat().some((v) => v > 0.1)).toBe(true);
     });
   }
