@@ -23,6 +23,9 @@ import { initParams } from '../src/network/init.js';
 import { forward } from '../src/network/forward.js';
 import { connections } from '../src/network/connection.js';
 import { F64 } from '../src/numeric/arith.js';
+import { connectionBound, magnitude } from '../src/network/magnitude.js';
+import { expectWithin, withinBound } from './support/within.js';
+import { pearsonBound, pearsonSums } from './support/pearsonBound.js';
 import { register } from '../src/cli/commands/train.js';
 import type { CliContext } from '../src/cli/main.js';
 
@@ -82,8 +85,9 @@ describe('correlation metric', () => {
     // z = (0,1,0,1), g = 2z + 1 → corr 1; g = −z → −1; g constant → 0.
     const z = [0, 1, 0, 1];
     const sums = (g: number[]) => [4, 2, g.reduce((a, b) => a + b, 0), g.reduce((a, b) => a + b * b, 0), g.reduce((a, b, i) => a + b * z[i]!, 0)] as const;
-    expect(pearson(...sums(z.map((v) => 2 * v + 1)))).toBeCloseTo(1, 12);
-    expect(pearson(...sums(z.map((v) => -v)))).toBeCloseTo(-1, 12);
+    // Every step is exact in binary here (means 1/2, 2 and −1/2; variances 1/4, 1, 1/4): ±1 exactly.
+    expect(pearson(...sums(z.map((v) => 2 * v + 1)))).toBe(1);
+    expect(pearson(...sums(z.map((v) => -v)))).toBe(-1);
     expect(pearson(...sums([0, 0, 0, 0]))).toBe(0);
     expect(pearson(4, 0, 1, 1, 0)).toBe(0);
   });
@@ -102,12 +106,17 @@ describe('correlation metric', () => {
     }
     let cursor = 0;
     const r = correlations(spec, set, (_x, S) => G.subarray((cursor += S) * 6 - S * 6, cursor * 6), 64);
-    expect(r.best[0]).toBeCloseTo(1, 6);
-    expect(r.best[1]).toBeCloseTo(1, 6);
+    // Units ∓z_k: |corr| = 1 up to the rounding of the means over n = 200 samples (pearsonBound).
+    for (const k of [0, 1]) {
+      const g = Array.from({ length: n }, (_, s) => G[s * 6 + 2 * k]!);
+      const zk = Array.from({ length: n }, (_, s) => z[s * 3 + k]!);
+      // Each unit's values have one sign, so its sums are their own magnitudes.
+      expectWithin(r.best[k]!, 1, { ...pearsonBound(n, pearsonSums(zk, g)), what: `best |corr| of node ${k}` });
+    }
     expect(r.best[2]).toBeLessThan(0.9);
     expect(r.byHeight).toEqual(meanByHeight(tree, r.best));
-    expect(r.byHeight[1]).toBeCloseTo(1, 6);
-    expect(r.byHeight[0]).toBeCloseTo((r.best[1]! + r.best[2]!) / 2, 12);
+    expect(r.byHeight[1]).toBe(r.best[0]); // the root alone at height 2: (0 + c)/1
+    expect(r.byHeight[0]).toBe((r.best[1]! + r.best[2]!) / 2); // the same two adds and halving
   });
 });
 
@@ -126,17 +135,29 @@ describe('covariance-operator estimate', () => {
       const { acc } = deltaKbar(spec, p, set, 2);
       const K1 = connections(F64, spec, p, forward(F64, spec, p, x1));
       const K0 = connections(F64, spec, p, forward(F64, spec, p, x0));
-      K1.forEach((k, i) => k.K.forEach((v, r) => expect(acc[k.block]![r]).toBeCloseTo(v - K0[i]!.K[r]!, 10)));
+      // Two computations of J·input (operator.ts's own backward Jacobians, connection.ts's K), each a
+      // backward chain of magnitude().ops roundings over path products bounded by connectionBound.
+      const [t1, t0] = [forward(F64, spec, p, x1), forward(F64, spec, p, x0)];
+      const bound = {
+        ops: 2 * Math.max(magnitude(spec, p, x1).ops, magnitude(spec, p, x0).ops) + 1,
+        scale: connectionBound(spec, p, x1, t1.norm ?? 0) + connectionBound(spec, p, x0, t0.norm ?? 0),
+      };
+      K1.forEach((k, i) => k.K.forEach((v, r) => expectWithin(acc[k.block]![r]!, v - K0[i]!.K[r]!, { ...bound, what: `ΔK̄ block ${k.block} entry ${r}` })));
       const ops = operatorEstimate(spec, p, set, 2);
       expect(ops.length).toBe(spec.arch.layers.length);
+      // λ_max ≤ trace for a PSD Gram matrix, up to rounding: the trace's nOut adds and the power step's
+      // ‖A v‖ (2·nOut² + nOut + 2 operations) on entries |A_ab| ≤ √(A_aa A_bb) ≤ trace, scale nOut·trace.
+      const nOut = spec.arch.nOut;
       for (const o of ops) {
         expect(o.norm).toBeGreaterThanOrEqual(0);
-        expect(o.trace + 1e-15).toBeGreaterThanOrEqual(o.norm);
+        expect(o.norm).toBeLessThanOrEqual(o.trace + withinBound(o.trace, { ops: 2 * nOut * nOut + 2 * nOut + 2, scale: nOut * o.trace }).tol);
       }
     });
   }
   it('λ_max by power iteration', () => {
-    expect(lambdaMax(Float64Array.from([2, 1, 1, 2]), 2)).toBeCloseTo(3, 10);
+    // The start (1, 1)/√2 is the top eigenvector: two steps, rounding only (each 1/√2, A·v, ‖·‖, v/‖·‖:
+    // 2 + 2·(4 + 4 + 2) operations), relative to λ = 3.
+    expectWithin(lambdaMax(Float64Array.from([2, 1, 1, 2]), 2), 3, { ops: 22, what: 'λ_max' });
     expect(lambdaMax(new Float64Array(4), 2)).toBe(0);
   });
 });

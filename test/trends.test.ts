@@ -15,6 +15,8 @@ import { parseLoss } from '../src/losses/index.js';
 import { PROBABLE_LAMBDA, probableTolerance, tolerance } from '../src/numeric/tolerance.js';
 import { ratioAt } from '../properties/claims/C7/models.js';
 import dcl from './fixtures/plugins/decoupledNce.js';
+import { expectWithin } from './support/within.js';
+import { logSlopeBound } from './support/logSlopeBound.js';
 
 const family = pluginFamily(dcl as never, './test/fixtures/plugins/decoupledNce.ts');
 const run = (c: CustomCheck) => c.run({ seed: 42, scale: 'ci' } as never) as Promise<Omit<CheckResult, 'ms'>>;
@@ -30,11 +32,12 @@ describe('powerFit: zero and non-finite values are named, never fitted', () => {
   it('some negligible: partial', () => expect(powerFit([[1, 1], [2, 0.5], [4, 0]], { expected: -1, negligible: 1e-9 })).toMatchObject({ kind: 'partial', zeroAt: [4] }));
   it('a zero denominator: undefined', () => expect(powerFit([[1, 1], [2, Infinity]], { expected: -1, negligible: 1e-9 })).toMatchObject({ kind: 'undefined', at: [2] }));
   it('1/τ: slope −1, bound 1', () => {
-    const f = powerFit([[1, 1], [2, 0.5], [4, 0.25]], { expected: -1, negligible: 1e-9 });
+    const pts: [number, number][] = [[1, 1], [2, 0.5], [4, 0.25]];
+    const f = powerFit(pts, { expected: -1, negligible: 1e-9 });
     expect(f.kind).toBe('fit');
     if (f.kind === 'fit') {
-      expect(f.slope).toBeCloseTo(-1, 12);
-      expect(f.bound).toBeCloseTo(1, 12);
+      expectWithin(f.slope, -1, { ...logSlopeBound(pts), what: 'slope' });
+      expect(f.bound).toBe(1); // y·x = 1 exactly at each point (powers of 2)
     }
   });
 });
@@ -68,7 +71,8 @@ describe("C7 trends: a point's 0 level (models.ts negligibleRatio) lies between 
     expect(flip.ratio).toBeGreaterThan(10 * flip.negligible);
     const tau = ratioAt(seed, { base: { kind: 'root' }, flip: 0 }, nce(4096), 2);
     expect(tau.ratio).toBeGreaterThan(10 * tau.negligible);
-    expect(probableTolerance('float64', 'expectation', 65536, 1).tol).toBeCloseTo((tolerance('float64', 'expectation', 65536, 1).tol * PROBABLE_LAMBDA) / 256, 20);
+    // √65536 = 256, λ = 8: both sides are c·(ε + η) times powers of 2, so equal exactly.
+    expect(probableTolerance('float64', 'expectation', 65536, 1).tol).toBe((tolerance('float64', 'expectation', 65536, 1).tol * PROBABLE_LAMBDA) / 256);
   });
 });
 
