@@ -18,29 +18,103 @@ import { connections, connectionTimes, connectionTransposeTimes, jacobians } fro
 import { NORMALIZATIONS, formOf, normalize, normalizeVjp, outputNorm } from '../src/network/normalization.js';
 import { batchLoss, connectionGradient, halfSquaredDistance } from '../src/network/batchGradient.js';
 import { initParams } from '../src/network/init.js';
+import { connectionBound, magnitude, pathSums } from '../src/network/magnitude.js';
 import { parseLoss } from '../src/losses/index.js';
+import { expectWithin, withinBound } from './support/within.js';
 
-/** ψ and ψ′ written out with Math (the oracle). */
-const PSI: Record<string, { v: (x: number) => number; d: (x: number) => number }> = {
-  relu: { v: (x) => Math.max(0, x), d: (x) => (x > 0 ? 1 : 0) },
-  'leaky_relu:0.1': { v: (x) => (x > 0 ? x : 0.1 * x), d: (x) => (x > 0 ? 1 : 0.1) },
-  linear: { v: (x) => x, d: () => 1 },
-  tanh: { v: Math.tanh, d: (x) => 1 / Math.cosh(x) ** 2 },
-  softplus: { v: (x) => Math.log(1 + Math.exp(x)), d: (x) => Math.exp(x) / (1 + Math.exp(x)) },
-  gelu: { v: (x) => x * phiCdf(x), d: (x) => phiCdf(x) + (x * Math.exp(-x * x / 2)) / Math.sqrt(2 * Math.PI) },
+/**
+ * A comparison's rounding model (test/support/within.ts): `ops` the longer chain of roundings of the
+ * two sides (0: both sides round identically, compared with toBe), `scale(x)` the sum of the
+ * magnitudes of the terms at x.
+ */
+interface Rounding {
+  readonly ops: number;
+  scale(x: number): number;
+}
+/** Both sides perform the same roundings (or none): equality. */
+const same = (f: (x: number) => number): Rounding => ({ ops: 0, scale: (x) => Math.abs(f(x)) });
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+/** The roundings of the Φ oracle, its truncation counted as one more (phiCdf). */
+const PHI_OPS = 14;
+
+/**
+ * ψ and ψ′ written out with Math (the oracle), each with the rounding model of its comparison with
+ * src's activate / activateDerivative and the kernel sources (value: ψ(a); gate: ψ′(g)·d, one product
+ * more).
+ */
+const PSI: Record<string, { v: (x: number) => number; d: (x: number) => number; value: Rounding; deriv: Rounding }> = {
+  // max(0, x), 1[x > 0]: no rounding on either side.
+  relu: { v: (x) => Math.max(0, x), d: (x) => (x > 0 ? 1 : 0), value: same((x) => Math.max(0, x)), deriv: same(() => 1) },
+  // 0.1·x on both sides (src: A.mul(A.from(0.1), g); kernel: 0.1 * a; gate 0.1 * d against 3·0.1): one identical rounding.
+  'leaky_relu:0.1': { v: (x) => (x > 0 ? x : 0.1 * x), d: (x) => (x > 0 ? 1 : 0.1), value: same((x) => x), deriv: same(() => 1) },
+  linear: { v: (x) => x, d: () => 1, value: same((x) => x), deriv: same(() => 1) },
+  tanh: {
+    v: Math.tanh,
+    d: (x) => 1 / Math.cosh(x) ** 2,
+    value: same(Math.tanh), // Math.tanh on both sides (src A.fn('tanh'), kernel Math.tanh(a))
+    // 1 − t·t (tanh, ·, −) against 1/cosh(x)² (cosh, ², /): 3; the terms of 1 − t²: 1 + t².
+    deriv: { ops: 3, scale: (x) => 1 + Math.tanh(x) ** 2 },
+  },
+  softplus: {
+    v: (x) => Math.log(1 + Math.exp(x)),
+    d: (x) => Math.exp(x) / (1 + Math.exp(x)),
+    // log(1 + eˣ) (exp, +, log: 3) against log1p(eˣ) (2), + 1 for src's x > 30 branch (x itself, off by
+    // log1p(e^−x) ≤ e^−x ≤ ε·(1 + x) for x ≥ 34; POINTS: 35): 4. Scale: the rounding of 1 + eˣ passes
+    // through log with gain eˣ/(1 + eˣ) ≤ 1 (absolute ε), the final rounding ε·ψ: 1 + ψ(x).
+    value: { ops: 4, scale: (x) => 1 + Math.log(1 + Math.exp(x)) },
+    // 1/(1 + e^−x) against eˣ/(1 + eˣ): exp, +, / (3) each; quotients of one-signed sums: |ψ′|.
+    deriv: { ops: 3, scale: (x) => 1 / (1 + Math.exp(-x)) },
+  },
+  gelu: {
+    v: (x) => x * phiCdf(x),
+    d: (x) => phiCdf(x) + (x * Math.exp(-x * x / 2)) / Math.sqrt(2 * Math.PI),
+    // The oracle's chain is the longer: Φ and x·Φ, PHI_OPS + 1 (src: x/√2, erf (counted one; the F64 erf
+    // is a series that cancels near |t| = 2.5: 6 ulp measured at x = −3.5), 1 +, ·: 4; 0.5·x exact).
+    // Terms: 0.5·|x|·(1 + |erf(x/√2)|) ≤ |x| (1 + erf cancels for x < 0: the scale is not |ψ|).
+    value: { ops: PHI_OPS + 1, scale: (x) => Math.abs(x) },
+    // Φ + x·φ(x): PHI_OPS + 1 (x·φ(x) rounds identically on both sides: (−x·x)/2 = (−0.5·x)·x exactly,
+    // then exp, ·x, /√(2π)); terms 0.5·(1 + |erf|) + |x|φ(x) ≤ 1 + |x|φ(x).
+    deriv: { ops: PHI_OPS + 1, scale: (x) => 1 + Math.abs(x) * Math.exp(-x * x / 2) * INV_SQRT_2PI },
+  },
 };
-/** Φ(x) by Simpson's rule on the density (independent of erf), accurate to ~1e-13 on [-8, 8]. */
+/**
+ * Φ(x) by composite Simpson on the density (independent of erf) over [0, min(|x|, 8.5)], the sum
+ * compensated (Neumaier), n = 60000. Its roundings: h = X/n, i·h, t·t, exp(−t²/2) (its argument's
+ * relative rounding 3ε amplified by t²/2: Σ weighs it by φ, ∫t²φ/2·3ε ≤ ¾ε of the total: one), /√(2π)
+ * and √(2π) itself, the compensated sum (≤ 2ε of the one-signed total, Higham ASNA §4.3: two), s + c,
+ * ·h, /3, 0.5 ±: 13; its truncation is below one rounding of the total (≥ ½): Simpson's
+ * X·h⁴·max|φ⁗|/180 = X⁵·(3/√(2π))/(180·n⁴) ≤ 2.3e-17 (X ≤ 8.5; φ⁗ = (t⁴ − 6t² + 3)φ peaks at t = 0), and
+ * the tail beyond 8.5, 1 − Φ(8.5) ≤ φ(8.5)/8.5 ≤ 9.7e-18 (Mills' ratio): PHI_OPS = 14 in all.
+ */
 function phiCdf(x: number): number {
-  const n = 2000;
-  const a = Math.min(x, 0);
-  const h = (Math.abs(x) || 1e-300) / n;
+  const n = 60000;
+  const X = Math.min(Math.abs(x), 8.5);
+  const h = X / n;
   const pdf = (t: number) => Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
-  let s = pdf(a) + pdf(a + Math.abs(x));
-  for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * pdf(a + i * h);
-  const mid = (s * h) / 3; // ∫ over [min(x,0), |x| + min(x,0)]
+  let s = 0;
+  let c = 0;
+  const add = (v: number) => {
+    const t = s + v;
+    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
+    s = t;
+  };
+  add(pdf(0));
+  add(pdf(X));
+  for (let i = 1; i < n; i++) add((i % 2 ? 4 : 2) * pdf(i * h));
+  const mid = ((s + c) * h) / 3; // ∫ over [0, X]
   return x >= 0 ? 0.5 + mid : 0.5 - mid;
 }
 const POINTS = [-3.5, -1.2, -0.3, 0.4, 0.9, 2.7, 35];
+
+/**
+ * got against want under a rounding model: toBe where both sides round identically, else the
+ * table's bound; `factor`: both sides multiplied by it (the kernel gate ψ′(g)·d against d·ψ′), one
+ * rounding more at factor× the scale.
+ */
+function expectRounded(got: number, want: number, r: Rounding, x: number, what: string, factor = 1): void {
+  if (r.ops === 0) expect(got, what).toBe(want);
+  else expectWithin(got, want, { ops: r.ops + (factor === 1 ? 0 : 1), scale: factor * r.scale(x), what });
+}
 
 describe('activations: values, derivatives, kernel sources, text forms', () => {
   for (const [name, psi] of Object.entries(PSI)) {
@@ -50,17 +124,22 @@ describe('activations: values, derivatives, kernel sources, text forms', () => {
       const scope = Object.keys(KERNEL_SCOPE);
       const kv = new Function(...scope, 'a', `return ${rec.kernel.value('a', a as never)};`) as (...x: unknown[]) => number;
       const kg = new Function(...scope, 'g', 'd', `return ${rec.kernel.gate('g', 'd', a as never)};`) as (...x: unknown[]) => number;
+      const bound = rec.bound(a as never);
+      const v0 = psi.v(0);
       for (const x of POINTS) {
-        const tol = 1e-12 * (1 + Math.abs(x));
-        expect(Math.abs(activate(F64, a, x) - psi.v(x)), `${name}(${x})`).toBeLessThanOrEqual(tol);
-        expect(Math.abs(activateDerivative(F64, a, x) - psi.d(x)), `${name}'(${x})`).toBeLessThanOrEqual(tol);
-        expect(Math.abs(kv(...Object.values(KERNEL_SCOPE), x) - psi.v(x)), `kernel ${name}(${x})`).toBeLessThanOrEqual(tol);
-        expect(Math.abs(kg(...Object.values(KERNEL_SCOPE), x, 3) - 3 * psi.d(x)), `kernel ${name}'(${x})·3`).toBeLessThanOrEqual(3 * tol);
+        const [v, d] = [psi.v(x), psi.d(x)];
+        expectRounded(activate(F64, a, x), v, psi.value, x, `${name}.value(${x})`);
+        expectRounded(activateDerivative(F64, a, x), d, psi.deriv, x, `${name}.deriv(${x})`);
+        expectRounded(kv(...Object.values(KERNEL_SCOPE), x), v, psi.value, x, `${name}.kernel-value(${x})`);
+        expectRounded(kg(...Object.values(KERNEL_SCOPE), x, 3), 3 * d, psi.deriv, x, `${name}.kernel-gate(${x})·3`, 3);
         // The bound covers |ψ′| and the slope from 0; the offset is |ψ(0)|.
-        expect(Math.abs(psi.d(x))).toBeLessThanOrEqual(rec.bound(a as never));
-        expect(Math.abs(psi.v(x) - psi.v(0)) / Math.abs(x)).toBeLessThanOrEqual(rec.bound(a as never) + 1e-12);
+        expect(Math.abs(d)).toBeLessThanOrEqual(bound);
+        // The slope's own roundings: ψ(x) (≤ value.ops), − ψ(0), /|x|: ops + 2 at (terms of ψ(x) + |ψ(0)|)/|x|.
+        const slopeTol = withinBound(bound, { ops: psi.value.ops + 2, scale: (psi.value.scale(x) + Math.abs(v0)) / Math.abs(x) }).tol;
+        expect(Math.abs(v - v0) / Math.abs(x)).toBeLessThanOrEqual(bound + slopeTol);
       }
-      expect(rec.offset).toBeCloseTo(Math.abs(psi.v(0)), 15);
+      // e⁰ = 1 and 1 + 1 = 2 exactly, then log 2: one rounding (the others: ψ(0) = 0, no rounding).
+      expectWithin(rec.offset, Math.abs(v0), { ops: 1, what: `${name}.offset` });
       expect(activationName(a)).toBe(name);
       expect(isHomogeneous(a)).toBe(['relu', 'leaky_relu:0.1', 'linear'].includes(name));
       expect(rec.exact).toBe(isHomogeneous(a));
@@ -99,18 +178,26 @@ describe('activations: values, derivatives, kernel sources, text forms', () => {
   });
 });
 
+/**
+ * ‖f‖ by outputNorm (f_i², 2 adds (0 + f_0² is exact), √: 4) against Math.hypot (V8 builtins-math.cc:
+ * |f_i|/max, square, a Kahan sum (≤ 2ε: two), √, ·max: 6): the longer chain, 6; the root of a
+ * one-signed sum, so the scale is ‖f‖.
+ */
+const HYPOT_OPS = 6;
+
 describe('normalisation: both forms against the formula and differences', () => {
   const f = [0.3, -1.2, 0.5];
   const n = Math.hypot(...f);
   it('outputNorm, normalize (plus, max; offsets), and the vector-Jacobian product', () => {
-    expect(outputNorm(F64, f)).toBeCloseTo(n, 15);
-    expect(outputNorm(F64, [9, ...f, 9], 3, 1)).toBeCloseTo(n, 15);
+    expectWithin(outputNorm(F64, f), n, { ops: HYPOT_OPS, what: 'outputNorm' });
+    expectWithin(outputNorm(F64, [9, ...f, 9], 3, 1), n, { ops: HYPOT_OPS, what: 'outputNorm' });
     const eps = 0.1;
     for (const [form, d] of [['plus', (m: number) => m + eps], ['max', (m: number) => Math.max(m, eps)]] as const) {
       const out = [0, 0, 0, 0];
-      expect(normalize(F64, eps, [7, ...f], out, 3, 1, 1, NORMALIZATIONS[form])).toBeCloseTo(n, 15);
+      expectWithin(normalize(F64, eps, [7, ...f], out, 3, 1, 1, NORMALIZATIONS[form]), n, { ops: HYPOT_OPS, what: 'normalize.norm' });
       expect(out[0]).toBe(0);
-      f.forEach((v, i) => expect(out[i + 1]).toBeCloseTo(v / d(n), 15));
+      // The norm's HYPOT_OPS, then d(n) (n + ε: one; max: none) and f_i/d: a quotient of one-signed terms.
+      f.forEach((v, i) => expectWithin(out[i + 1]!, v / d(n), { ops: HYPOT_OPS + 2, what: `normalize.${form}` }));
       for (const scale of [1, 0.02]) {
         const g = f.map((v) => v * scale);
         const delta = [0.7, 0.2, -0.9];
@@ -194,14 +281,35 @@ function mlpForward(spec: NetworkSpec, P: Params<number>, x: number[]): number[]
   return h.map((v) => v / d);
 }
 
+/**
+ * The forward pass against mlpForward: the same sums in the same order, ψ by the oracle's formula,
+ * ‖·‖ by Math.hypot. Where ψ rounds alike on both sides and nothing is normalised, equality. Else
+ * ops = magnitude's chain (depth·widest + nOut) + ψ's chain per hidden layer (PSI[ψ].value.ops) +
+ * the normalisation (HYPOT_OPS, d(n), /: + 2); scale: the path-sum bound ḡ_L,k (network/magnitude.ts),
+ * normalised (ḡ_L,k + ‖ḡ_L‖)/d(‖g_L‖) (|Δout_k| ≤ (|Δg_k| + |out_k|·‖Δg‖)/d, |out_k| ≤ 1).
+ */
+function expectForward(spec: NetworkSpec, P: Params<number>, x: number[], out: readonly number[], norm: number | undefined): void {
+  const want = mlpForward(spec, P, x);
+  const psi = PSI[activationName(spec.activation)]!;
+  if (psi.value.ops === 0 && !spec.normalize) {
+    expect(out).toEqual(want);
+    return;
+  }
+  const hidden = Math.max(...spec.arch.blocks.map((b) => b.depth));
+  const ops = magnitude(spec, P, x).ops + hidden * psi.value.ops + (spec.normalize ? HYPOT_OPS + 2 : 0);
+  const gbar = pathSums(spec, P, x).gbar[spec.arch.output]!;
+  const d = spec.normalizeForm === 'max' ? Math.max(norm!, spec.eps) : norm! + spec.eps;
+  want.forEach((v, k) => expectWithin(out[k]!, v, { ops, scale: spec.normalize ? (gbar[k]! + Math.hypot(...gbar)) / d : gbar[k]!, what: `forward.out[${k}]` }));
+}
+
 describe('forward, backward and connections against differences of the forward pass', () => {
   for (const [name, spec] of SPECS) {
     it(name, () => {
       const { P, x } = setup(spec, 17);
       const tr = forward(F64, spec, P, x);
-      if (spec.arch.kind === 'mlp') mlpForward(spec, P, x).forEach((v, k) => expect(tr.out[k]).toBeCloseTo(v, 13));
+      if (spec.arch.kind === 'mlp') expectForward(spec, P, x, tr.out, tr.norm);
       expect(tr.raw).toBe(tr.g[spec.arch.output]);
-      if (spec.normalize) expect(tr.norm).toBeCloseTo(Math.hypot(...tr.raw), 14);
+      if (spec.normalize) expectWithin(tr.norm!, Math.hypot(...tr.raw), { ops: HYPOT_OPS, what: 'forward.norm' });
       else expect(tr.out).toBe(tr.raw);
       expect(tr.f[spec.arch.output]).toEqual(tr.g[spec.arch.output]);
       // A zero entry in δ: the gradient must still be accumulated (only an all-zero δ may be skipped).
@@ -219,7 +327,8 @@ describe('forward, backward and connections against differences of the forward p
       // dg of the output block and of a hidden block: ∂⟨δ, out⟩/∂b = dg.
       if (spec.bias) {
         const dg = backwardPre(F64, spec, P, tr, delta);
-        dg.forEach((row, nu) => row.forEach((v, i) => expect(v).toBeCloseTo(grads.b![nu]![i]! / 2, 14)));
+        // ∂b accumulated twice: 0 + dg = dg, dg + dg = 2dg and /2 are exact; backwardPre is the same computation.
+        dg.forEach((row, nu) => row.forEach((v, i) => expect(v).toBe(grads.b![nu]![i]! / 2)));
       }
       // K_ν's columns are ∂out_k/∂w_ν: Kᵀ e_k and K v against differences.
       const Ks = connections(F64, spec, P, tr);
@@ -239,14 +348,16 @@ describe('forward, backward and connections against differences of the forward p
             if (dd.smooth) expect(compareDerivative(col[r]!, dd, { source: 'gradient', scale: 1, scaleText: '1' }).ok, `${name} K${K.block}[${r},${k}]`).toBe(true);
           }
         }
-        // K[(i·in + a), k] = J[k, i]·input[a].
+        // K[(i·in + a), k] = J[k, i]·input[a]: the same product of the same J (jacobians is deterministic): exact.
         for (let i = 0; i < b.out; i++) for (let a = 0; a < b.in; a++) for (let k = 0; k < K.cols; k++) {
-          expect(K.K[(i * b.in + a) * K.cols + k]).toBeCloseTo(J[K.block]![k]![i]! * tr.inputs[K.block]![a]!, 14);
+          expect(K.K[(i * b.in + a) * K.cols + k]).toBe(J[K.block]![k]![i]! * tr.inputs[K.block]![a]!);
         }
         const w = P.W[K.block]!;
         const Kw = connectionTransposeTimes(F64, K, w);
         const viaCols = delta.map((_, k) => w.reduce((s, v, r) => s + K.K[r * K.cols + k]! * v, 0));
-        Kw.forEach((v, k) => expect(v).toBeCloseTo(viaCols[k]!, 13));
+        // Σ_r K[r, k]·w[r] from 0 in r order on both sides (connectionTransposeTimes skips w[r] = 0, whose
+        // term ±0 leaves a sum unchanged): the same roundings, exact.
+        Kw.forEach((v, k) => expect(v).toBe(viaCols[k]!));
       }
     });
   }
@@ -264,6 +375,17 @@ describe('forward, backward and connections against differences of the forward p
   });
 });
 
+/**
+ * The longer chain of one sample's ∂L/∂W by the backward pass (dg ⊗ input) or by Σ_k K[r, k]·δ_k:
+ * magnitude's depth·widest + nOut (the sums of the forward and backward passes), per block level
+ * ψ′ (≤ 3: 1 − t·t, 1/(1 + e^−g)) and its product (4), normalizeVjp's n·d·d (2), fd/(n·d²), δ/d,
+ * f·s, − (4), the K side's Σ_k K·δ_k (nOut) and the products J·input, K·δ (2).
+ */
+function backwardChain(spec: NetworkSpec, P: Params<number>, x: readonly number[]): number {
+  const levels = Math.max(...spec.arch.blocks.map((b) => b.depth)) + 1;
+  return magnitude(spec, P, x).ops + 4 * levels + (spec.normalize ? 6 : 0) + spec.arch.nOut + 2;
+}
+
 describe('the batch gradient against differences of the batch loss', () => {
   for (const [name, spec] of [SPECS[0]!, SPECS[1]!, SPECS[4]!]) {
     for (const lossSpec of [{ name: 'nce', tau: 0.5 }, { name: 'simp' }] as const) {
@@ -278,9 +400,16 @@ describe('the batch gradient against differences of the batch loss', () => {
           const n = eachParameter(spec, P, (which, nu, r) => (which === 'W' ? res.grads.W[nu]![r]! : res.grads.b![nu]![r]!), (Q) => batchLoss(F64, spec, Q, batch, loss, reduction).value, `${name} ${lossSpec.name} ${reduction}`);
           expect(n).toBeGreaterThan(5);
           const viaK = connectionGradient(F64, spec, P, res);
-          viaK.forEach((row, nu) => row.forEach((v, r) => expect(v).toBeCloseTo(res.grads.W[nu]![r]!, 12)));
+          // claims/chainRule.ts connectionForm's derivation: scale Σ_s K̄_s·‖δ_s‖₁ (K̄: connectionBound),
+          // n = the longer per-sample chain (backwardChain) + the S samples' accumulation (8).
+          const traces = [...res.traces.x, ...res.traces.pos, ...res.traces.neg.flat()];
+          const deltas = [...res.dOut.x, ...res.dOut.pos, ...res.dOut.neg.flat()];
+          const scale = traces.reduce((acc, t, s) => acc + connectionBound(spec, P, t.x, t.norm ?? 0) * deltas[s]!.reduce((a, v) => a + Math.abs(v), 0), 0);
+          const ops = Math.max(...traces.map((t) => backwardChain(spec, P, t.x))) + traces.length;
+          viaK.forEach((row, nu) => row.forEach((v, r) => expectWithin(v, res.grads.W[nu]![r]!, { ops, scale, what: `ΣKδ vs ∂W${nu}[${r}]` })));
           expect(res.betaNeg.map((r) => r.length)).toEqual([2, 2]);
-          res.f.x.forEach((fx, b) => expect(halfSquaredDistance(F64, fx, res.f.pos[b]!)).toBeCloseTo(fx.reduce((s, v, k) => s + (v - res.f.pos[b]![k]!) ** 2, 0) / 2, 14));
+          // Per output: −, square (`**` against ·), + (nOut adds); /2 exact; a one-signed sum: nOut + 2 at |want|.
+          res.f.x.forEach((fx, b) => expectWithin(halfSquaredDistance(F64, fx, res.f.pos[b]!), fx.reduce((s, v, k) => s + (v - res.f.pos[b]![k]!) ** 2, 0) / 2, { ops: spec.arch.nOut + 2, what: 'halfSquaredDistance' }));
         }
       });
     }

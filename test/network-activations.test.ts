@@ -22,6 +22,7 @@ import { eulerIdentity } from '../src/claims/eulerIdentity.js';
 import { InputError } from '../src/errors.js';
 import { F32Engine } from '../src/engines/f32/engine.js';
 import { parseLoss } from '../src/losses/index.js';
+import { expectWithin } from './support/within.js';
 
 const RELU: Activation = { kind: 'relu' };
 const TANH: Activation = { kind: 'tanh' };
@@ -161,8 +162,10 @@ describe('per-block activations: forward, backward and connections', () => {
     const P: Params<number> = { W: spec.arch.blocks.map((b, nu) => new Array<number>(b.out * b.in).fill(nu === 2 ? 1 : 0)), b: null };
     const { gbar } = pathSums(spec, P, [1, 1, 1]);
     expect(gbar[1]).toEqual([0, 0, 0]);
-    gbar[2]!.forEach((v) => expect(v).toBeCloseTo(3 * Math.LN2, 15));
-    expect(forward(F64, spec, P, [1, 1, 1]).g[2]!.every((v) => Math.abs(v - 3 * Math.LN2) < 1e-15)).toBe(true);
+    // ((0 + LN2) + LN2) + LN2: 2·LN2 is exact, so one rounding of 3·LN2, as 3 * Math.LN2: exact.
+    gbar[2]!.forEach((v) => expect(v).toBe(3 * Math.LN2));
+    // softplus(0) = log1p(e⁰) (one libm rounding), then s + s exact and + s (one): 2, against 3·LN2 (one); one-signed.
+    forward(F64, spec, P, [1, 1, 1]).g[2]!.forEach((v) => expectWithin(v, 3 * Math.LN2, { ops: 2, what: 'softplus(0) sum' }));
   });
 
   it('rationals: exact per-block activations equal float64 on dyadic values; a tanh block is refused', () => {
