@@ -15,6 +15,7 @@ import { sigmoid, softplus } from '../src/losses/triplet.js';
 import { pluginLoss } from '../src/losses/plugin/index.js';
 import { BUILTIN_PLUGINS } from '../src/losses/builtin/index.js';
 import { InputError } from '../src/errors.js';
+import { expectWithin, type Within } from './support/within.js';
 
 type Batch = { rPos: number[]; rNeg: number[][]; dim: number; reduction: Reduction };
 const sumOf = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
@@ -36,6 +37,80 @@ const FORMULA: Record<string, (b: Batch, p: Record<string, number>) => number> =
     return -Math.exp(-P / p.tau!) / (Math.exp(-P / p.tau!) + Math.exp(-N / p.tau!));
   },
 };
+/**
+ * The rounding of a loss value against its formula: the table's c·n·(ε·scale + η) (test/support/within.ts).
+ * n counts Higham's way: a sum adds 1 to the longer of its operands' chains, a product or quotient adds 1
+ * to the sum of both, each exp/log/log1p counts 1, a negation is exact and not counted; n is the longest
+ * of the hand-written loss, its plugin and the formula. The scale is the sum of the magnitudes of the
+ * terms; where an exp reads a rounded exponent its relative error is the exponent's absolute error, so
+ * the exponent's terms join the scale with the weight of that exp (lseScale, softmaxScale).
+ */
+interface Rounding {
+  readonly ops: number;
+  readonly scale: number;
+}
+
+/**
+ * Σ|terms| of lse(x) = m + log Σ e^{x_i − m}: |m| + |log s|; 1 for log s of a sum that carries relative
+ * roundings (log turns them into absolute ones); p_i·(|x_i| + |m|) for each exponent x_i − m, which rounds
+ * relative to its terms and moves lse by p_i times that (p the softmax).
+ */
+function lseScale(x: readonly number[]): number {
+  const m = Math.max(...x);
+  const e = x.map((v) => Math.exp(v - m));
+  const s = sumOf(e);
+  return Math.abs(m) + Math.abs(Math.log(s)) + 1 + sumOf(x.map((v, i) => (e[i]! / s) * (Math.abs(v) + Math.abs(m))));
+}
+
+/** Σ|terms| of p_j = softmax_j(x), relative: p_j·(1 + (1 − p_j)·A_j + Σ_{i≠j} p_i·A_i), A_i = |x_i| + |m| the exponents' terms. */
+function softmaxScale(x: readonly number[], j: number): number {
+  const m = Math.max(...x);
+  const e = x.map((v) => Math.exp(v - m));
+  const p = e.map((v) => v / sumOf(e));
+  const a = x.map((v) => Math.abs(v) + Math.abs(m));
+  return p[j]! * (1 + sumOf(a.map((ai, i) => (i === j ? 1 - p[j]! : p[i]!) * ai)));
+}
+
+/** Per tuple (r_+, r_k−): its chain and Σ|terms|. */
+const TUPLE_ROUNDING: Record<string, (rp: number, rn: number[], p: Record<string, number>) => Rounding> = {
+  // H adds of Σ r_k, the product with 1/H (1 + H + 1), the subtract: H + 3 (plugin and formula: Σ, /H, −: H + 2); terms of one sign
+  simp: (rp, rn) => ({ ops: rn.length + 3, scale: rp + meanOf(rn) }),
+  // the plugin and the formula: Σ (H), /H, ·c, −: H + 3
+  unbalanced: (rp, rn, p) => ({ ops: rn.length + 3, scale: rp + (p.c ?? 2) * meanOf(rn) }),
+  // −r/τ (1), x − m (2), exp (3), H + 1 adds (H + 4), log, + m, ·τ, + r_+: H + 8; the formula: e^{−r_+/τ} (2) over the
+  // sum of H + 1 exps (H + 3): H + 6, log, ·τ: H + 8; terms r_+ and τ·(those of lse over the logits −r/τ)
+  nce: (rp, rn, p) => ({ ops: rn.length + 8, scale: rp + p.tau! * lseScale([rp, ...rn].map((r) => -r / p.tau!)) }),
+  // s/τ (1), x − m (2), exp, H + 1 adds, log, + m, − s_+/τ: H + 7; the formula: e^{s_+/τ} (2) over H + 1 exps (H + 3), log: H + 7
+  ntxent: (sp, sn, p) => ({ ops: sn.length + 7, scale: Math.abs(sp) / p.tau! + lseScale([sp, ...sn].map((s) => s / p.tau!)) }),
+  // u = r_+ − r_− + r_0 (2), /τ (3), exp, log1p, + u (6), ·τ: 7 (formula: /τ 3, exp, 1 +, log, ·τ: 7); the hinge: u (2), max exact.
+  // u rounds relative to r_+ + r_− + |r_0| and τ·softplus(u/τ) has slope σ ≤ 1; the terms of τ·softplus are of one sign (ℓ);
+  // log1p of a relatively rounded argument errs absolutely: τ·1
+  tri: (rp, rn, p) => {
+    const u = rp - rn[0]! + p.r0!;
+    const l = p.tau === 0 ? Math.max(0, u) : Math.max(0, u) + p.tau! * Math.log1p(Math.exp(-Math.abs(u) / p.tau!));
+    return { ops: p.tau === 0 ? 2 : 7, scale: rp + rn[0]! + Math.abs(p.r0!) + l + p.tau! };
+  },
+};
+
+/** The loss value's rounding on a batch: per tuple, then the reduction Σ_b (B adds) · (1/B) (2 more); or the batch losses'. */
+function roundingOf(name: string, b: Batch, p: Record<string, number>): Rounding {
+  const B = b.rPos.length;
+  const H = b.rNeg[0]!.length;
+  if (name === 'official_subtract' || name === 'official_nce') {
+    const { P, N } = officialPN(b);
+    // p = (2/(B·d))·Σ r_b+ (1 + B + 1), n likewise (BH + 2), p − n: BH + 3; the formula: Σ (BH), ·2, /(B·H·d): BH + 2, P − N: BH + 3;
+    // the plugin: Σ, mean's /B (BH + 1), ·2, /d, −: BH + 4. Terms P and N (both ≥ 0).
+    if (name === 'official_subtract') return { ops: B * H + 4, scale: P + N };
+    // the exponent (N − P)/τ: BH + 5 for the plugin, its rounding relative to (P + N)/τ moving −σ by q(1 − q) times that;
+    // σ's own exp, 1 +, divide, and the quotient's numerator again: 4, so BH + 9; the formula: P/τ (BH + 3) then e^{−P/τ} over
+    // e^{−P/τ} + e^{−N/τ}: the same exponent terms, 4 own operations
+    const q = Math.exp(-P / p.tau!) / (Math.exp(-P / p.tau!) + Math.exp(-N / p.tau!));
+    return { ops: B * H + 9, scale: q + (q * (1 - q) * (P + N)) / p.tau! };
+  }
+  const per = b.rPos.map((rp, i) => TUPLE_ROUNDING[name]!(rp, b.rNeg[i]!, p));
+  return { ops: Math.max(...per.map((r) => r.ops)) + B + 2, scale: sumOf(per.map((r) => r.scale)) / (b.reduction === 'mean' ? B : 1) };
+}
+
 function reduce(b: Batch, l: (rp: number, rn: number[]) => number): number {
   const s = sumOf(b.rPos.map((rp, i) => l(rp, b.rNeg[i]!)));
   return b.reduction === 'mean' ? s / b.rPos.length : s;
@@ -48,10 +123,10 @@ function officialPN(b: Batch): { P: number; N: number } {
 }
 
 /** value and every β against the formula and its Richardson differences. */
-function checkLoss(loss: Loss, formula: (b: Batch) => number, b: Batch, what: string): void {
+function checkLoss(loss: Loss, formula: (b: Batch) => number, b: Batch, what: string, rounding: (b: Batch) => Rounding): void {
   const got = loss.evaluate(F64, b);
   const want = formula(b);
-  expect(Math.abs(got.value - want), `${what}: value ${got.value} vs ${want}`).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(want)));
+  expectWithin(got.value, want, { ...rounding(b), what: `${what}: value` }); // ops and scale: roundingOf (the loss's chain, then the reduction)
   expect(got.betaPos).toHaveLength(b.rPos.length);
   expect(got.betaNeg.map((r) => r.length)).toEqual(b.rNeg.map((r) => r.length));
   const at = (pos: number, k: number) => (t: number) =>
@@ -91,7 +166,7 @@ describe('the hand-written losses: value by the formula, β by differences of th
       expect(loss.perTuple).toBe(!name.startsWith('official'));
       expect(loss.rational).toBe(name === 'simp' || name === 'official_subtract');
       expect(loss.params).toEqual(name === 'tri' ? params : name === 'simp' || name === 'official_subtract' ? {} : { tau: params.tau });
-      for (const b of batches(H)) checkLoss(loss, (x) => FORMULA[name]!(x, params), b, `${name} ${b.reduction}`);
+      for (const b of batches(H)) checkLoss(loss, (x) => FORMULA[name]!(x, params), b, `${name} ${b.reduction}`, (x) => roundingOf(name, x, params));
     });
   }
 
@@ -100,7 +175,7 @@ describe('the hand-written losses: value by the formula, β by differences of th
     for (const [name, params, H] of plugins) {
       const loss = pluginLoss(BUILTIN_PLUGINS[name]!, `builtin:${name}`, params);
       expect(loss.perTuple, name).toBe(!name.startsWith('official'));
-      for (const b of batches(H)) checkLoss(loss, (x) => FORMULA[name]!(x, { c: 2, ...params }), b, `plugin ${name} ${JSON.stringify(params)} ${b.reduction}`);
+      for (const b of batches(H)) checkLoss(loss, (x) => FORMULA[name]!(x, { c: 2, ...params }), b, `plugin ${name} ${JSON.stringify(params)} ${b.reduction}`, (x) => roundingOf(name, x, { c: 2, ...params }));
     }
     expect(Object.keys(BUILTIN_PLUGINS).sort()).toEqual(['nce', 'official_nce', 'official_subtract', 'simp', 'tri', 'unbalanced']);
     expect(pluginLoss(BUILTIN_PLUGINS.nce!, 'x').params).toEqual({ tau: 1 });
@@ -129,16 +204,29 @@ describe('the hand-written losses: value by the formula, β by differences of th
 
 describe('stability and edges of the hand-written losses', () => {
   it('logSumExp subtracts the maximum: no overflow or underflow at extreme logits', () => {
-    const { lse, softmax } = logSumExp([-1e4, -1e4 - Math.log(3)]);
-    expect(lse).toBeCloseTo(-1e4 + Math.log(4 / 3), 9);
-    expect(softmax[0]).toBeCloseTo(0.75, 12);
-    expect(softmax[1]).toBeCloseTo(0.25, 12);
-    expect(logSumExp([800, 800]).lse).toBeCloseTo(800 + Math.log(2), 12);
-    const nce = parseLoss({ name: 'nce', tau: 0.001 }).evaluate(F64, { rPos: [2], rNeg: [[3, 2.5]], dim: 1, reduction: 'mean' });
+    const x = [-1e4, -1e4 - Math.log(3)];
+    const { lse, softmax } = logSumExp(x);
+    // x₁ (a log, a subtract: 2), x₁ − m, exp, 2 adds, log, + m: 8 operations (the wanted side: 4/3, log, +: 3); x₁'s rounding is
+    // relative to 10⁴ and enters through the exponent x₁ − m (lseScale's exponent terms)
+    expectWithin(lse, -1e4 + Math.log(4 / 3), { ops: 8, scale: lseScale(x), what: 'lse at −1e4' });
+    // p_j = e_j/s: x₁ (2), x₁ − m (3), and the quotient of e_j (exp: 1) by s (exp, 2 adds: 3): 1 + 3 + 1 = 5 own: 8 operations;
+    // the exponent's rounding (relative to 10⁴) moves p_j by p_j·p_i times it (softmaxScale)
+    expectWithin(softmax[0]!, 0.75, { ops: 8, scale: softmaxScale(x, 0), what: 'softmax 0 at −1e4' });
+    expectWithin(softmax[1]!, 0.25, { ops: 8, scale: softmaxScale(x, 1), what: 'softmax 1 at −1e4' });
+    // Exact: e = (1, 1) and s = 2 exactly, so both sides compute log 2 and then 800 + log 2
+    expect(logSumExp([800, 800]).lse).toBe(800 + Math.log(2));
+    const tiny = { rPos: [2], rNeg: [[3, 2.5]], dim: 1, reduction: 'mean' as const };
+    const nce = parseLoss({ name: 'nce', tau: 0.001 }).evaluate(F64, tiny);
     expect(Number.isFinite(nce.value)).toBe(true);
-    expect(nce.value).toBeCloseTo(0, 12);
+    // r_+ + τ·lse cancels to τ·log(1 + e^{−500} + e^{−1000}) ≈ 7e-221: nce's bound on this batch (roundingOf: H + 8 + B + 2 = 13
+    // operations; the terms r_+ and τ·|lse| ≈ 2 each and the exponents' τ·(|x_i| + |m|) ≈ 4)
+    expectWithin(nce.value, 0.001 * Math.log1p(Math.exp(-500) + Math.exp(-1000)), { ...roundingOf('nce', tiny, { tau: 0.001 }), what: 'nce value at τ = 1e-3' });
     expect(nce.betaPos[0]).toBeGreaterThan(0);
-    expect(nce.betaNeg[0]![1]).toBeCloseTo(-Math.exp(-500), 300);
+    // The logits −r/τ round to −2000, −3000, −2500, so the exponent −500 is exact; then exp (1), the sum 0 + 1 + e^{−1000} + e^{−500}
+    // (3 adds: 4), the quotient (1 + 4 + 1 = 6), the reduction's 1/B and product: 8 operations, relative (deep underflow: scale |want|);
+    // the softmax's denominator exceeds 1 by e^{−500}, a relative 7e-218 (far below ε)
+    expect([-2 / 0.001, -3 / 0.001, -2.5 / 0.001]).toEqual([-2000, -3000, -2500]);
+    expectWithin(nce.betaNeg[0]![1]!, -Math.exp(-500), { ops: 8, what: 'β₂ at τ = 1e-3' });
     expect(nce.betaNeg[0]![1]).toBeLessThan(0);
   });
 
@@ -147,12 +235,16 @@ describe('stability and edges of the hand-written losses', () => {
     expect(softplus(800)).toBe(800);
     expect(softplus(-800)).toBe(0);
     expect(softplus(40)).toBe(40 + Math.log1p(Math.exp(-40)));
-    expect(softplus(-40)).toBeCloseTo(Math.exp(-40), 300);
-    expect(softplus(1e-300)).toBeGreaterThan(Math.log(2) - 1e-15);
+    // softplus(−x) = log1p(e^{−x}) and 0 ≤ y − log1p(y) ≤ y²/2: truncation e^{−40}/2 relative; exp, log1p: 2 operations
+    expectWithin(softplus(-40), Math.exp(-40), { ops: 2, what: 'softplus(−40)', truncation: (Math.exp(-40) * Math.exp(-40)) / 2, why: 'y − log1p(y) ≤ y²/2' });
+    // softplus(u) − log 2 ∈ [u/2, u] for u ≥ 0 (slope σ ∈ [½, 1]): truncation u = 1e-300; exp, log1p, + u: 3 operations
+    // (the wanted side: log 2, 1), terms u and log1p(e^{−u}) ≈ log 2
+    expectWithin(softplus(1e-300), Math.LN2, { ops: 3, scale: Math.LN2 + 1e-300, what: 'softplus(1e-300)', truncation: 1e-300, why: 'softplus(u) − log 2 ≤ u' });
     expect(sigmoid(0)).toBe(0.5);
     expect(sigmoid(800)).toBe(1);
     expect(sigmoid(-800)).toBe(0);
-    expect(sigmoid(-40) / Math.exp(-40)).toBeCloseTo(1, 12);
+    // σ(−x) = e^{−x}/(1 + e^{−x}): |σ(−x) − e^{−x}| ≤ e^{−x}·e^{−x}; exp, 1 +, the quotient (1 + 2 + 1): 4 operations
+    expectWithin(sigmoid(-40), Math.exp(-40), { ops: 4, what: 'σ(−40)', truncation: Math.exp(-40) * Math.exp(-40), why: 'σ(−x) = e^{−x}/(1 + e^{−x})' });
     expect(sigmoid(1e-300)).toBe(0.5);
     expect(sigmoid(-1e-300)).toBe(0.5);
   });
@@ -160,11 +252,18 @@ describe('stability and edges of the hand-written losses', () => {
   it('official_nce keeps its slope where σ ≈ 1 (σ(u)σ(−u), not 1 − σ(u)); triplet hinge weights', () => {
     // n − p = 40τ: σ(40) rounds to 1, so 1 − σ would give a zero slope.
     const b = { rPos: [0], rNeg: [[20]], dim: 1, reduction: 'mean' as const };
+    // β_+ = −β_− = 2σ(40)σ(−40)/τ and |σ(u)σ(−u) − e^{−u}| ≤ 2e^{−u}·e^{−u} (truncation). The chain: p = (2/(B·d))·(0 + r_+)
+    // (3), n (3), n − p, /τ (u: 5); σ(u) (3), σ(−u) (4), their product (8), /τ (9), ·(2/(B·d)) (11): with u's 5, 16 operations.
+    // u's rounding is relative to (p + n)/τ = 40 and moves β relatively by as much: scale |β|·(1 + 40)
     const v = parseLoss({ name: 'official_nce', tau: 1 }).evaluate(F64, b);
-    expect(v.betaPos[0]! / (2 * Math.exp(-40))).toBeCloseTo(1, 9);
-    expect(v.betaNeg[0]![0]! / (-2 * Math.exp(-40))).toBeCloseTo(1, 9);
+    const slope = { ops: 16, scale: 2 * Math.exp(-40) * (1 + 40) };
+    const trunc = 2 * (2 * Math.exp(-40)) * Math.exp(-40);
+    expectWithin(v.betaPos[0]!, 2 * Math.exp(-40), { ...slope, what: 'official_nce β_+ at u = 40', truncation: trunc, why: 'σ(u)σ(−u) = e^{−u}/(1 + e^{−u})²' });
+    expectWithin(v.betaNeg[0]![0]!, -2 * Math.exp(-40), { ...slope, what: 'official_nce β_− at u = 40', truncation: trunc, why: 'σ(u)σ(−u) = e^{−u}/(1 + e^{−u})²' });
+    // The plugin: u through batchMeans (Σ, /B, ·2, /d), −, /τ: 6; σ(u)σ(−u): 8; the dual's ∂u/∂r_+ through the same five steps
+    // (a divide's rule v·y′, x′ − ·, /y: 3 each; a product's 0 + c·x′: 2): 12; slope·∂u (8 + 12 + 1), the add to 0: 22; with u's 6: 28
     const dv = pluginLoss(BUILTIN_PLUGINS.official_nce!, 'x', { tau: 1 }).evaluate(F64, b);
-    expect(dv.betaPos[0]! / (2 * Math.exp(-40))).toBeCloseTo(1, 9);
+    expectWithin(dv.betaPos[0]!, 2 * Math.exp(-40), { ...slope, ops: 28, what: 'plugin official_nce β_+ at u = 40', truncation: trunc, why: 'σ(u)σ(−u) = e^{−u}/(1 + e^{−u})²' });
     const hinge = parseLoss({ name: 'tri', tau: 0, r0: 0 });
     const at = (u: number) => hinge.evaluate(F64, { rPos: [1 + u], rNeg: [[1]], dim: 1, reduction: 'sum' });
     expect([at(0).value, at(0).betaPos[0], at(0).betaNeg[0]![0]]).toEqual([0, 0, -0]);
@@ -230,7 +329,9 @@ describe('stability and edges of the hand-written losses', () => {
     const empty = { rPos: [] as number[], rNeg: [] as number[][], dim: 2, reduction: 'sum' as const };
     expect(parseLoss({ name: 'official_subtract' }).evaluate(F64, empty)).toEqual({ value: 0, betaPos: [], betaNeg: [] });
     expect(sigmoid(-720)).toBeGreaterThan(0);
-    expect(sigmoid(-720) / Math.exp(-720)).toBeCloseTo(1, 3);
+    // Exact: 1 + e^{−720} rounds to 1, so σ(−720) = fl(e^{−720})/1 is Math.exp(−720) itself (gradual underflow keeps the
+    // subnormal). (A table bound would also do since float64's η is the smallest subnormal; equality is tighter.)
+    expect(sigmoid(-720)).toBe(Math.exp(-720));
   });
 
   it('the built-in plugins describe their formulas', () => {
@@ -259,24 +360,36 @@ describe('dual numbers: each operation against its calculus rule', () => {
   const o = dualOps(F64, 2);
   const x = o.variable(0.7, 0);
   const y = o.variable(-1.3, 1);
-  const close = (d: Dual<number>, v: number, dx: number, dy: number, what: string) => {
-    expect(d.v, `${what} value`).toBeCloseTo(v, 13);
-    expect(d.d[0], `${what} ∂x`).toBeCloseTo(dx, 13);
-    expect(d.d[1], `${what} ∂y`).toBeCloseTo(dy, 13);
+  type Bound = Omit<Within, 'what'>;
+  /**
+   * Value and partials against the rule written with Math: equal (===, so −0 is 0) where the dual performs the oracle's
+   * roundings in its order; else within the table's bound, with the operation count stated at the call (Higham's count:
+   * a sum adds 1 to the longer chain of its operands, a product or quotient 1 to the sum of both).
+   */
+  const close = (d: Dual<number>, v: number, dx: number, dy: number, what: string, bounds: { v?: Bound; dx?: Bound; dy?: Bound } = {}) => {
+    const one = (got: number, want: number, b: Bound | undefined, name: string) => {
+      if (b) expectWithin(got, want, { ...b, what: `${what} ${name}` });
+      else expect(got === want, `${what} ${name}: ${got} vs ${want} (the same roundings: equal)`).toBe(true);
+    };
+    one(d.v, v, bounds.v, 'value');
+    one(d.d[0]!, dx, bounds.dx, '∂x');
+    one(d.d[1]!, dy, bounds.dy, '∂y');
   };
 
   it('+ − × ÷ neg exp log, with constants on either side', () => {
-    close(o.add(x, y), -0.6, 1, 1, 'add');
-    close(o.add(2, y), 0.7, 0, 1, 'add const');
-    close(o.sub(x, y), 2, 1, -1, 'sub');
-    close(o.sub(3, x), 2.3, -1, 0, 'sub const');
-    close(o.mul(x, y), -0.91, -1.3, 0.7, 'mul');
-    close(o.mul(x, 3), 2.1, 3, 0, 'mul const');
-    close(o.div(x, y), 0.7 / -1.3, 1 / -1.3, -0.7 / 1.69, 'div');
-    close(o.div(2, y), 2 / -1.3, 0, -2 / 1.69, 'div const');
+    close(o.add(x, y), 0.7 + -1.3, 1, 1, 'add');
+    close(o.add(2, y), 2 + -1.3, 0, 1, 'add const');
+    close(o.sub(x, y), 0.7 - -1.3, 1, -1, 'sub');
+    close(o.sub(3, x), 3 - 0.7, -1, 0, 'sub const');
+    close(o.mul(x, y), 0.7 * -1.3, -1.3, 0.7, 'mul');
+    close(o.mul(x, 3), 0.7 * 3, 3, 0, 'mul const');
+    // ∂y = −x/y²: the rule's (0 − v·1)/y with v = x/y: 4 operations (the oracle's y·y and a divide: 2)
+    close(o.div(x, y), 0.7 / -1.3, 1 / -1.3, -0.7 / (1.3 * 1.3), 'div', { dy: { ops: 4 } });
+    close(o.div(2, y), 2 / -1.3, 0, -2 / (1.3 * 1.3), 'div const', { dy: { ops: 4 } });
     close(o.neg(x), -0.7, -1, 0, 'neg');
     close(o.exp(x), Math.exp(0.7), Math.exp(0.7), 0, 'exp');
-    close(o.log(o.mul(x, x)), Math.log(0.49), 2 / 0.7, 0, 'log');
+    // ∂ log(x·x) = 2/x: 1/(x·x) (2) times ∂(x·x) = (0 + 0.7·1) + 0.7·1 (3), the add to 0: 7 operations (the oracle's 2/0.7: 1)
+    close(o.log(o.mul(x, x)), Math.log(0.7 * 0.7), 2 / 0.7, 0, 'log', { dx: { ops: 7 } });
     close(o.const(4), 4, 0, 0, 'const');
     expect(o.variable(2, 1).d).toEqual([0, 1]);
   });
@@ -295,17 +408,35 @@ describe('dual numbers: each operation against its calculus rule', () => {
   it('logSumExp, softplus, sigmoid, sum, mean; max and min choose a at ties', () => {
     const e = [Math.exp(0.7), Math.exp(-2.6), Math.exp(1)];
     const s = sumOf(e);
-    close(o.logSumExp([x, o.mul(y, 2), 1]), Math.log(s), e[0]! / s, (2 * e[1]!) / s, 'lse');
-    close(o.logSumExp([o.add(x, 800), 800]), 800 + Math.log(Math.exp(0.7) + 1), Math.exp(0.7) / (Math.exp(0.7) + 1), 0, 'lse large');
+    const xs = [0.7, 2 * -1.3, 1];
+    // value: 2y (1), x_i − m (2), exp (3), 0 + e₀ + e₁ + e₂ (6), log, + m: 8 (the oracle: exp, 3 adds, log: 5), the exponents in lseScale;
+    // p_j = e_j/s: e_j (2) over s (6): 9, ·∂x_j (∂(2y) = 0 + 2·1: 2, so 12 for ∂y), the add to 0: 10 and 13
+    close(o.logSumExp([x, o.mul(y, 2), 1]), Math.log(s), e[0]! / s, (2 * e[1]!) / s, 'lse', {
+      v: { ops: 8, scale: lseScale(xs) },
+      dx: { ops: 10, scale: softmaxScale(xs, 0) },
+      dy: { ops: 13, scale: 2 * softmaxScale(xs, 1) },
+    });
+    const big8 = [0.7 + 800, 800];
+    // x + 800 (1, relative to 800: in lseScale as an exponent's term), x_i − m (2), exp (3), 2 adds (5), log, + m: 7 (the oracle: 4);
+    // p₀ = e₀/s: 3 + 5 + 1 = 9, ·∂(x + 800) (1 + 0: 1) and the add to 0: 12 (the oracle: exp, 1 +, a quotient: 4)
+    close(o.logSumExp([o.add(x, 800), 800]), 800 + Math.log(Math.exp(0.7) + 1), Math.exp(0.7) / (Math.exp(0.7) + 1), 0, 'lse large', {
+      v: { ops: 7, scale: lseScale(big8) },
+      dx: { ops: 12, scale: softmaxScale(big8, 0) },
+    });
     const inf = o.logSumExp([Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY]);
     expect(inf.v).toBe(Number.NEGATIVE_INFINITY);
     expect(inf.d).toEqual([0, 0]);
-    close(o.softplus(y), Math.log1p(Math.exp(-1.3)), 0, 1 / (1 + Math.exp(1.3)), 'softplus');
-    close(o.sigmoid(x), 1 / (1 + Math.exp(-0.7)), (Math.exp(-0.7) / (1 + Math.exp(-0.7)) ** 2), 0, 'sigmoid');
+    // ∂y = σ(−1.3) = e/(1 + e): exp, 1 +, the quotient (1 + 2 + 1 = 4), ·1, the add to 0: 6 (the oracle: 1/(1 + e^{1.3}): 3)
+    close(o.softplus(y), Math.log1p(Math.exp(-1.3)), 0, 1 / (1 + Math.exp(1.3)), 'softplus', { dy: { ops: 6 } });
+    // ∂x = σ(u)·σ(−u): 1/(1 + e^{−u}) (3) times e^{−u}/(1 + e^{−u}) (4): 8, ·1, the add to 0: 10 (the oracle: e/(1 + e)²: 7)
+    close(o.sigmoid(x), 1 / (1 + Math.exp(-0.7)), (Math.exp(-0.7) / (1 + Math.exp(-0.7)) ** 2), 0, 'sigmoid', { dx: { ops: 10 } });
+    // 0.7 + 39.3 rounds to 40 exactly, so the exponent is exact; σ(40)σ(−40) (8), ·∂(x + 39.3) (1 + 0: 1): 10, the add to 0: 11;
+    // |σ(u)σ(−u) − e^{−u}| ≤ 2e^{−u}·e^{−u} (truncation)
+    expect(o.add(x, 39.3).v).toBe(40);
     const big = o.sigmoid(o.add(x, 39.3));
-    expect(big.d[0]! / Math.exp(-40)).toBeCloseTo(1, 9);
-    close(o.sum([x, y, 1]), 0.4, 1, 1, 'sum');
-    close(o.mean([x, y, 1, 2]), 2.4 / 4, 0.25, 0.25, 'mean');
+    expectWithin(big.d[0]!, Math.exp(-40), { ops: 11, what: 'σ′(40)', truncation: 2 * Math.exp(-40) * Math.exp(-40), why: 'σ(u)σ(−u) = e^{−u}/(1 + e^{−u})²' });
+    close(o.sum([x, y, 1]), 0.7 + -1.3 + 1, 1, 1, 'sum');
+    close(o.mean([x, y, 1, 2]), (0.7 + -1.3 + 1 + 2) / 4, 0.25, 0.25, 'mean');
     close(o.max(x, y), 0.7, 1, 0, 'max');
     close(o.max(y, x), 0.7, 1, 0, 'max swapped');
     close(o.min(x, y), -1.3, 0, 1, 'min');

@@ -11,6 +11,7 @@ import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { EPS32, EPS64, EXACT, ExactUnsupported, F64 } from '../src/numeric/arith.js';
 import { Rational } from '../src/numeric/rational.js';
 import { Rng, deriveSeed } from '../src/numeric/random.js';
+import { withinBound } from './support/within.js';
 
 const bgcd = (a: bigint, b: bigint): bigint => {
   a = a < 0n ? -a : a;
@@ -112,22 +113,39 @@ describe('Rational against bigint cross-multiplication', () => {
   });
 });
 
-/** erf by composite Simpson's rule on 2/√π·e^(−t²) over [0, x] (error ≈ h⁴/180·max|f⁗|·x < 1e-15 at h = x/20000). */
+/**
+ * erf by composite Simpson's rule on 2/√π·e^(−t²) over [0, x], n = 20000. Truncation ≤ |x|·h⁴/180·max|f⁗|
+ * with f⁗ = 2/√π·(16t⁴ − 48t² + 12)e^(−t²), largest at t = 0: 24/√π (simpsonTruncation; 3.7e-15 at x = 6).
+ */
+const SIMPSON_N = 20000;
 function erfSimpson(x: number): number {
-  const n = 20000;
+  const n = SIMPSON_N;
   const h = x / n;
   const f = (t: number) => Math.exp(-t * t);
   let s = f(0) + f(x);
   for (let i = 1; i < n; i++) s += (i % 2 ? 4 : 2) * f(i * h);
   return ((2 / Math.sqrt(Math.PI)) * s * h) / 3;
 }
+const simpsonTruncation = (x: number) => (Math.abs(x) * (x / SIMPSON_N) ** 4 * (24 / Math.sqrt(Math.PI))) / 180;
 
 describe('Arith: F64 against Math, EXACT against Rational', () => {
   it('erf against Simpson on both branches (|x| < 2.5 series, ≥ 2.5 continued fraction) and both signs', () => {
-    // Tolerance: 20000 summed terms, rounding ≤ 20000·ε relative to erf ≤ 1, plus Simpson's error.
-    const tol = 20000 * EPS64;
+    // Rounding, from the table, of each side: Simpson's sum (n + 1 terms: the chain n + 4 with the product, its
+    // h and /3 and the exp of each point) relative to its one-signed terms, |erf| ≤ 1; erf's Maclaurin series
+    // (≤ 80 terms, 3 operations each, then 2/√π) relative to Σ|terms| = 2/√π·Σ|x|^(2k+1)/(k!(2k+1)) (it cancels:
+    // ≈ 111 at x = 2.49), or the continued fraction (60 steps of 2, exp, √, 2 divides, 1 −) relative to 1.
+    // Plus Simpson's truncation.
     for (const x of [0.001, 0.3, -0.7, 1, 1.9, -2.4, 2.49, 2.5, 2.6, -3, 4, 6]) {
-      expect(Math.abs(F64.fn('erf', x) - erfSimpson(x))).toBeLessThanOrEqual(tol);
+      let terms = 0;
+      let term = Math.abs(x);
+      for (let k = 0; k < 80; k++) {
+        terms += term / (2 * k + 1);
+        term *= (x * x) / (k + 1);
+      }
+      const erfSide = Math.abs(x) < 2.5 ? withinBound(1, { ops: 3 * 80 + 2, scale: (2 / Math.sqrt(Math.PI)) * terms }) : withinBound(1, { ops: 2 * 60 + 6 });
+      const simpsonSide = withinBound(1, { ops: SIMPSON_N + 4 });
+      const tol = erfSide.tol + simpsonSide.tol + simpsonTruncation(x);
+      expect(Math.abs(F64.fn('erf', x) - erfSimpson(x)), `erf(${x}): ${erfSide.derivation} + ${simpsonSide.derivation} + truncation`).toBeLessThanOrEqual(tol);
     }
     expect(F64.fn('erf', 0)).toBe(0);
     expect(F64.fn('erf', -3)).toBe(-F64.fn('erf', 3));
