@@ -78,13 +78,18 @@ export interface Tolerance {
 }
 
 /**
- * The underflow unit η of each precision: the smallest normal number. The rounding model with
- * underflow is fl(x) = x(1 + δ) + η′, |δ| ≤ ε, |η′| ≤ η (Higham, ASNA §2.1), so each of the n
- * operations may also lose η absolutely; engines that flush subnormals to zero (TF.js, WASM) lose
- * up to the smallest normal. It decides only where the scale itself is near or below the range of
- * the precision (float32 gradients of 1e-100 in deep saturation, which float32 cannot hold).
+ * The underflow unit η of each precision. The rounding model with underflow is fl(x) = x(1 + δ) + η′,
+ * |δ| ≤ ε, |η′| ≤ η (Higham, ASNA §2.1), so each of the n operations may also lose η absolutely.
+ *  - float32: the smallest normal, 2⁻¹²⁶: engines that flush subnormals to zero (TF.js's backends,
+ *    WebGPU) lose up to that much.
+ *  - float64: the smallest subnormal, 2⁻¹⁰⁷⁴: float64 is only ever computed by JavaScript numbers,
+ *    which underflow gradually (IEEE 754), so an operation loses at most half the subnormal spacing,
+ *    2⁻¹⁰⁷⁵. (It was the smallest normal, 2⁻¹⁰²², until issue 12's review of the test bounds: then
+ *    4·n·η exceeded results such as σ(−720) ≈ 2e-313, and a bound on them could not fail.)
+ * It decides only where the scale itself is near or below the range of the precision (float32
+ * gradients of 1e-100 in deep saturation, which float32 cannot hold).
  */
-export const UNDERFLOW_UNIT: Readonly<Record<Precision, number>> = { float64: 2 ** -1022, float32: 2 ** -126 };
+export const UNDERFLOW_UNIT: Readonly<Record<Precision, number>> = { float64: 2 ** -1074, float32: 2 ** -126 };
 
 /** tol = c·n·(ε·scale + η), with its derivation printed with any failure. */
 export function tolerance(precision: Precision, kind: CheckKind, ops: number, scale: number): Tolerance {
