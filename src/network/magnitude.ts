@@ -46,7 +46,9 @@ export function pathSums(spec: NetworkSpec, params: Params<number>, x: readonly 
 
 /**
  * Path-sum Jacobian bounds: J̄_ν[i] ≥ max_k |∂out_k/∂g_ν,i| (|W|, |ψ'| ≤ d̄, the normalisation
- * Jacobian bounded by 2/(‖g_L‖+ε)).
+ * Jacobian bounded by 2/(‖g_L‖+ε)). That bound holds for both forms: f/(‖f‖ + ε) has entries
+ * |δ_ij/(n + ε) − f_i f_j/(n(n + ε)²)| ≤ 2/(n + ε); f/max(‖f‖, ε) has |δ_ij − u_i u_j|/n ≤ 1/n for
+ * n > ε (u = f/n) and δ_ij/ε below, so ≤ 1/max(n, ε) ≤ 2/(n + ε).
  */
 export function jacobianBounds(spec: NetworkSpec, params: Params<number>, outNorm = 0): number[][] {
   const { arch } = spec;
