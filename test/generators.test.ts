@@ -10,6 +10,9 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbLogUniform, arbSignedMagnitude, arbTau, arbUniform } from '../properties/generators/reals.js';
 import { arbNetwork, arbValue } from '../properties/generators/network.js';
+import { magnitude } from '../src/network/magnitude.js';
+import { parseActivation } from '../src/network/activation.js';
+import { FINITE_DIFFERENCE_CHAIN } from '../src/numeric/tolerance.js';
 import { arbPolarity, arbRootPrior } from '../properties/generators/tree.js';
 import { CHECKS } from '../properties/registry.js';
 import type { PropertyCheck } from '../src/runner/check.js';
@@ -34,6 +37,16 @@ describe('shared real generators', () => {
     expect(share(nz, (x) => x < 0)).toBeGreaterThan(0.4);
     expect(share(nz, (x) => x > 0)).toBeGreaterThan(0.4);
     expect(nz.every((x) => Math.abs(x) <= 2)).toBe(true);
+  });
+
+  it("the networks drawn keep a gradient's chain within the finite-difference table's n = 4096 (numeric/tolerance.ts)", () => {
+    // The largest of every constraint a claim uses (defaults: depth ≤ 3, ≤ 3 children, 3 units, 3 outputs;
+    // MLPs ≤ 4 inputs, 2 layers), with biases, normalisation and GELU (the longest ψ′ chain), and ≤ 64
+    // samples: gradientOps + S + 8 is what FINITE_DIFFERENCE_CHAIN.gradient must bound.
+    const nets = fc.sample(arbNetwork({ bias: true, normalize: true, activation: parseActivation('gelu') }), { seed: SEED, numRuns: 400 });
+    const chain = Math.max(...nets.map((n) => magnitude(n.spec, n.params, new Array<number>(n.spec.arch.nInputs).fill(1)).gradientOps)) + 64 + 8;
+    expect(chain).toBeGreaterThan(50);
+    expect(chain).toBeLessThanOrEqual(FINITE_DIFFERENCE_CHAIN.gradient);
   });
 
   it('float networks: fewer than 2% have all weights zero', () => {

@@ -48,7 +48,8 @@ function reference(spec: NetworkSpec, params: Params<number>, batch: HBatch, los
   const { scale, ops } = inBatchGradientScale(c, r);
   const maxStat = Math.max(...r.stats.pos.map(Math.abs), ...r.stats.neg.flat().map(Math.abs));
   const kappa = 1 + (2 * maxStat) / (loss.params.tau ?? 1);
-  const tol = tolerance('float32', 'engine', 2 * ops, scale * kappa);
+  // n: the gradient chain and the pair terms (inBatchGradientScale) and the loss stage, as C2's float32 witness counts.
+  const tol = tolerance('float32', 'engine', ops + 8, scale * kappa);
   // The loss value: first order in the outputs' rounding plus the loss's own (numeric/tolerance.ts
   // lossValueTolerance; before: 1e-4·(1 + |L|)); the f32 engine's loss stage runs in float64, TF.js's in float32.
   const rowsOfViews = lossValueScale(spec, params, r.traces.map((trace, v) => ({ trace, dOut: r.dOut[v]! })));

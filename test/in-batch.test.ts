@@ -79,7 +79,7 @@ function gradTolerance(p: ParsedCase) {
     const k = connectionBound(p.spec, p.params, x, norm);
     const bound = p.spec.bias ? Math.max(k, ...jacobianBounds(p.spec, p.params, norm).flat()) : k;
     scale += bound * deltas[i]!.reduce((s, v) => s + Math.abs(v), 0);
-    ops = Math.max(ops, magnitude(p.spec, p.params, x).ops);
+    ops = Math.max(ops, magnitude(p.spec, p.params, x).gradientOps);
   });
   return tolerance('float64', 'identity', ops + samples.length, scale);
 }

@@ -155,12 +155,15 @@ describe('activations: values, derivatives, kernel sources, text forms', () => {
     });
   }
 
-  it('the conventions at 0: ReLU′(0) = 0, leaky ReLU′(0) = slope; softplus switches to g above 30', () => {
+  it('the conventions at 0: ReLU′(0) = 0, leaky ReLU′(0) = slope; softplus switches to g above 37', () => {
     expect(activateDerivative(F64, { kind: 'relu' }, 0)).toBe(0);
     expect(activate(F64, { kind: 'relu' }, 0)).toBe(0);
     expect(activateDerivative(F64, { kind: 'leaky_relu', slope: 0.2 }, 0)).toBe(0.2);
-    expect(activate(F64, { kind: 'softplus' }, 30)).toBe(Math.log1p(Math.exp(30)));
-    expect(activate(F64, { kind: 'softplus' }, 30.5)).toBe(30.5);
+    expect(activate(F64, { kind: 'softplus' }, 37)).toBe(Math.log1p(Math.exp(37)));
+    expect(activate(F64, { kind: 'softplus' }, 37.5)).toBe(37.5);
+    // The cut is where the dropped term log1p(e^−g) falls below half an ulp of g (at 30 it was 14 ulp).
+    expect(Math.log1p(Math.exp(-37))).toBeLessThan((Number.EPSILON / 2) * 32);
+    expect(Math.log1p(Math.exp(-30))).toBeGreaterThan(10 * Number.EPSILON * 16);
     expect(ACTIVATIONS.leaky_relu.bound({ slope: -3 })).toBe(3);
     expect(ACTIVATIONS.leaky_relu.bound({ slope: 0.5 })).toBe(1);
   });
@@ -284,7 +287,7 @@ function mlpForward(spec: NetworkSpec, P: Params<number>, x: number[]): number[]
 /**
  * The forward pass against mlpForward: the same sums in the same order, ψ by the oracle's formula,
  * ‖·‖ by Math.hypot. Where ψ rounds alike on both sides and nothing is normalised, equality. Else
- * ops = magnitude's chain (depth·widest + nOut) + ψ's chain per hidden layer (PSI[ψ].value.ops) +
+ * ops = magnitude's forward chain (depth·(widest + 2) + nOut + 4) + ψ's chain per hidden layer (PSI[ψ].value.ops) +
  * the normalisation (HYPOT_OPS, d(n), /: + 2); scale: the path-sum bound ḡ_L,k (network/magnitude.ts),
  * normalised (ḡ_L,k + ‖ḡ_L‖)/d(‖g_L‖) (|Δout_k| ≤ (|Δg_k| + |out_k|·‖Δg‖)/d, |out_k| ≤ 1).
  */
@@ -377,13 +380,11 @@ describe('forward, backward and connections against differences of the forward p
 
 /**
  * The longer chain of one sample's ∂L/∂W by the backward pass (dg ⊗ input) or by Σ_k K[r, k]·δ_k:
- * magnitude's depth·widest + nOut (the sums of the forward and backward passes), per block level
- * ψ′ (≤ 3: 1 − t·t, 1/(1 + e^−g)) and its product (4), normalizeVjp's n·d·d (2), fd/(n·d²), δ/d,
- * f·s, − (4), the K side's Σ_k K·δ_k (nOut) and the products J·input, K·δ (2).
+ * magnitude's gradientOps (the forward and backward passes with ψ′ and its product per block level,
+ * normalizeVjp, the product J·input and a sum over a block's rows; network/magnitude.ts).
  */
 function backwardChain(spec: NetworkSpec, P: Params<number>, x: readonly number[]): number {
-  const levels = Math.max(...spec.arch.blocks.map((b) => b.depth)) + 1;
-  return magnitude(spec, P, x).ops + 4 * levels + (spec.normalize ? 6 : 0) + spec.arch.nOut + 2;
+  return magnitude(spec, P, x).gradientOps;
 }
 
 describe('the batch gradient against differences of the batch loss', () => {

@@ -270,12 +270,22 @@ describe('path-sum bounds against hand-computed sums and the forward pass', () =
     expect(jb[0]).toEqual([11 * 1 + 13 * 4, 11 * 2 + 13 * 5]);
   });
 
-  it('ops = (deepest depth + 1)·widest + nOut; the connection bound is max J̄·max ī', () => {
+  it('ops = depth·(widest + bias + ψ) + [nOut + 4], gradientOps = ops + depth·(widest + ψ′) + [nOut + 6] + 1 + max in·out; the connection bound is max J̄·max ī', () => {
     const t = treeArchitecture(mixed(), 2, 3);
     const spec: NetworkSpec = { arch: t, activation: parseActivation('relu'), bias: false, normalize: false, eps: 0 };
     const W = t.blocks.map((b) => new Array<number>(b.out * b.in).fill(1));
-    expect(magnitude(spec, { W, b: null }, [1, 1, 1, 1, 1, 1]).ops).toBe(3 * 5 + 3);
-    expect(magnitude(mlp('relu'), params, x).ops).toBe(2 * 2 + 1);
+    // The tree: depth 3, widest 5 (the root reads 5), ReLU (no roundings), the root's 5·3 = 15 rows the largest block.
+    const mt = magnitude(spec, { W, b: null }, [1, 1, 1, 1, 1, 1]);
+    expect(mt.ops).toBe(3 * 5);
+    expect(mt.gradientOps).toBe(15 + 3 * 5 + 1 + 15);
+    // tanh (1 and 4 roundings), biases and normalisation (nOut = 3): every term.
+    const tanh = magnitude({ ...spec, activation: parseActivation('tanh'), bias: true, normalize: true }, { W, b: t.blocks.map((b) => new Array<number>(b.out).fill(0)) }, [1, 1, 1, 1, 1, 1]);
+    expect(tanh.ops).toBe(3 * (5 + 1 + 1) + 3 + 4);
+    expect(tanh.gradientOps).toBe(tanh.ops + 3 * (5 + 4) + 3 + 6 + 1 + 15);
+    // The MLP [2, 2, 1] with biases: depth 2, widest 2, rows 2·2.
+    const mm = magnitude(mlp('relu'), params, x);
+    expect(mm.ops).toBe(2 * (2 + 1));
+    expect(mm.gradientOps).toBe(6 + 2 * 2 + 1 + 4);
     const { ibar } = pathSums(mlp('relu'), params, x);
     const jb = jacobianBounds(mlp('relu'), params);
     // block 0: max J̄ 2 × max ī 2 = 4; block 1: 1 × max(ī_1) = 7.5

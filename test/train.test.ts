@@ -136,10 +136,10 @@ describe('covariance-operator estimate', () => {
       const K1 = connections(F64, spec, p, forward(F64, spec, p, x1));
       const K0 = connections(F64, spec, p, forward(F64, spec, p, x0));
       // Two computations of J·input (operator.ts's own backward Jacobians, connection.ts's K), each a
-      // backward chain of magnitude().ops roundings over path products bounded by connectionBound.
+      // gradient chain (magnitude's gradientOps) over path products bounded by connectionBound, then −.
       const [t1, t0] = [forward(F64, spec, p, x1), forward(F64, spec, p, x0)];
       const bound = {
-        ops: 2 * Math.max(magnitude(spec, p, x1).ops, magnitude(spec, p, x0).ops) + 1,
+        ops: Math.max(magnitude(spec, p, x1).gradientOps, magnitude(spec, p, x0).gradientOps) + 1,
         scale: connectionBound(spec, p, x1, t1.norm ?? 0) + connectionBound(spec, p, x0, t0.norm ?? 0),
       };
       K1.forEach((k, i) => k.K.forEach((v, r) => expectWithin(acc[k.block]![r]!, v - K0[i]!.K[r]!, { ...bound, what: `ΔK̄ block ${k.block} entry ${r}` })));

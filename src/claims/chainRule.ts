@@ -24,7 +24,8 @@ import { withinTolerance } from './compare.js';
 
 /**
  * Backward pass against Σ_s K_ν(s)·δ_s, every block, float64. tol = c·n·ε·scale with
- * scale = Σ_s K̄_s·‖δ_s‖₁ (K̄_s bounds |K_ν(s)|, network/magnitude.ts) and n = the longest chain + S.
+ * scale = Σ_s K̄_s·‖δ_s‖₁ (K̄_s bounds |K_ν(s)|, network/magnitude.ts) and n = the longest gradient
+ * chain (magnitude's gradientOps) + S.
  */
 export function connectionForm(spec: NetworkSpec, params: Params<number>, batch: Batch<number>, loss: Loss, reduction: Reduction = 'mean'): Measurement {
   const r = batchLoss(F64, spec, params, batch, loss, reduction);
@@ -36,7 +37,7 @@ export function connectionForm(spec: NetworkSpec, params: Params<number>, batch:
   let ops = 0;
   samples.forEach((x, i) => {
     scale += connectionBound(spec, params, x, traces[i]!.norm ?? 0) * deltas[i]!.reduce((s, v) => s + Math.abs(v), 0);
-    ops = Math.max(ops, magnitude(spec, params, x).ops);
+    ops = Math.max(ops, magnitude(spec, params, x).gradientOps);
   });
   return withinTolerance(r.grads.W.flat(), viaK.flat(), tolerance('float64', 'identity', ops + samples.length, scale));
 }

@@ -25,7 +25,7 @@ import { compareIn } from './compare.js';
 export type OperatorForm = 'cov' | 'cross-cov' | 'own-node-only';
 
 /**
- * Expectation tolerance: n = the longest chain + the configurations summed, scale = 4·K̄·M over the
+ * Expectation tolerance: n = the longest gradient chain (magnitude's gradientOps) + the configurations summed, scale = 4·K̄·M over the
  * first 64 configurations (Σ_c p·K·δ with |δ| ≤ 2M; M = 1 with normalisation, |f| ≤ 1).
  */
 function expectationTolerance(spec: NetworkSpec, params: Params<number>, nConfigs: number): Tolerance {
@@ -35,7 +35,7 @@ function expectationTolerance(spec: NetworkSpec, params: Params<number>, nConfig
     const x = Array.from({ length: spec.arch.nInputs }, (_, j) => (c >> j) & 1);
     const mag = magnitude(spec, params, x);
     scale = Math.max(scale, 4 * connectionBound(spec, params, x) * (spec.normalize ? 1 : mag.scale));
-    ops = Math.max(ops, mag.ops);
+    ops = Math.max(ops, mag.gradientOps);
   }
   return tolerance('float64', 'expectation', ops + nConfigs, scale);
 }

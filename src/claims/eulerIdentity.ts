@@ -28,11 +28,15 @@ function eulerSides<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x: rea
   return { lhs: [...trace.out], rhs };
 }
 
-/** tol = c·n·ε·scale with n, scale from the path-sum bound of x (network/magnitude.ts); ×1/ε after normalisation. */
+/**
+ * tol = c·n·ε·scale with the scale from the path-sum bound of x (network/magnitude.ts; ×1/ε after
+ * normalisation) and n the longer side: the right side's Σ_ν K_νᵀw_ν is a gradient chain (magnitude's
+ * gradientOps: J, the product with the input, a block's row sum) plus one add per block of the cut.
+ */
 function eulerTolerance(spec: NetworkSpec, params: Params<number>, x: readonly number[]): Tolerance {
   const m = magnitude(spec, params, x);
   const scale = spec.normalize ? Math.max(1, m.scale / spec.eps) : m.scale;
-  return tolerance('float64', 'identity', m.ops, scale);
+  return tolerance('float64', 'identity', m.gradientOps + spec.arch.blocks.length, scale);
 }
 
 /** C1 at one input and one cut: `===` in rationals, the derived tolerance in float64; with both sides. */

@@ -49,7 +49,8 @@ export function inBatchConnectionForm<T>(A: Arith<T>, c: InBatchCase<T>): Measur
 
 /**
  * The scale and operation count of an in-batch gradient's rounding: scale = Σ_pairs |β|·(K̄_a‖Δu‖₁ +
- * K̄_o‖Δu‖₁) (similarity: |β|·(K̄_a‖u_o‖₁ + K̄_o‖u_a‖₁)), n = the longest network chain + the pair terms.
+ * K̄_o‖Δu‖₁) (similarity: |β|·(K̄_a‖u_o‖₁ + K̄_o‖u_a‖₁)), n = the longest gradient chain (magnitude's
+ * gradientOps) + the pair terms.
  */
 export function inBatchGradientScale(c: InBatchCase<number>, r: InBatchResult<number>): { scale: number; ops: number } {
   const similarity = c.loss.statistic === 'similarity';
@@ -72,5 +73,5 @@ export function inBatchGradientScale(c: InBatchCase<number>, r: InBatchResult<nu
     pair(an.anchor, an.positive, r.betaPos[j]!);
     an.negatives.forEach((o, k) => pair(an.anchor, o, r.betaNeg[j]![k]!));
   });
-  return { scale, ops: Math.max(...inputs.map((x) => magnitude(c.spec, c.params, x).ops)) + terms };
+  return { scale, ops: Math.max(...inputs.map((x) => magnitude(c.spec, c.params, x).gradientOps)) + terms };
 }

@@ -6,10 +6,10 @@
  * numbers should first be rounded to `dtype` (Math.fround for float32), so that only the arithmetic
  * differs. Per sample s (anchor, positive, negatives):
  *
- *  - f (outputs): n = ops (deepest chain, depth × widest input + n_out), scale = ḡ_L,s (path-sum
+ *  - f (outputs): n = ops (the forward chain, network/magnitude.ts), scale = ḡ_L,s (path-sum
  *    bound of every partial sum); normalised outputs ×2/(‖g_L‖+ε). Max over samples.
  *  - grads (∂L/∂W, ∂L/∂b): the derivation of C2's float32 witness (properties/claims/C2/engines/tolerance.ts,
- *    gradientTolerance): n = 2·ops + S + 8, scale = Σ_s K̄_s·(‖δ_s‖₁ + κ·Σ|β_s|·ō_s), with K̄_s the
+ *    gradientTolerance): n = gradientOps + S + 8 (magnitude.ts), scale = Σ_s K̄_s·(‖δ_s‖₁ + κ·Σ|β_s|·ō_s), with K̄_s the
  *    connection bound (with biases also the Jacobian bound), δ_s = ∂L/∂o_s, ō_s the output bound
  *    (÷(‖g_L‖+ε) after normalisation) and κ = 1 + 2·r_max/τ (1 without τ).
  *  - loss: first order in the outputs' rounding plus the loss stage's own rounding:
@@ -92,6 +92,7 @@ function stageTolerance(dtype: Precision, spec: NetworkSpec, params: Params<numb
   const tau = loss.params.tau;
   const kappa = tau === undefined || tau === 0 ? 1 : 1 + (2 * st.statMax) / tau;
   let ops = 0;
+  let gradientOps = 0;
   let fTol: Tolerance = tolerance(dtype, 'engine', 1, 0);
   let gradScale = 0;
   let outScale = 0;
@@ -99,6 +100,7 @@ function stageTolerance(dtype: Precision, spec: NetworkSpec, params: Params<numb
     const t = forward(F64, spec, params, x);
     const m = magnitude(spec, params, x);
     ops = Math.max(ops, m.ops);
+    gradientOps = Math.max(gradientOps, m.gradientOps);
     const norm = t.norm ?? 0;
     const obar = spec.normalize ? m.scale / (norm + spec.eps) : m.scale;
     const ft = tolerance(dtype, 'engine', m.ops, spec.normalize ? (2 * m.scale) / (norm + spec.eps) : m.scale);
@@ -115,6 +117,6 @@ function stageTolerance(dtype: Precision, spec: NetworkSpec, params: Params<numb
   return {
     loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + st.H + 8, outScale + st.lossStage),
     f: fTol,
-    grads: tolerance(dtype, 'engine', 2 * ops + st.samples.length + 8, gradScale),
+    grads: tolerance(dtype, 'engine', gradientOps + st.samples.length + 8, gradScale),
   };
 }

@@ -39,7 +39,19 @@ export interface ActivationRecord<P extends object = object> {
   bound(p: P): number;
   /** |ψ(0)| (softplus: log 2), added per unit by the magnitude bound. */
   readonly offset: number;
+  /**
+   * The roundings of ψ(g) (`value`) and of ψ′(g)·d (`gate`, with the product) in float64, each libm
+   * call counted once (V8's are within 1 ulp) and erf as ERF_ROUNDINGS: the chain lengths of the
+   * tolerance table (network/magnitude.ts).
+   */
+  readonly rounding: { readonly value: number; readonly gate: number };
 }
+
+/**
+ * Roundings charged to one F64 erf (numeric/arith.ts): its Maclaurin series cancels as |t| nears 2.5
+ * (the terms' magnitudes sum to ≈ 100× the result there; 6 ulp measured at t = 3.5/√2), so it counts as 8.
+ */
+export const ERF_ROUNDINGS = 8;
 
 /** Names the kernel sources may use (bound when engines/f32 compiles them). */
 export const KERNEL_SCOPE = {
@@ -71,6 +83,7 @@ export const ACTIVATIONS = {
     tf: (tf, g) => tf.relu(g),
     bound: () => 1,
     offset: 0,
+    rounding: { value: 0, gate: 0 }, // g or 0; d or 0
   }),
   leaky_relu: define<{ readonly slope: number }>({
     homogeneous: true,
@@ -83,6 +96,7 @@ export const ACTIVATIONS = {
     tf: (tf, g, p) => tf.leakyRelu(g, p.slope),
     bound: (p) => Math.max(1, Math.abs(p.slope)),
     offset: 0,
+    rounding: { value: 1, gate: 1 }, // slope·g; slope·d
   }),
   linear: define({
     homogeneous: true,
@@ -94,6 +108,7 @@ export const ACTIVATIONS = {
     tf: (_tf, g) => g,
     bound: () => 1,
     offset: 0,
+    rounding: { value: 0, gate: 0 },
   }),
   tanh: define({
     homogeneous: false,
@@ -108,17 +123,20 @@ export const ACTIVATIONS = {
     tf: (tf, g) => tf.tanh(g),
     bound: () => 1,
     offset: 0,
+    rounding: { value: 1, gate: 4 }, // tanh; tanh, t·t, 1 −, ·d
   }),
   softplus: define({
     homogeneous: false,
     exact: false,
     binaryGate: false,
-    value: floatOnly('softplus', (x) => (x > 30 ? x : Math.log1p(Math.exp(x)))),
+    // Above 37, log1p(e^−x) < ε/2·x: x + it rounds to x (at 30, the float32 kernels' cut, it is 14 ulp).
+    value: floatOnly('softplus', (x) => (x > 37 ? x : Math.log1p(Math.exp(x)))),
     derivative: floatOnly('softplus', (x) => 1 / (1 + Math.exp(-x))),
     kernel: { value: (a) => `(${a} > 30 ? ${a} : Math.log1p(Math.exp(${a})))`, gate: (g, d) => `(${d} / (1 + Math.exp(-${g})))` },
     tf: (tf, g) => tf.softplus(g),
     bound: () => 1,
     offset: Math.LN2,
+    rounding: { value: 2, gate: 4 }, // exp, log1p; exp, 1 +, /, ·d (the kernel's d/(…): 3)
   }),
   // The exact erf form 0.5·g·(1 + erf(g/√2)), in every representation (no tanh approximation).
   gelu: define({
@@ -134,6 +152,8 @@ export const ACTIVATIONS = {
     tf: (tf, g) => tf.mul(tf.mul(g, 0.5), tf.add(1, tf.erf(tf.mul(g, Math.SQRT1_2)))),
     bound: () => 1.13,
     offset: 0,
+    // g/√2, erf, 1 +, ·(0.5·g) (exact halving); Φ(g) (g/√2, erf, 1 +, ·½) + g·φ(g) (g², ·½, exp, ·g, /√(2π)), +, ·d
+    rounding: { value: ERF_ROUNDINGS + 3, gate: ERF_ROUNDINGS + 3 + 5 + 2 },
   }),
 };
 

@@ -7,7 +7,7 @@
  * Σ_ν K_νᵀw_ν of a ReLU / leaky-ReLU (slope ≤ 1) / linear network is a sum of path products
  * Π|w|·|x| bounded by ḡ_L, so ḡ_L is the `scale` of the tolerance c·n·ε·scale. For tanh, GELU
  * (|ψ(g)| ≤ |g|) the same holds for the forward values; softplus adds log 2 per unit.
- * Returns max_k ḡ_L,k and the longest chain length n (blocks on the deepest path × widest input).
+ * `magnitude` returns max_k ḡ_L,k and the longest chains n of a forward pass and of a gradient.
  */
 import { activationRecord } from './activation.js';
 import { blockActivation, type NetworkSpec, type Params } from './architecture.js';
@@ -71,13 +71,33 @@ export function jacobianBounds(spec: NetworkSpec, params: Params<number>, outNor
   return jbar;
 }
 
-/** The output bound max_k ḡ_L,k (the `scale`) and the longest chain n (blocks on the deepest path × widest input). */
-export function magnitude(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { scale: number; ops: number } {
+/**
+ * The output bound max_k ḡ_L,k (the `scale`) and the longest chains n of roundings of one input, per
+ * block on the deepest path (depth blocks; a block reads ≤ widest inputs, a consumer has ≤ widest
+ * units; ψ's roundings from its activation record, the largest over the blocks):
+ *  - ops, the forward pass: a dot product of ≤ widest terms (γ_n, n = widest), the bias (1 with
+ *    biases) and ψ (rounding.value) per block, then the normalisation (‖g_L‖: nOut squares and sums
+ *    and a root, + ε, the division: nOut + 4) if any: depth·(widest + bias + ψ) + [nOut + 4];
+ *  - gradientOps, a gradient of the loss or a connection product (K·δ, Kᵀw): the forward chain, the
+ *    backward chain (per block Wᵀδ over ≤ widest terms and ψ′·δ, rounding.gate; the normalisation's
+ *    vector-Jacobian product, nOut + 6, if any), the product J·input and a sum over one block's rows
+ *    (≤ max out·in terms): ops + depth·(widest + ψ′) + [nOut + 6] + 1 + max out·in.
+ * (Before issue 12's review of the test bounds, ops was depth·widest + nOut for everything, and the
+ * gradients used it or 2·ops: the bias, ψ and ψ′ roundings and the sum over a block's rows were not
+ * counted.)
+ */
+export function magnitude(spec: NetworkSpec, params: Params<number>, x: readonly number[]): { scale: number; ops: number; gradientOps: number } {
   const { arch } = spec;
   const { gbar } = pathSums(spec, params, x);
   const depth = Math.max(...arch.blocks.map((b) => b.depth)) + 1;
   const widest = Math.max(...arch.blocks.map((b) => Math.max(b.in, b.out)));
-  return { scale: Math.max(...gbar[arch.output]!), ops: depth * widest + arch.nOut };
+  const rows = Math.max(...arch.blocks.map((b) => b.in * b.out));
+  const rounding = arch.blocks.map((b) => activationRecord(blockActivation(spec, b.index)).rounding);
+  const psi = Math.max(...rounding.map((r) => r.value));
+  const gate = Math.max(...rounding.map((r) => r.gate));
+  const ops = depth * (widest + (spec.bias ? 1 : 0) + psi) + (spec.normalize ? arch.nOut + 4 : 0);
+  const gradientOps = ops + depth * (widest + gate) + (spec.normalize ? arch.nOut + 6 : 0) + 1 + rows;
+  return { scale: Math.max(...gbar[arch.output]!), ops, gradientOps };
 }
 
 /**

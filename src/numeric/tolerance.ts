@@ -49,9 +49,10 @@ export const TOLERANCE_CONSTANT: Readonly<Record<Precision, Readonly<Record<Chec
  *    passes (the sum of the magnitudes of its terms) with n the longest chain it can have:
  *      loss weight β (a softmax or sigmoid over a tuple or batch of ≤ 255 distances): n = 4·(255 + 1)
  *        = 1024 (an exp, an add to the sum, a divide and a product per distance, as lossBalance counts);
- *      gradient ⟨∇L, v⟩ (a network's backward pass): n = 2·ops + S + 8 ≤ 4096 (forward and backward
- *        chains of ≤ 2000 operations for the networks drawn, the sum over ≤ 64 samples, the loss stage,
- *        as the engine tolerance counts).
+ *      gradient ⟨∇L, v⟩ (a network's backward pass): n = gradientOps + S + 8 ≤ 4096 (the forward and
+ *        backward chains and a block's row sum, network/magnitude.ts, for the networks the generators
+ *        draw — test/generators.test.ts measures it —, the sum over ≤ 64 samples, the loss stage, as
+ *        the engine tolerance counts).
  *    So 'loss-weight' = 4·1024·ε₆₄ ≈ 9.1e-13 and 'gradient' = 4·4096·ε₆₄ ≈ 3.6e-12 (issue 12: before,
  *    the stated allowances 1e-9 and 1e-8). The finite differences' own error (truncation + rounding)
  *    is the rest of the bound; a compared side computed in float32 has its rounding covered by the

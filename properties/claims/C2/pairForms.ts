@@ -33,7 +33,7 @@ function deltaK<T>(A: Arith<T>, spec: NetworkSpec, params: Params<T>, x: T[], xp
   return K.map((k, i) => ({ ...k, K: k.K.map((v, r) => A.sub(v, Kp[i]!.K[r]!)) }));
 }
 
-/** scale = Σ_{s∈{x,x'}} K̄_s·‖Δf‖₁ (K̄_s bounds |K_ν(s)| entries, magnitude.ts), ops = the longer chain. */
+/** scale = Σ_{s∈{x,x'}} K̄_s·‖Δf‖₁ (K̄_s bounds |K_ν(s)| entries, magnitude.ts), ops = the longer gradient chain (gradientOps). */
 function pairTolerance(c: PairCase) {
   return () => {
     const { spec, params } = c.net;
@@ -43,9 +43,9 @@ function pairTolerance(c: PairCase) {
     let ops = 0;
     [c.x, c.xp].forEach((x, i) => {
       scale += connectionBound(spec, params, x, outs[i]!.norm ?? 0) * df;
-      ops = Math.max(ops, magnitude(spec, params, x).ops);
+      ops = Math.max(ops, magnitude(spec, params, x).gradientOps);
     });
-    return tolerance('float64', 'identity', 2 * ops, scale);
+    return tolerance('float64', 'identity', ops, scale);
   };
 }
 

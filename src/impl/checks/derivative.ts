@@ -6,12 +6,15 @@
  * rounding term of the announced dtype. The case's weights are first rounded to the dtype and v is
  * quantised to multiples of 2^-12, so every w + t·v (|w| < 2, t = 2^-5…2^-7) is exact in float32:
  * the implementation sees exactly the moved weights. Its own gradient's rounding is allowed
- * c·n·ε·Σ|g_i v_i| (tolerance table, kind 'engine', n = 2·(depth·widest input + n_out) + samples + 8
- * as in impl/agreementTolerance.ts). A detached term or a gradient scaled by ½ fails here.
+ * c·n·ε·Σ|g_i v_i| (tolerance table, kind 'engine', n = the case network's gradient chain
+ * (network/magnitude.ts gradientOps) + samples + 8, as in impl/agreementTolerance.ts). A detached term
+ * or a gradient scaled by ½ fails here.
  * Not smooth on the stencil (a gate flips): skipped, neither pass nor fail.
  */
 import { compareDerivative, richardsonDerivative } from '../../numeric/finiteDifference.js';
 import { tolerance } from '../../numeric/tolerance.js';
+import { parseCase } from '../../case/parseCase.js';
+import { magnitude } from '../../network/magnitude.js';
 import type { ImplClient } from '../client.js';
 import type { GradAnswer } from '../answers.js';
 import type { ImplCase } from '../implCase.js';
@@ -47,10 +50,11 @@ export async function derivativeOfOwnLoss(impl: ImplClient, c: ImplCase, answer:
   const d = richardsonDerivative((t) => at.get(t)!, { h: H, value: answer.loss, precision: dtype });
   if (!d.smooth) return { ok: true, skipped: true, error: 0, tolerance: 0, note: `the loss is not smooth along ${what} here (a gate flips): skipped` };
   const cmp = compareDerivative(gv, d, { source: 'gradient', scale, scaleText: 'Σ|g_i v_i|' });
-  const depth = Number((c as { depth?: number }).depth ?? 2);
-  const widest = Math.max(...Object.values(c.weights).map((m) => m[0]?.length ?? 0));
-  const samples = c.batch.x.length * 2 + (c.batch.x_neg ?? []).flat().length;
-  const own = tolerance(dtype, 'engine', 2 * (depth * widest + (c.weights.s?.length ?? 0)) + samples + 8, scale);
+  // The case's network (its loss replaced by simp: only the chain lengths are read).
+  const p = parseCase({ ...c, loss: { name: 'simp' } });
+  const inputs = [...c.batch.x, ...c.batch.x_pos, ...((c.batch.x_neg ?? []) as number[][][]).flat()];
+  const ops = Math.max(...inputs.map((x) => magnitude(p.spec, p.params, x).gradientOps));
+  const own = tolerance(dtype, 'engine', ops + inputs.length + 8, scale);
   const tol = cmp.tolerance + own.tol;
   const error = cmp.error;
   return {

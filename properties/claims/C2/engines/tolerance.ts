@@ -1,11 +1,11 @@
 /**
  * The tolerances of a float32 engine against the float64 reference (numeric/tolerance.ts, float32
  * 'engine', c = 8): tol = c·n·ε₃₂·scale with
- *  - forward: n = ops (deepest chain: depth × widest input + nOut, network/magnitude.ts),
+ *  - forward: n = ops (the forward chain: depth·(widest + 2) + nOut + 4, network/magnitude.ts),
  *    scale = ḡ_ν, the path-sum bound of every partial sum of block ν (|W|, |b|, |x|, ψ → identity);
  *    normalised outputs: ×2/(‖g_L‖+ε);
- *  - gradient Σ_s K_s·δ_s: n = 2·ops + S + 8 (forward chain, backward chain of equal length, the
- *    sum over the S samples, the loss stage), scale = Σ_s K̄_s·(‖δ_s‖₁ + κ·Σ|β_s|·ō_s) where K̄_s
+ *  - gradient Σ_s K_s·δ_s: n = gradientOps + S + 8 (forward and backward chains and a block's row sum,
+ *    network/magnitude.ts; the sum over the S samples; the loss stage), scale = Σ_s K̄_s·(‖δ_s‖₁ + κ·Σ|β_s|·ō_s) where K̄_s
  *    bounds |K_ν(s)| (magnitude.ts connectionBound; with biases also |J_ν(s)|, their connection), ō_s·n·ε bounds the outputs' rounding (ō = ḡ_L,
  *    or ḡ_L/(‖g_L‖+ε) after normalisation), and κ = 1 + 2·r_max/τ bounds the relative change of β under a relative change of
  *    the distances (β of nce/tri/official_nce is a softmax/sigmoid of r/τ; 1 for simp, subtract):
@@ -76,7 +76,7 @@ export function gradientTolerance(spec: NetworkSpec, params: Params<number>, c: 
     const kbar = connectionBound(spec, params, x, t.norm ?? 0);
     const bound = spec.bias ? Math.max(kbar, ...jacobianBounds(spec, params, t.norm ?? 0).flat()) : kbar;
     scale += bound * (l1 + kappa * betaAbs(s) * obar + (betaTerms(s) * betaFloor * 2 * obar) / MACHINE_EPSILON.float32);
-    ops = Math.max(ops, m.ops);
+    ops = Math.max(ops, m.gradientOps);
   });
-  return tolerance('float32', 'engine', 2 * ops + samples.length + 8, scale);
+  return tolerance('float32', 'engine', ops + samples.length + 8, scale);
 }
