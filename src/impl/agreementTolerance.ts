@@ -13,9 +13,13 @@
  *    connection bound (with biases also the Jacobian bound), δ_s = ∂L/∂o_s, ō_s the output bound
  *    (÷(‖g_L‖+ε) after normalisation) and κ = 1 + 2·r_max/τ (1 without τ).
  *  - loss: first order in the outputs' rounding plus the loss stage's own rounding:
- *    |ΔL| ≤ Σ_s ‖δ_s‖₁·n·ε·ō_s + c·n·ε·(Σ_b |β_b+|·r_b+ + Σ_bk |β_bk|·r_bk + |L|), so
- *    n = ops + n_out + H + 8 (forward chain, the distance's sum over the output, the loss's sum over
- *    negatives, the reduction) and scale = Σ_s ‖δ_s‖₁·ō_s + Σ|β|·r + |L|.
+ *    |ΔL| ≤ Σ_s ‖δ_s‖₁·n·ε·ō_s + c·n·ε·T, so n = ops + n_out + H + 8 (forward chain, the distance's
+ *    sum over the output, the loss's sum over negatives, the reduction) and scale = Σ_s ‖δ_s‖₁·ō_s + T.
+ *    T (lossTermScale) bounds the magnitudes of the terms the loss's own formula adds, not the
+ *    β-weighted statistics: a loss that cancels (nce with the positive far closer than every
+ *    negative: τ·lse(−r/τ) ≈ −r_+, L ≈ 0 while β ≈ 0) still rounds relative to r_+ in a correct
+ *    float32 implementation (PyTorch's cross-entropy computes lse − logit_+), so Σ|β|·r + |L| (the
+ *    scale before issue 12's review) would have failed it.
  * In-batch negatives: the same over the 2B views (inBatchAgreementTolerance), a view's Σ|β| over
  * every pair it is in, H = 2B − 2, r replaced by |s| for a similarity loss (ntxent).
  */
@@ -25,7 +29,7 @@ import type { NetworkSpec, Params } from '../network/architecture.js';
 import { forward } from '../network/forward.js';
 import { connectionBound, jacobianBounds, magnitude } from '../network/magnitude.js';
 import type { Batch, BatchResult } from '../network/batchGradient.js';
-import type { Loss } from '../losses/loss.js';
+import type { Loss, Reduction } from '../losses/loss.js';
 import type { InBatchOutputGradient } from '../network/inBatchGradient.js';
 
 export interface AgreementTolerances {
@@ -37,9 +41,22 @@ export interface AgreementTolerances {
 const l1 = (v: readonly number[]) => v.reduce((a, x) => a + Math.abs(x), 0);
 
 /**
+ * T: the magnitudes of the terms a loss of docs/case-format.md adds, over the tuples (weight 1/B
+ * for the mean): per tuple its statistics |r_+| + Σ_k |r_k| (or |s|), ×max(1, 1/τ) (the logits r/τ,
+ * s/τ of nce, ntxent, official_nce; τ·lse(−r/τ) brings nce back to r), ×2 (official_*: P and N are
+ * means of r with 2/(B·d) ≤ 2), plus tri's τ and |r₀| (softplus(u/τ)·τ, u = r_+ − r_− + r₀), plus |L|.
+ */
+function lossTermScale(loss: Loss, stats: readonly (readonly number[])[], value: number, mean: boolean): number {
+  const tau = loss.params.tau;
+  const kappa = tau !== undefined && tau > 0 ? Math.max(1, 1 / tau) : 1;
+  const total = stats.reduce((a, row) => a + l1(row), 0);
+  return (2 * kappa * total) / (mean ? Math.max(1, stats.length) : 1) + (tau ?? 0) + Math.abs(loss.params.r0 ?? 0) + Math.abs(value);
+}
+
+/**
  * What the tolerances read of a loss stage: per sample (or in-batch view) its δ = ∂L/∂o and Σ|β| of
  * the pairs it is in; the largest pair statistic (r, or |s| for a similarity), the H of an anchor,
- * and Σ|β|·|statistic| + |L| (the loss stage's own terms).
+ * and T (lossTermScale: the loss stage's own terms).
  */
 interface StageSummary {
   readonly samples: readonly (readonly number[])[];
@@ -50,14 +67,14 @@ interface StageSummary {
   readonly lossStage: number;
 }
 
-export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, batch: Batch<number>, loss: Loss, ref: BatchResult<number>): AgreementTolerances {
+export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, batch: Batch<number>, loss: Loss, ref: BatchResult<number>, reduction: Reduction = 'mean'): AgreementTolerances {
   const H = batch.neg[0]?.length ?? 0;
   // Σ|β| touching each sample: an anchor meets its positive and its negatives, the others one β.
   const betaAbs = [...ref.betaPos.map((p, b) => Math.abs(p) + l1(ref.betaNeg[b]!)), ...ref.betaPos.map(Math.abs), ...ref.betaNeg.flat().map(Math.abs)];
   const r = (o: readonly number[], a: readonly number[]) => o.reduce((s, v, i) => s + (v - a[i]!) ** 2, 0) / 2;
   const rPos = ref.f.x.map((a, b) => r(ref.f.pos[b]!, a));
   const rNeg = ref.f.x.map((a, b) => ref.f.neg[b]!.map((o) => r(o, a)));
-  const lossStage = ref.betaPos.reduce((a, p, b) => a + Math.abs(p) * rPos[b]! + ref.betaNeg[b]!.reduce((q, v, k) => q + Math.abs(v) * rNeg[b]![k]!, 0), 0) + Math.abs(ref.value);
+  const lossStage = lossTermScale(loss, rPos.map((p, b) => [p, ...rNeg[b]!]), ref.value, reduction === 'mean');
   return stageTolerance(dtype, spec, params, loss, {
     samples: [...batch.x, ...batch.pos, ...batch.neg.flat()],
     deltas: [...ref.dOut.x, ...ref.dOut.pos, ...ref.dOut.neg.flat()],
@@ -73,17 +90,16 @@ export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: 
  * same derivation over the 2B views, each view's Σ|β| over every pair it is in (anchor, positive,
  * another anchor's negative), H = 2B − 2, the statistic r or |s| (ntxent: cosine similarity).
  */
-export function inBatchAgreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, views: readonly (readonly number[])[], loss: Loss, ref: InBatchOutputGradient<number>): AgreementTolerances {
+export function inBatchAgreementTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, views: readonly (readonly number[])[], loss: Loss, ref: InBatchOutputGradient<number>, reduction: Reduction = 'mean'): AgreementTolerances {
   const betaAbs = views.map(() => 0);
-  let lossStage = Math.abs(ref.value);
   ref.anchors.forEach((an, j) => {
-    const pairs: [number, number, number][] = [[an.positive, ref.betaPos[j]!, ref.stats.pos[j]!], ...an.negatives.map((o, k): [number, number, number] => [o, ref.betaNeg[j]![k]!, ref.stats.neg[j]![k]!])];
-    for (const [o, beta, stat] of pairs) {
+    const pairs: [number, number][] = [[an.positive, ref.betaPos[j]!], ...an.negatives.map((o, k): [number, number] => [o, ref.betaNeg[j]![k]!])];
+    for (const [o, beta] of pairs) {
       betaAbs[an.anchor]! += Math.abs(beta);
       betaAbs[o]! += Math.abs(beta);
-      lossStage += Math.abs(beta * stat);
     }
   });
+  const lossStage = lossTermScale(loss, ref.stats.pos.map((p, j) => [p, ...ref.stats.neg[j]!]), ref.value, reduction === 'mean');
   const stats = [...ref.stats.pos, ...ref.stats.neg.flat()].map(Math.abs);
   return stageTolerance(dtype, spec, params, loss, { samples: views, deltas: ref.dOut, betaAbs, statMax: Math.max(0, ...stats), H: ref.anchors[0]?.negatives.length ?? 0, lossStage });
 }

@@ -35,10 +35,10 @@ function reference(c: ImplCase, dtype: ImplDtype) {
   const p = parseCase(c);
   if (p.negatives === 'in-batch') {
     const r = inBatchLoss(F64, p.spec, p.params, p.batch, p.loss, p.symmetric, p.reduction);
-    return { p, value: r.value, f: [...r.f.x.flat(), ...r.f.pos.flat()], grads: r.grads.W.flat(), tol: inBatchAgreementTolerance(dtype, p.spec, p.params, interleaveViews(p.batch.x, p.batch.pos), p.loss, r) };
+    return { p, value: r.value, f: [...r.f.x.flat(), ...r.f.pos.flat()], grads: r.grads.W.flat(), tol: inBatchAgreementTolerance(dtype, p.spec, p.params, interleaveViews(p.batch.x, p.batch.pos), p.loss, r, p.reduction) };
   }
   const ref = batchLoss(F64, p.spec, p.params, p.batch, p.loss, p.reduction);
-  return { p, value: ref.value, f: [...ref.f.x.flat(), ...ref.f.pos.flat(), ...ref.f.neg.flat(2)], grads: ref.grads.W.flat(), tol: agreementTolerance(dtype, p.spec, p.params, p.batch, p.loss, ref) };
+  return { p, value: ref.value, f: [...ref.f.x.flat(), ...ref.f.pos.flat(), ...ref.f.neg.flat(2)], grads: ref.grads.W.flat(), tol: agreementTolerance(dtype, p.spec, p.params, p.batch, p.loss, ref, p.reduction) };
 }
 
 export function agreement(c: ImplCase, answer: GradAnswer, dtype: ImplDtype): ImplMeasurement {
