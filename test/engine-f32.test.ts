@@ -15,8 +15,8 @@ import { batchLoss, type Batch } from '../src/network/batchGradient.js';
 import { forward } from '../src/network/forward.js';
 import { F64 } from '../src/numeric/arith.js';
 import { normalize, normalizeVjp } from '../src/network/normalization.js';
-import { lossValueTolerance, tolerance } from '../src/numeric/tolerance.js';
-import { batchRows, lossValueScale } from './support/lossValueScale.js';
+import { tolerance } from '../src/numeric/tolerance.js';
+import { agreementTolerance } from '../src/impl/agreementTolerance.js';
 import { magnitude, pathSums } from '../src/network/magnitude.js';
 import { Rng } from '../src/numeric/random.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
@@ -60,8 +60,10 @@ function compareGradient(spec: NetworkSpec, params: Params<number>, batch: HBatc
   const want = flat({ W: ref.grads.W, b: ref.grads.b });
   const tol = gradientTolerance(spec, params, { net: { spec, params }, batch: rows, loss }, ref);
   const err = Math.max(...got.map((v, i) => Math.abs(v - want[i]!)));
-  // The loss value: float32 forward, float64 loss stage (numeric/tolerance.ts lossValueTolerance).
-  const valueTol = lossValueTolerance('float32', { ...lossValueScale(spec, params, batchRows(ref)), value: ref.value, stage: 'float64' });
+  // The loss value: float32 forward, float64 loss stage: the float32 loss agreement bound any
+  // implementation gets (impl/agreementTolerance.ts: the outputs' rounding through ∂L/∂o and the loss's
+  // own terms), one derivation for every engine.
+  const valueTol = agreementTolerance('float32', spec, params, rows, LOSSES[loss]!, ref).loss;
   return { err, tol: tol.tol, value, refValue: ref.value, valueTol, e };
 }
 

@@ -14,8 +14,9 @@ import { initParams } from '../src/network/init.js';
 import { inBatchLoss } from '../src/network/inBatchGradient.js';
 import { F64 } from '../src/numeric/arith.js';
 import { Rng } from '../src/numeric/random.js';
-import { lossValueTolerance, tolerance } from '../src/numeric/tolerance.js';
-import { lossValueScale } from './support/lossValueScale.js';
+import { tolerance } from '../src/numeric/tolerance.js';
+import { inBatchAgreementTolerance } from '../src/impl/agreementTolerance.js';
+import { interleaveViews } from '../src/network/inBatchPairs.js';
 import { F32Engine, unpackParams } from '../src/engines/f32/engine.js';
 import { TfEngine } from '../src/engines/tfjs/engine.js';
 import { loadBackend } from '../src/engines/backend.js';
@@ -50,10 +51,10 @@ function reference(spec: NetworkSpec, params: Params<number>, batch: HBatch, los
   const kappa = 1 + (2 * maxStat) / (loss.params.tau ?? 1);
   // n: the gradient chain and the pair terms (inBatchGradientScale) and the loss stage, as C2's float32 witness counts.
   const tol = tolerance('float32', 'engine', ops + 8, scale * kappa);
-  // The loss value: first order in the outputs' rounding plus the loss's own (numeric/tolerance.ts
-  // lossValueTolerance; before: 1e-4·(1 + |L|)); the f32 engine's loss stage runs in float64, TF.js's in float32.
-  const rowsOfViews = lossValueScale(spec, params, r.traces.map((trace, v) => ({ trace, dOut: r.dOut[v]! })));
-  const valueTol = (stage: 'float32' | 'float64') => lossValueTolerance('float32', { ...rowsOfViews, value: r.value, stage });
+  // The loss value: the float32 agreement bound of impl/agreementTolerance.ts (the outputs' rounding
+  // through ∂L/∂o and the loss's own terms; before: 1e-4·(1 + |L|)), for the f32 engine (float64 loss
+  // stage) and TF.js (float32) alike.
+  const valueTol = inBatchAgreementTolerance('float32', spec, params, interleaveViews(c.rows.x, c.rows.pos), loss, r).loss;
   return { r, tol, want: flat({ W: r.grads.W, b: r.grads.b }), valueTol };
 }
 
@@ -78,7 +79,7 @@ describe('engines with in-batch negatives = the float64 in-batch reference', () 
         const value = f.gradient(batch);
         const got = flat(unpackParams(f.layout, f.grad));
         expect(Math.max(...got.map((v, i) => Math.abs(v - want[i]!))), tol.derivation).toBeLessThanOrEqual(tol.tol);
-        expect(Math.abs(value - r.value), valueTol('float64').derivation).toBeLessThanOrEqual(valueTol('float64').tol);
+        expect(Math.abs(value - r.value), valueTol.derivation).toBeLessThanOrEqual(valueTol.tol);
         const tf = await loadBackend('wasm');
         const t = new TfEngine(tf, { spec, params, loss, optimizer: { name: 'sgd', lr: 0.1 }, B, H: 0, inBatch: { symmetric } });
         const g = t.gradients(batch);
@@ -87,7 +88,7 @@ describe('engines with in-batch negatives = the float64 in-batch reference', () 
         tf.dispose([g.value, ...g.grads]);
         t.dispose();
         expect(Math.max(...tg.map((v, i) => Math.abs(v - want[i]!))), tol.derivation).toBeLessThanOrEqual(tol.tol);
-        expect(Math.abs(tv - r.value), valueTol('float32').derivation).toBeLessThanOrEqual(valueTol('float32').tol);
+        expect(Math.abs(tv - r.value), valueTol.derivation).toBeLessThanOrEqual(valueTol.tol);
       }, 60_000);
     }
   }

@@ -133,39 +133,3 @@ export function probableTolerance(precision: Precision, kind: CheckKind, ops: nu
   const tol = one.tol * PROBABLE_LAMBDA * Math.sqrt(Math.max(1, ops));
   return { tol, derivation: `tol = λ·√n·c·(ε·scale + η) = ${PROBABLE_LAMBDA}·√${ops}·${one.tol.toExponential(3)} = ${tol.toExponential(3)} (${precision}, ${kind}, probable)` };
 }
-
-/**
- * Operations of a loss stage on one pair of outputs (lossValueTolerance): the normalisation and the
- * distance or similarity of two outputs (d ≤ 8 products and sums each: 2·8) and the loss of the
- * distances with the batch mean (a log-sum-exp or sigmoid: 8 more), as the engine gradient
- * tolerance adds 8 for its stage.
- */
-export const LOSS_STAGE_OPS = 2 * 8 + 8;
-
-/**
- * A loss value computed by an engine (float32 forward pass) against the float64 reference (issue 12:
- * it replaces the test literals 1e-4). To first order in the roundings,
- *
- *   |ΔL| ≤ Σ_s Σ_k |∂L/∂g_L,s,k|·|Δg_L,s,k| + Σ_s Σ_k |∂L/∂o_s,k|·|Δo_s,k| + |Δℓ|
- *
- *  - the forward pass: |Δg_L,s,k| ≤ c·n·(ε·ḡ_L,s,k + η), ḡ the path-sum bound of output unit k of row s
- *    (network/magnitude.ts), n the forward chain: `outputScale` = Σ_s Σ_k |∂L/∂g_L,s,k|·ḡ_L,s,k
- *    (∂L/∂g_L: through the normalisation, so a radial error that the normalisation removes costs nothing);
- *  - the loss stage, in its own precision `stage` (float32 for TF.js, float64 for the f32 engine):
- *    the normalisation and the distances round relative to the outputs they read, |Δo_s,k| ≤
- *    c·LOSS_STAGE_OPS·ε·|o_s,k| (½‖o − o′‖² moves by ≤ Σ_k |o_k − o′_k|·(|Δo_k| + |Δo′_k|), and
- *    ∂L/∂o = β·(o − o′)): `stageScale` = Σ_s Σ_k |∂L/∂o_s,k|·|o_s,k|;
- *  - the loss function's own value: c_fd·ε·(1 + |L|) (kind 'finite-difference': a loss value carries
- *    at most c·ε·(1 + |L|)), in the stage's precision.
- */
-export function lossValueTolerance(
-  precision: Precision,
-  o: { readonly ops: number; readonly outputScale: number; readonly stageScale: number; readonly value: number; readonly stage: Precision },
-): Tolerance {
-  const forward = tolerance(precision, 'engine', o.ops, o.outputScale);
-  const stage = tolerance(o.stage, 'engine', LOSS_STAGE_OPS, o.stageScale);
-  const cfd = TOLERANCE_CONSTANT[o.stage]['finite-difference'];
-  const own = cfd * MACHINE_EPSILON[o.stage] * (1 + Math.abs(o.value));
-  const tol = forward.tol + stage.tol + own;
-  return { tol, derivation: `forward ${forward.derivation} + stage ${stage.derivation} + ${cfd}·ε·(1 + |L|) = ${tol.toExponential(3)} (loss value)` };
-}
