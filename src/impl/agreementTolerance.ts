@@ -13,8 +13,10 @@
  *    connection bound (with biases also the Jacobian bound), δ_s = ∂L/∂o_s, ō_s the output bound
  *    (÷(‖g_L‖+ε) after normalisation) and κ = 1 + 2·r_max/τ (1 without τ).
  *  - loss: first order in the outputs' rounding plus the loss stage's own rounding:
- *    |ΔL| ≤ Σ_s ‖δ_s‖₁·n·ε·ō_s + c·n·ε·T, so n = ops + n_out + H + 8 (forward chain, the distance's
- *    sum over the output, the loss's sum over negatives, the reduction) and scale = Σ_s ‖δ_s‖₁·ō_s + T.
+ *    |ΔL| ≤ Σ_s ‖δ_s‖₁·n·ε·ō_s + c·n·ε·T, so n = ops + n_out + H + 8 + B (forward chain, the
+ *    distance's sum over the output, a tuple's loss over its H negatives — nce: −r/τ, the max, H + 1
+ *    exps and sums, log, + m, ·τ, + r_+: H + 8 —, the reduction's sum over the B tuples) and
+ *    scale = Σ_s ‖δ_s‖₁·ō_s + T.
  *    T (lossTermScale) bounds the magnitudes of the terms the loss's own formula adds, not the
  *    β-weighted statistics: a loss that cancels (nce with the positive far closer than every
  *    negative: τ·lse(−r/τ) ≈ −r_+, L ≈ 0 while β ≈ 0) still rounds relative to r_+ in a correct
@@ -64,6 +66,8 @@ interface StageSummary {
   readonly betaAbs: readonly number[];
   readonly statMax: number;
   readonly H: number;
+  /** Tuples (anchors) the reduction sums. */
+  readonly tuples: number;
   readonly lossStage: number;
 }
 
@@ -81,6 +85,7 @@ export function agreementTolerance(dtype: Precision, spec: NetworkSpec, params: 
     betaAbs,
     statMax: Math.max(0, ...rPos, ...rNeg.flat()),
     H,
+    tuples: batch.x.length,
     lossStage,
   });
 }
@@ -101,7 +106,7 @@ export function inBatchAgreementTolerance(dtype: Precision, spec: NetworkSpec, p
   });
   const lossStage = lossTermScale(loss, ref.stats.pos.map((p, j) => [p, ...ref.stats.neg[j]!]), ref.value, reduction === 'mean');
   const stats = [...ref.stats.pos, ...ref.stats.neg.flat()].map(Math.abs);
-  return stageTolerance(dtype, spec, params, loss, { samples: views, deltas: ref.dOut, betaAbs, statMax: Math.max(0, ...stats), H: ref.anchors[0]?.negatives.length ?? 0, lossStage });
+  return stageTolerance(dtype, spec, params, loss, { samples: views, deltas: ref.dOut, betaAbs, statMax: Math.max(0, ...stats), H: ref.anchors[0]?.negatives.length ?? 0, tuples: ref.anchors.length, lossStage });
 }
 
 function stageTolerance(dtype: Precision, spec: NetworkSpec, params: Params<number>, loss: Loss, st: StageSummary): AgreementTolerances {
@@ -131,7 +136,7 @@ function stageTolerance(dtype: Precision, spec: NetworkSpec, params: Params<numb
     throw new Error('agreement tolerance: an output is normalised with ‖g_L‖ + eps = 0; the case cannot be judged');
   }
   return {
-    loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + st.H + 8, outScale + st.lossStage),
+    loss: tolerance(dtype, 'engine', ops + spec.arch.nOut + st.H + 8 + st.tuples, outScale + st.lossStage),
     f: fTol,
     grads: tolerance(dtype, 'engine', gradientOps + st.samples.length + 8, gradScale),
   };
