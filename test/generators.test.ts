@@ -43,7 +43,7 @@ describe('shared real generators', () => {
     // The largest of every constraint a claim uses (defaults: depth ≤ 3, ≤ 3 children, 3 units, 3 outputs;
     // MLPs ≤ 4 inputs, 2 layers), with biases, normalisation and GELU (the longest ψ′ chain), and ≤ 64
     // samples: gradientOps + S + 8 is what FINITE_DIFFERENCE_CHAIN.gradient must bound.
-    const nets = fc.sample(arbNetwork({ bias: true, normalize: true, activation: parseActivation('gelu') }), { seed: SEED, numRuns: 400 });
+    const nets = fc.sample(arbNetwork({ bias: true, normalize: true, activation: parseActivation('gelu') }), { seed: SEED, numRuns: 200 });
     const chain = Math.max(...nets.map((n) => magnitude(n.spec, n.params, new Array<number>(n.spec.arch.nInputs).fill(1)).gradientOps)) + 64 + 8;
     expect(chain).toBeGreaterThan(50);
     expect(chain).toBeLessThanOrEqual(FINITE_DIFFERENCE_CHAIN.gradient);
