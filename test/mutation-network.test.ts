@@ -21,6 +21,7 @@ import { initParams } from '../src/network/init.js';
 import { connectionBound, magnitude, pathSums } from '../src/network/magnitude.js';
 import { parseLoss } from '../src/losses/index.js';
 import { expectWithin, withinBound } from './support/within.js';
+import { PHI_OPS, phiCdf } from './support/phiCdf.js';
 
 /**
  * A comparison's rounding model (test/support/within.ts): `ops` the longer chain of roundings of the
@@ -34,8 +35,6 @@ interface Rounding {
 /** Both sides perform the same roundings (or none): equality. */
 const same = (f: (x: number) => number): Rounding => ({ ops: 0, scale: (x) => Math.abs(f(x)) });
 const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-/** The roundings of the Φ oracle, its truncation counted as one more (phiCdf). */
-const PHI_OPS = 14;
 
 /**
  * ψ and ψ′ written out with Math (the oracle), each with the rounding model of its comparison with
@@ -58,8 +57,8 @@ const PSI: Record<string, { v: (x: number) => number; d: (x: number) => number; 
   softplus: {
     v: (x) => Math.log(1 + Math.exp(x)),
     d: (x) => Math.exp(x) / (1 + Math.exp(x)),
-    // log(1 + eˣ) (exp, +, log: 3) against log1p(eˣ) (2), + 1 for src's x > 30 branch (x itself, off by
-    // log1p(e^−x) ≤ e^−x ≤ ε·(1 + x) for x ≥ 34; POINTS: 35): 4. Scale: the rounding of 1 + eˣ passes
+    // log(1 + eˣ) (exp, +, log: 3) against log1p(eˣ) (2; above 37, x itself, within half an ulp), and 1
+    // more of margin: 4. Scale: the rounding of 1 + eˣ passes
     // through log with gain eˣ/(1 + eˣ) ≤ 1 (absolute ε), the final rounding ε·ψ: 1 + ψ(x).
     value: { ops: 4, scale: (x) => 1 + Math.log(1 + Math.exp(x)) },
     // 1/(1 + e^−x) against eˣ/(1 + eˣ): exp, +, / (3) each; quotients of one-signed sums: |ψ′|.
@@ -68,8 +67,8 @@ const PSI: Record<string, { v: (x: number) => number; d: (x: number) => number; 
   gelu: {
     v: (x) => x * phiCdf(x),
     d: (x) => phiCdf(x) + (x * Math.exp(-x * x / 2)) / Math.sqrt(2 * Math.PI),
-    // The oracle's chain is the longer: Φ and x·Φ, PHI_OPS + 1 (src: x/√2, erf (counted one; the F64 erf
-    // is a series that cancels near |t| = 2.5: 6 ulp measured at x = −3.5), 1 +, ·: 4; 0.5·x exact).
+    // The oracle's chain is the longer: Φ and x·Φ, PHI_OPS + 1 (src: x/√2, erf (ERF_ROUNDINGS = 8: the F64
+    // erf is a series that cancels near |t| = 2.5, 6 ulp measured at x = −3.5), 1 +, ·: 11; 0.5·x exact).
     // Terms: 0.5·|x|·(1 + |erf(x/√2)|) ≤ |x| (1 + erf cancels for x < 0: the scale is not |ψ|).
     value: { ops: PHI_OPS + 1, scale: (x) => Math.abs(x) },
     // Φ + x·φ(x): PHI_OPS + 1 (x·φ(x) rounds identically on both sides: (−x·x)/2 = (−0.5·x)·x exactly,
@@ -77,33 +76,6 @@ const PSI: Record<string, { v: (x: number) => number; d: (x: number) => number; 
     deriv: { ops: PHI_OPS + 1, scale: (x) => 1 + Math.abs(x) * Math.exp(-x * x / 2) * INV_SQRT_2PI },
   },
 };
-/**
- * Φ(x) by composite Simpson on the density (independent of erf) over [0, min(|x|, 8.5)], the sum
- * compensated (Neumaier), n = 60000. Its roundings: h = X/n, i·h, t·t, exp(−t²/2) (its argument's
- * relative rounding 3ε amplified by t²/2: Σ weighs it by φ, ∫t²φ/2·3ε ≤ ¾ε of the total: one), /√(2π)
- * and √(2π) itself, the compensated sum (≤ 2ε of the one-signed total, Higham ASNA §4.3: two), s + c,
- * ·h, /3, 0.5 ±: 13; its truncation is below one rounding of the total (≥ ½): Simpson's
- * X·h⁴·max|φ⁗|/180 = X⁵·(3/√(2π))/(180·n⁴) ≤ 2.3e-17 (X ≤ 8.5; φ⁗ = (t⁴ − 6t² + 3)φ peaks at t = 0), and
- * the tail beyond 8.5, 1 − Φ(8.5) ≤ φ(8.5)/8.5 ≤ 9.7e-18 (Mills' ratio): PHI_OPS = 14 in all.
- */
-function phiCdf(x: number): number {
-  const n = 60000;
-  const X = Math.min(Math.abs(x), 8.5);
-  const h = X / n;
-  const pdf = (t: number) => Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
-  let s = 0;
-  let c = 0;
-  const add = (v: number) => {
-    const t = s + v;
-    c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-    s = t;
-  };
-  add(pdf(0));
-  add(pdf(X));
-  for (let i = 1; i < n; i++) add((i % 2 ? 4 : 2) * pdf(i * h));
-  const mid = ((s + c) * h) / 3; // ∫ over [0, X]
-  return x >= 0 ? 0.5 + mid : 0.5 - mid;
-}
 const POINTS = [-3.5, -1.2, -0.3, 0.4, 0.9, 2.7, 35];
 
 /**

@@ -22,6 +22,7 @@ import { batchLoss } from '../src/network/batchGradient.js';
 import { inBatchLoss, inBatchOutputGradient } from '../src/network/inBatchGradient.js';
 import { parseLoss } from '../src/losses/index.js';
 import { expectWithin, withinBound } from './support/within.js';
+import { PHI_OPS, phiCdf } from './support/phiCdf.js';
 
 const pol = () => 0.5;
 /** s → [s0 → (s00, s01), s1 → (s10 → (s100, s101), s11), s2] */
@@ -300,28 +301,6 @@ describe('path-sum bounds against hand-computed sums and the forward pass', () =
 });
 
 describe('activations: TF.js forms on a stand-in tf of numbers, names and exactness', () => {
-  /**
-   * Φ by Simpson on the standard normal density over [−10, x], the sum compensated (Neumaier). Its
-   * roundings: x − a, /n, i·h, a + i·h, t·t (with its relative 3ε amplified by t²/2 in exp: Σ weighs it
-   * by φ, ∫t²φ/2·3ε ≤ ¾ε absolute: one more at a scale that counts Φ as 1), exp, /√(2π) and √(2π), the
-   * compensated sum (≤ 2ε of the one-signed total: two), s + c, ·h, /3: 14 in all. Its truncation (Simpson's ≤
-   * 12·h⁴·max|φ⁗|/180 ≈ 6e-12, the tail below −10 ≈ 8e-24) is the same smooth function of the end x
-   * on both sides of the GELU comparison below, so it cancels there to first order.
-   */
-  const phi = (x: number) => {
-    const n = 4000, a = -10, h = (x - a) / n, f = (t: number) => Math.exp(-t * t / 2) / Math.sqrt(2 * Math.PI);
-    let s = 0;
-    let c = 0;
-    const add = (v: number) => {
-      const t = s + v;
-      c += Math.abs(s) >= Math.abs(v) ? s - t + v : v - t + s;
-      s = t;
-    };
-    add(f(a));
-    add(f(x));
-    for (let i = 1; i < n; i++) add((i % 2 ? 4 : 2) * f(a + i * h));
-    return ((s + c) * h) / 3;
-  };
   const fake = {
     relu: (g: number) => Math.max(0, g),
     leakyRelu: (g: number, s: number) => (g > 0 ? g : s * g),
@@ -329,7 +308,7 @@ describe('activations: TF.js forms on a stand-in tf of numbers, names and exactn
     softplus: (g: number) => Math.log(1 + Math.exp(g)),
     mul: (a: number, b: number) => a * b,
     add: (a: number, b: number) => a + b,
-    erf: (v: number) => 2 * phi(v * Math.SQRT2) - 1,
+    erf: (v: number) => 2 * phiCdf(v * Math.SQRT2) - 1,
   };
   const tfOf = (s: string, g: number) => {
     const a = parseActivation(s);
@@ -343,10 +322,10 @@ describe('activations: TF.js forms on a stand-in tf of numbers, names and exactn
       expect(tfOf('linear', g)).toBe(g);
       expect(tfOf('tanh', g)).toBe(Math.tanh(g));
       expect(tfOf('softplus', g)).toBe(Math.log(1 + Math.exp(g))); // the stand-in's softplus is this formula
-      // (g·0.5)·(1 + (2Φ(g·SQRT1_2·SQRT2) − 1)) against g·Φ(g): g·SQRT1_2, ·SQRT2 (the shifted end moves Φ by
-      // φ(g)·|g|·2ε ≤ 0.25·2ε: within them), Φ's 14, 2Φ − 1, 1 +, · (0.5·g exact): 19; terms
-      // 0.5·|g|·(1 + |2Φ − 1|) ≤ |g| (1 + erf cancels for g < 0: the scale is not |want|).
-      expectWithin(tfOf('gelu', g), g * phi(g), { ops: 19, scale: Math.abs(g), what: 'tf.gelu' });
+      // (g·0.5)·(1 + (2Φ(g·SQRT1_2·SQRT2) − 1)) against g·Φ(g) (Φ: test/support/phiCdf.ts): g·SQRT1_2, ·SQRT2
+      // (the shifted end moves Φ by φ(g)·|g|·2ε ≤ 0.25·2ε: within them), Φ's PHI_OPS, 2Φ − 1, 1 +, · (0.5·g
+      // exact): PHI_OPS + 5; terms 0.5·|g|·(1 + |2Φ − 1|) ≤ |g| (1 + erf cancels for g < 0: not |want|).
+      expectWithin(tfOf('gelu', g), g * phiCdf(g), { ops: PHI_OPS + 5, scale: Math.abs(g), what: 'tf.gelu' });
     }
   });
   it('a colon at position 0 is no parameter; float-only activations name themselves in rationals', () => {
